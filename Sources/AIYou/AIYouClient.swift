@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The AI.YOU client. Create one per application (it holds a connection pool and the session
+/// token), share it freely between tasks, and shut it down when done:
+///
+/// ```swift
+/// try await withAIYouClient(Configuration(credentials: .bearerToken(key))) { client in
+///     let answer = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+///     print(answer.text)
+/// }
+/// ```
+/// Every method validates its input before sending anything and throws ``AIYouError``.
+public final class AIYouClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: Configuration
+    let pipeline: RequestPipeline
+    private let ownsHTTPClient: Bool
+    private let isShutDown = Atomic<Bool>(false)
+    /// Set once the service has answered a non-streamed chat request with the "Stream options"
+    /// error: later calls stream straight away instead of failing first.
+    let nonStreamingChatUnsupported = Atomic<Bool>(false)
+
+    /// Creates a client with its own connection pool, on the shared NIO event loop group.
+    /// Throws ``AIYouError/Code/invalidConfiguration`` when the configuration cannot work.
+    /// Call ``shutdown()`` when done (or use ``withAIYouClient(_:_:)``).
+    public convenience init(configuration: Configuration) throws {
+        let baseURL = try configuration.validated()
+        let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: Self.httpConfiguration(for: configuration))
+        self.init(configuration: configuration, baseURL: baseURL, http: http, owns: true)
+    }
+
+    /// Creates a client that borrows `httpClient` (its pool, TLS and timeout settings apply; this
+    /// configuration's ``Configuration/timeouts`` request deadline and ``Configuration/connectionPool``
+    /// are then not used for the pool). ``shutdown()`` does not shut `httpClient` down.
+    public convenience init(configuration: Configuration, httpClient: HTTPClient) throws {
+        let baseURL = try configuration.validated()
+        self.init(configuration: configuration, baseURL: baseURL, http: httpClient, owns: false)
+    }
+
+    private init(configuration: Configuration, baseURL: String, http: HTTPClient, owns: Bool) {
+        self.configuration = configuration
+        self.ownsHTTPClient = owns
+        self.pipeline = RequestPipeline(http: http, baseURL: baseURL, configuration: configuration)
+    }
+
+    /// Closes the connection pool (when the client owns it). Calls in flight fail with
+    /// ``AIYouError/Code/clientShutdown``. Calling it twice is harmless.
+    public func shutdown() async throws {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if ownsHTTPClient {
+            do {
+                try await pipeline.http.shutdown()
+            } catch {
+                throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: error)
+            }
+        }
+    }
+
+    /// Throws ``AIYouError/Code/clientShutdown`` once ``shutdown()`` has been called.
+    func checkNotShutDown(_ operation: String) throws(AIYouError) {
+        if isShutDown.load(ordering: .relaxed) {
+            throw AIYouError(.clientShutdown, "\(operation): the client has been shut down")
+        }
+    }
+
+    static func httpConfiguration(for configuration: Configuration) -> HTTPClient.Configuration {
+        var http = HTTPClient.Configuration()
+        http.timeout = .init(connect: TimeAmount(configuration.timeouts.connect), read: TimeAmount(configuration.timeouts.streamIdle))
+        http.connectionPool = .init(
+            idleTimeout: TimeAmount(configuration.connectionPool.idleTimeout),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionPool.maxConnectionsPerHost
+        )
+        http.connectionPool.preWarmedHTTP1ConnectionCount = configuration.connectionPool.preWarmedConnections
+        http.redirectConfiguration = .disallow
+        http.decompression = .disabled
+        http.httpVersion = .automatic
+        return http
+    }
+}
+
+/// Creates a client, runs `body` with it and shuts it down afterwards, whether `body` returns or
+/// throws. Throws what `body` throws, or ``AIYouError`` from construction.
+public func withAIYouClient<Result: Sendable>(
+    _ configuration: Configuration,
+    _ body: (AIYouClient) async throws -> Result
+) async throws -> Result {
+    let client = try AIYouClient(configuration: configuration)
+    let result: Result
+    do {
+        result = try await body(client)
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+    try await client.shutdown()
+    return result
+}

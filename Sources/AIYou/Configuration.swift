@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+
+/// Everything an ``AIYouClient`` needs: where the service is, who you are, and how to behave
+/// under load and failure. Every property has a sensible default except ``credentials``.
+///
+/// ```swift
+/// var configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+/// configuration.retry.maxRetries = 4
+/// configuration.timeouts.request = .seconds(30)
+/// ```
+public struct Configuration: Sendable {
+    /// The production service.
+    public static let defaultBaseURL = "https://ai.dragonflygroup.fr"
+
+    /// Scheme, host and optional port (and path prefix) of the service, e.g. `https://ai.dragonflygroup.fr`.
+    /// Must be an absolute `https` URL; `http` is accepted for loopback hosts only, unless
+    /// ``allowsInsecureHTTP`` is set.
+    public var baseURL: String
+    /// How the client authenticates.
+    public var credentials: Credentials
+    /// Allow plain `http://` to a non-loopback host (credentials would travel in clear text).
+    public var allowsInsecureHTTP: Bool = false
+    /// Connection, request and stream timeouts.
+    public var timeouts: Timeouts = .init()
+    /// Connection pool sizing.
+    public var connectionPool: ConnectionPool = .init()
+    /// Which failures are retried, and how long to wait between attempts.
+    public var retry: Retry = .init()
+    /// Where the client logs (at `debug` and `trace` only). Default: discards everything.
+    public var logger: Logger = Configuration.disabledLogger
+    /// Sent as `User-Agent` on every request.
+    public var userAgent: String = "AIYou-Swift/1.0"
+    /// Log in again this long before the token's `expires_at` (or at half the token's remaining
+    /// lifetime, if that is sooner).
+    public var tokenRefreshMargin: Duration = .seconds(60)
+    /// The largest response body the client accepts for a non-streamed answer.
+    public var maxResponseBodyBytes: Int = 32 * 1024 * 1024
+
+    /// The clocks the client reads and sleeps on; tests replace them.
+    var timeSource: TimeSource = .system
+
+    /// Creates a configuration for `baseURL` (default: the production service) and `credentials`.
+    public init(baseURL: String = Configuration.defaultBaseURL, credentials: Credentials) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+    }
+
+    /// A logger that drops every message, used when none is configured.
+    public static var disabledLogger: Logger {
+        Logger(label: "aiyou", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// Timeouts applied to every request.
+    public struct Timeouts: Sendable, Hashable {
+        /// Time allowed to open a TCP (and TLS) connection.
+        public var connect: Duration = .seconds(10)
+        /// Deadline for a non-streamed request to receive its answer's headers.
+        public var request: Duration = .seconds(120)
+        /// Longest silence allowed between two pieces of a response (between stream events, or
+        /// between parts of a body).
+        public var streamIdle: Duration = .seconds(120)
+
+        /// Default timeouts: connect 10 s, request 120 s, idle 120 s.
+        public init() {}
+
+        /// Timeouts with the given values.
+        public init(connect: Duration = .seconds(10), request: Duration = .seconds(120), streamIdle: Duration = .seconds(120)) {
+            self.connect = connect
+            self.request = request
+            self.streamIdle = streamIdle
+        }
+    }
+
+    /// How many connections the client keeps to the service.
+    public struct ConnectionPool: Sendable, Hashable {
+        /// Upper bound on concurrent HTTP/1.1 connections to the service. Requests beyond it wait
+        /// for a free connection. (Over HTTP/2 one connection carries many requests.)
+        public var maxConnectionsPerHost: Int = 16
+        /// Close a connection after it has been idle this long.
+        public var idleTimeout: Duration = .seconds(60)
+        /// Connections opened ahead of time and kept open.
+        public var preWarmedConnections: Int = 0
+
+        /// Default pool: 16 connections, 60 s idle timeout, none pre-warmed.
+        public init() {}
+
+        /// A pool with the given sizing.
+        public init(maxConnectionsPerHost: Int = 16, idleTimeout: Duration = .seconds(60), preWarmedConnections: Int = 0) {
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.idleTimeout = idleTimeout
+            self.preWarmedConnections = preWarmedConnections
+        }
+    }
+
+    /// Retries of transient failures: connection errors before an answer, 408, 429, 500, 502, 503, 504.
+    /// The delay grows exponentially from ``initialDelay`` up to ``maxDelay``, with random jitter;
+    /// a `Retry-After` header from the server replaces it when present.
+    public struct Retry: Sendable, Hashable {
+        /// Retries after the first attempt (0 disables retrying).
+        public var maxRetries: Int = 2
+        /// Delay before the first retry.
+        public var initialDelay: Duration = .milliseconds(500)
+        /// Upper bound of any computed delay.
+        public var maxDelay: Duration = .seconds(10)
+        /// Fraction (0…1) of each delay that is randomised, so that many clients do not retry in step.
+        public var jitter: Double = 0.2
+
+        /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter.
+        public init() {}
+
+        /// A policy with the given values.
+        public init(maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10), jitter: Double = 0.2) {
+            self.maxRetries = maxRetries
+            self.initialDelay = initialDelay
+            self.maxDelay = maxDelay
+            self.jitter = jitter
+        }
+
+        /// Never retry.
+        public static let disabled = Retry(maxRetries: 0)
+    }
+}
+
+extension Configuration {
+    /// Checks everything that can be checked before the first request and returns the base URL
+    /// normalised (no trailing slash).
+    func validated() throws(AIYouError) -> String {
+        try credentials.validate()
+        let trimmed = baseURL.trimmingCharacters(in: .whitespaces)
+        guard let components = URLComponents(string: trimmed),
+            let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty
+        else {
+            throw .invalidConfiguration("baseURL \"\(Redactor.redactPatterns(in: trimmed))\" is not an absolute http(s) URL")
+        }
+        guard scheme == "https" || scheme == "http" else {
+            throw .invalidConfiguration("baseURL scheme \"\(scheme)\" is not supported; use https")
+        }
+        if components.user != nil || components.password != nil {
+            throw .invalidConfiguration("baseURL must not carry a user or password; use credentials")
+        }
+        if components.query != nil || components.fragment != nil {
+            throw .invalidConfiguration("baseURL must not have a query or fragment")
+        }
+        if scheme == "http", !allowsInsecureHTTP, !Self.isLoopback(host) {
+            throw .invalidConfiguration(
+                "baseURL uses plain http to \(host), which would send credentials unencrypted; use https or set allowsInsecureHTTP"
+            )
+        }
+        if timeouts.connect <= .zero || timeouts.request <= .zero || timeouts.streamIdle <= .zero {
+            throw .invalidConfiguration("timeouts must be positive")
+        }
+        if connectionPool.maxConnectionsPerHost < 1 {
+            throw .invalidConfiguration("connectionPool.maxConnectionsPerHost must be at least 1")
+        }
+        if connectionPool.preWarmedConnections < 0 || connectionPool.preWarmedConnections > connectionPool.maxConnectionsPerHost {
+            throw .invalidConfiguration("connectionPool.preWarmedConnections must be between 0 and maxConnectionsPerHost")
+        }
+        if retry.maxRetries < 0 || retry.initialDelay < .zero || retry.maxDelay < retry.initialDelay || !(0...1).contains(retry.jitter) {
+            throw .invalidConfiguration("retry: maxRetries ≥ 0, 0 ≤ initialDelay ≤ maxDelay and jitter in 0…1 are required")
+        }
+        if maxResponseBodyBytes < 1024 {
+            throw .invalidConfiguration("maxResponseBodyBytes must be at least 1024")
+        }
+        var normalised = trimmed
+        while normalised.hasSuffix("/") { normalised.removeLast() }
+        return normalised
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,12 @@
+import Logging
+
+extension AIYouClient {
+    /// The assistants of the signed-in user (`GET /api/v1/user/assistants`), each with up to 10
+    /// recent threads. Accepts both the Hydra collection and the plain array the service sends.
+    /// - Throws: ``AIYouError``.
+    public func assistants(logger: Logger? = nil) async throws -> [Assistant] {
+        try checkNotShutDown("assistants")
+        let request = APIRequest(operation: "assistants", method: .GET, path: "/api/v1/user/assistants")
+        return try await pipeline.decode(CollectionResponse<Assistant>.self, request, logger: logger).items
+    }
+}

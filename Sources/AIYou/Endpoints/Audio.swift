@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+
+extension AIYouClient {
+    /// The largest audio file the service accepts: 25 MiB.
+    public static let maxAudioFileBytes = 25 * 1024 * 1024
+
+    /// File extensions the service transcribes, with the content type sent for each.
+    public static let supportedAudioTypes: [String: String] = ["mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4"]
+
+    /// Transcribes an audio file (`POST /api/v1/audio/transcriptions`). The file is streamed from
+    /// disk in 64 KiB chunks as `multipart/form-data` (part `audioFile`, with its file name), never
+    /// read into memory whole; a retry streams it again from the start.
+    /// - Parameters:
+    ///   - path: An `.mp3`, `.wav` or `.m4a` file of at most 25 MiB.
+    ///   - language: The spoken language as an ISO code (`fr`, `en-GB`), when known.
+    ///   - format: The answer format the service should use (e.g. `text`).
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before anything is sent when
+    ///   the file is missing, empty, too large, of another type, or `language`/`format` is malformed.
+    public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, logger: Logger? = nil) async throws
+        -> Transcription
+    {
+        try checkNotShutDown("audio.transcription")
+        let upload = try Self.audioUpload(path: path, language: language, format: format)
+        let request = APIRequest(
+            operation: "audio.transcription", method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)
+        )
+        return try await pipeline.decode(Transcription.self, request, logger: logger)
+    }
+
+    /// Validates the file and options and describes the multipart body.
+    static func audioUpload(path: String, language: String?, format: String?) throws(AIYouError) -> MultipartUpload {
+        let fileName = (path as NSString).lastPathComponent
+        let fileExtension = (fileName as NSString).pathExtension.lowercased()
+        guard let contentType = supportedAudioTypes[fileExtension] else {
+            throw .invalidRequest(
+                "audio: \"\(fileName)\" is not a supported audio file; use .mp3, .wav or .m4a"
+            )
+        }
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw .invalidRequest("audio: \"\(fileName)\" does not exist or cannot be read")
+        }
+        guard (attributes[.type] as? FileAttributeType) == .typeRegular else {
+            throw .invalidRequest("audio: \"\(fileName)\" is not a regular file")
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size > 0 else { throw .invalidRequest("audio: \"\(fileName)\" is empty") }
+        guard size <= maxAudioFileBytes else {
+            throw .invalidRequest("audio: \"\(fileName)\" is \(size) bytes; the limit is \(maxAudioFileBytes) bytes (25 MiB)")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .invalidRequest("audio: \"\(fileName)\" cannot be read")
+        }
+        var fields: [MultipartUpload.Field] = []
+        if let language {
+            let valid = !language.isEmpty && language.count <= 16
+                && language.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.letters.contains($0)) || $0 == "-" || $0 == "_" }
+            guard valid else { throw .invalidRequest("audio: language \"\(language)\" is not an ISO language code such as \"fr\"") }
+            fields.append(.init(name: "language", value: language))
+        }
+        if let format {
+            let valid = !format.isEmpty && format.count <= 32
+                && format.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0)) }
+            guard valid else { throw .invalidRequest("audio: format \"\(format)\" is not a format name such as \"text\"") }
+            fields.append(.init(name: "format", value: format))
+        }
+        return MultipartUpload(
+            fields: fields, fileField: "audioFile", filePath: path, fileName: fileName, fileContentType: contentType, fileSize: size
+        )
+    }
+}

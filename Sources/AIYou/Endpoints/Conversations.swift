@@ -1,0 +1,17 @@
+import Logging
+
+extension AIYouClient {
+    /// Saves a conversation as a thread (`POST /api/v1/save`), or updates the thread given by
+    /// ``SaveConversationRequest/threadID``.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when
+    ///   `assistantID` or `conversation` is empty.
+    public func saveConversation(_ request: SaveConversationRequest, logger: Logger? = nil) async throws -> SavedConversation {
+        try checkNotShutDown("conversations.save")
+        try request.validate()
+        let apiRequest = APIRequest(
+            operation: "conversations.save", method: .POST, path: "/api/v1/save",
+            body: .json(try JSONCoding.encode(request, operation: "conversations.save"))
+        )
+        return try await pipeline.decode(SavedConversation.self, apiRequest, logger: logger)
+    }
+}

@@ -1,0 +1,56 @@
+import Logging
+import NIOCore
+
+extension AIYouClient {
+    /// The model catalogue. Reads `GET /api/v1/models`; where the service has no such route (404
+    /// or 405) it asks `POST /api/v1/models` with `{}`, which answers with the catalogue grouped by
+    /// provider. Every shape is flattened into one ``ModelList``.
+    /// - Throws: ``AIYouError``.
+    public func models(logger: Logger? = nil) async throws -> ModelList {
+        try checkNotShutDown("models")
+        let request = APIRequest(operation: "models", method: .GET, path: "/api/v1/models")
+        do {
+            return try await pipeline.decode(ModelList.self, request, logger: logger)
+        } catch let error as AIYouError where error.status == 404 || error.status == 405 {
+            let fallback = APIRequest(operation: "models", method: .POST, path: "/api/v1/models", body: .json(ByteBuffer(string: "{}")))
+            return try await pipeline.decode(ModelList.self, fallback, logger: logger)
+        }
+    }
+
+    /// Adds a model to the catalogue (`POST /api/v1/models`) and returns it as the service
+    /// describes it.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the name is
+    ///   empty or the context window is not positive.
+    public func createModel(_ request: CreateModelRequest, logger: Logger? = nil) async throws -> Model {
+        try checkNotShutDown("models.create")
+        try request.validate()
+        let apiRequest = APIRequest(
+            operation: "models.create", method: .POST, path: "/api/v1/models",
+            body: .json(try JSONCoding.encode(request, operation: "models.create"))
+        )
+        let created = try await pipeline.decode(CreatedModel.self, apiRequest, logger: logger)
+        if let model = created.model { return model }
+        if let model = created.catalogue?.models.last(where: { $0.name == request.name }) { return model }
+        throw AIYouError(.decoding, "models.create: the answer does not contain the model \"\(request.name)\"")
+    }
+}
+
+/// The answer to a model creation: the model itself, `{"model": {...}}`, or the whole catalogue.
+private struct CreatedModel: Decodable, Sendable {
+    var model: Model?
+    var catalogue: ModelList?
+
+    init(from decoder: any Decoder) throws {
+        if let container = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            if let nested = try? container.decode(Model.self, forKey: AnyCodingKey("model")) {
+                model = nested
+                return
+            }
+            if !container.contains(AnyCodingKey("models")), let direct = try? Model(from: decoder) {
+                model = direct
+                return
+            }
+        }
+        catalogue = try ModelList(from: decoder)
+    }
+}

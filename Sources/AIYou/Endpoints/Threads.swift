@@ -1,0 +1,100 @@
+import Logging
+
+extension AIYouClient {
+    /// One page of the user's threads (`GET /api/v1/user/threads`), newest first, optionally
+    /// filtered by a search term.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `page` < 1 or
+    ///   `itemsPerPage` is outside 1…50.
+    public func threads(_ query: ThreadQuery = ThreadQuery(), logger: Logger? = nil) async throws -> ThreadPage {
+        try checkNotShutDown("threads")
+        try query.validate()
+        let request = APIRequest(operation: "threads", method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
+        return try await pipeline.decode(ThreadPage.self, request, logger: logger)
+    }
+
+    /// One page of the user's threads; see ``threads(_:logger:)``.
+    public func threads(page: Int, itemsPerPage: Int = 10, search: String? = nil, logger: Logger? = nil) async throws -> ThreadPage {
+        try await threads(ThreadQuery(page: page, itemsPerPage: itemsPerPage, search: search), logger: logger)
+    }
+
+    /// Every thread (matching `search`, when given), fetched page by page as you iterate.
+    /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
+    ///   iteration throws the errors of the page requests.
+    public func allThreads(search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, logger: Logger? = nil) throws -> ThreadSequence {
+        let query = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
+        try query.validate()
+        return ThreadSequence(client: self, query: query, logger: logger)
+    }
+
+    /// The thread with `id`. The service has no route for one thread, so this walks the pages of
+    /// the thread list until it finds it.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id,
+    ///   ``AIYouError/Code/notFound`` when no page holds the thread.
+    public func thread(id: String, logger: Logger? = nil) async throws -> ConversationThread {
+        guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("thread: the id is empty") }
+        for try await thread in try allThreads(logger: logger) where thread.id == id {
+            return thread
+        }
+        throw AIYouError(.notFound, "thread: no thread with id \"\(id)\"")
+    }
+
+    /// Deletes a thread (`DELETE /api/v1/threads/{id}`).
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id,
+    ///   ``AIYouError/Code/notFound`` when the service does not know it.
+    public func deleteThread(id: String, logger: Logger? = nil) async throws {
+        try checkNotShutDown("threads.delete")
+        guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("delete thread: the id is empty") }
+        let request = APIRequest(
+            operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodePathSegment(id)
+        )
+        try await pipeline.discardingBody(request, logger: logger)
+    }
+}
+
+/// All of the user's threads as an `AsyncSequence`, one page requested at a time as iteration
+/// reaches it. Iterating again starts again from the first page.
+public struct ThreadSequence: AsyncSequence, Sendable {
+    /// Each element is one thread.
+    public typealias Element = ConversationThread
+
+    let client: AIYouClient
+    let query: ThreadQuery
+    let logger: Logger?
+
+    /// Starts at page 1.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(client: client, query: query, logger: logger)
+    }
+
+    /// Walks the pages.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let client: AIYouClient
+        var query: ThreadQuery
+        let logger: Logger?
+        private var buffer: [ConversationThread] = []
+        private var index = 0
+        private var exhausted = false
+
+        init(client: AIYouClient, query: ThreadQuery, logger: Logger?) {
+            self.client = client
+            self.query = query
+            self.logger = logger
+        }
+
+        /// The next thread, fetching the next page when needed; `nil` after the last page.
+        /// Throws ``AIYouError``.
+        public mutating func next() async throws -> ConversationThread? {
+            while index >= buffer.count {
+                guard !exhausted else { return nil }
+                let page = try await client.threads(query, logger: logger)
+                buffer = page.threads
+                index = 0
+                // Stop on an empty page too, so a service that miscounts cannot loop us forever.
+                exhausted = !page.hasNextPage || page.threads.isEmpty
+                query.page += 1
+            }
+            defer { index += 1 }
+            return buffer[index]
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+
+/// What an endpoint asks the pipeline to do: a description, not an action. Endpoint methods build
+/// one of these and hand it to ``RequestPipeline/execute(_:logger:consume:)``.
+struct APIRequest: Sendable {
+    /// How the body is produced; it is produced anew for every attempt so retries resend it whole.
+    enum Body: Sendable {
+        case none
+        case json(ByteBuffer)
+        case multipart(MultipartUpload)
+    }
+
+    /// What the caller expects back.
+    enum Accept: Sendable {
+        case json
+        case eventStream
+    }
+
+    /// A short name for logs and error messages, e.g. `chat.completion`.
+    var operation: String
+    var method: HTTPMethod
+    /// Path below the base URL, already percent-encoded, starting with `/`.
+    var path: String
+    var query: [(name: String, value: String)] = []
+    var body: Body = .none
+    var accept: Accept = .json
+    /// Whether the request carries the bearer token (everything but login).
+    var authenticated = true
+
+    /// The path and query as they go on the wire.
+    var target: String {
+        guard !query.isEmpty else { return path }
+        var result = path
+        result.append("?")
+        for (index, item) in query.enumerated() {
+            if index > 0 { result.append("&") }
+            result.append(PercentEncoding.encodeQueryComponent(item.name))
+            result.append("=")
+            result.append(PercentEncoding.encodeQueryComponent(item.value))
+        }
+        return result
+    }
+}
+
+/// RFC 3986 percent-encoding for the pieces of a URL the client builds.
+enum PercentEncoding {
+    /// Encodes everything but unreserved characters (`A–Z a–z 0–9 - . _ ~`).
+    static func encodeQueryComponent(_ value: String) -> String {
+        encode(value, keeping: { isUnreserved($0) })
+    }
+
+    /// Encodes a single path segment (an id): unreserved characters are kept.
+    static func encodePathSegment(_ value: String) -> String {
+        encode(value, keeping: { isUnreserved($0) })
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func encode(_ value: String, keeping keep: (UInt8) -> Bool) -> String {
+        let utf8 = value.utf8
+        if utf8.allSatisfy(keep) { return value }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count * 3)
+        for byte in utf8 {
+            if keep(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

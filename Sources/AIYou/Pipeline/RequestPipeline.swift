@@ -1,0 +1,198 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The one path every request takes: validate (done by the endpoint before it builds the
+/// ``APIRequest``) → credentials (login / refresh, single flight) → send → classify → retry or
+/// consume the answer. Endpoints say *what*; this type owns *how*.
+final class RequestPipeline: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+    let configuration: Configuration
+    let authenticator: Authenticator
+    private let retryPolicy: RetryPolicy
+    private let staticHeaders: HTTPHeaders
+    private let requestCounter = Atomic<UInt64>(0)
+    /// A logger for AsyncHTTPClient's own messages: disabled, because its trace output is not ours to redact.
+    private let transportLogger = Configuration.disabledLogger
+
+    init(http: HTTPClient, baseURL: String, configuration: Configuration) {
+        self.http = http
+        self.baseURL = baseURL
+        self.configuration = configuration
+        self.authenticator = Authenticator(
+            credentials: configuration.credentials, refreshMargin: configuration.tokenRefreshMargin,
+            timeSource: configuration.timeSource
+        )
+        self.retryPolicy = RetryPolicy(configuration: configuration.retry)
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        self.staticHeaders = headers
+    }
+
+    /// Redacts the configured secrets and the token currently held, plus anything secret-shaped.
+    var redactor: Redactor {
+        Redactor(knownSecrets: configuration.credentials.secrets + [authenticator.currentToken].compactMap { $0 })
+    }
+
+    /// Sends `request` and decodes a JSON answer as `Output`.
+    func decode<Output: Decodable & Sendable>(_ type: Output.Type, _ request: APIRequest, logger: Logger?) async throws -> Output {
+        let limit = configuration.maxResponseBodyBytes
+        return try await execute(request, logger: logger) { response, mapping in
+            let body = try await Self.collect(response.body, limit: limit, operation: request.operation)
+            do {
+                return try JSONCoding.decoder.decode(Output.self, from: body)
+            } catch {
+                throw mapping.decodingError(
+                    body: body, status: Int(response.status.code), operation: request.operation,
+                    expected: String(describing: Output.self), underlying: error
+                )
+            }
+        }
+    }
+
+    /// Sends `request` and discards a successful answer's body.
+    func discardingBody(_ request: APIRequest, logger: Logger?) async throws {
+        try await execute(request, logger: logger) { response, _ in
+            for try await _ in response.body {}
+        }
+    }
+
+    /// Runs `request` until it succeeds or fails for good, and hands the successful response to
+    /// `consume`. A transport failure inside `consume` is retried like one before the answer;
+    /// an ``AIYouError`` thrown by `consume` is final.
+    func execute<Output: Sendable>(
+        _ request: APIRequest,
+        logger callerLogger: Logger?,
+        consume: (HTTPClientResponse, ErrorMapping) async throws -> Output
+    ) async throws -> Output {
+        var logger = callerLogger ?? configuration.logger
+        logger[metadataKey: "aiyou.request.id"] = "\(requestCounter.add(1, ordering: .relaxed).newValue)"
+        logger[metadataKey: "aiyou.operation"] = "\(request.operation)"
+        let time = configuration.timeSource
+        var attempt = 0
+        var retriesUsed = 0
+        var reauthenticated = false
+        while true {
+            attempt += 1
+            logger[metadataKey: "aiyou.attempt"] = "\(attempt)"
+            if Task.isCancelled { throw AIYouError(.cancelled, "\(request.operation): cancelled") }
+            let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
+            let httpRequest = try makeHTTPRequest(request, token: token)
+            let mapping = ErrorMapping(redactor: redactor)
+            let started = time.now()
+            logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
+            if logger.logLevel <= .trace, case .json(let body) = request.body {
+                logger.trace("request body", metadata: ["aiyou.body": "\(ErrorMapping.excerpt(of: body, redactor: mapping.redactor))"])
+            }
+
+            let failure: AIYouError
+            let retryable: Bool
+            var serverDelay: Duration?
+            do {
+                let response = try await http.execute(httpRequest, deadline: deadline(for: request), logger: transportLogger)
+                let status = Int(response.status.code)
+                logger.debug(
+                    "received answer",
+                    metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"]
+                )
+                if (200..<300).contains(status) {
+                    return try await consume(response, mapping)
+                }
+                let body = try? await Self.collect(response.body, limit: 64 * 1024, operation: request.operation, truncate: true)
+                if status == 401, let token, configuration.credentials.canRefresh, !reauthenticated {
+                    reauthenticated = true
+                    authenticator.invalidate(token)
+                    logger.debug("token rejected, logging in again", metadata: ["aiyou.status": "401"])
+                    continue
+                }
+                serverDelay = RetryPolicy.serverDelay(in: response.headers, now: time.wallClock())
+                failure = mapping.error(
+                    status: status, headers: response.headers, body: body, operation: request.operation, serverDelay: serverDelay
+                )
+                retryable = retryPolicy.isRetryable(status: status)
+            } catch {
+                (failure, retryable) = mapping.transportError(error, operation: request.operation)
+                if failure.code == .network || failure.code == .timeout {
+                    logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
+                }
+            }
+
+            guard retryable, retriesUsed < configuration.retry.maxRetries, !Task.isCancelled else { throw failure }
+            retriesUsed += 1
+            let delay = retryPolicy.delay(beforeRetry: retriesUsed, serverDelay: serverDelay)
+            logger.debug(
+                "retrying",
+                metadata: [
+                    "aiyou.status": "\(failure.status.map(String.init) ?? failure.code.description)",
+                    "aiyou.retry.delay_ms": "\(delay.milliseconds)",
+                ]
+            )
+            do {
+                try await time.sleep(delay)
+            } catch {
+                throw AIYouError(.cancelled, "\(request.operation): cancelled while waiting to retry", underlying: failure)
+            }
+        }
+    }
+
+    private func deadline(for request: APIRequest) -> NIODeadline {
+        NIODeadline.now() + TimeAmount(configuration.timeouts.request)
+    }
+
+    private func makeHTTPRequest(_ request: APIRequest, token: String?) throws -> HTTPClientRequest {
+        var httpRequest = HTTPClientRequest(url: baseURL + request.target)
+        httpRequest.method = request.method
+        httpRequest.headers = staticHeaders
+        if let token { httpRequest.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        switch request.accept {
+        case .json: httpRequest.headers.add(name: "Accept", value: "application/json")
+        case .eventStream: httpRequest.headers.add(name: "Accept", value: "text/event-stream")
+        }
+        switch request.body {
+        case .none:
+            break
+        case .json(let buffer):
+            httpRequest.headers.add(name: "Content-Type", value: "application/json")
+            httpRequest.body = .bytes(buffer)
+        case .multipart(let upload):
+            httpRequest.headers.add(name: "Content-Type", value: upload.contentType)
+            httpRequest.body = .stream(upload.makeBodySequence(), length: .known(Int64(upload.contentLength)))
+        }
+        return httpRequest
+    }
+
+    /// Reads a whole body, up to `limit` bytes. Past the limit: an error, or with `truncate` the
+    /// first `limit` bytes (for error bodies, which only feed an excerpt).
+    static func collect(_ body: HTTPClientResponse.Body, limit: Int, operation: String, truncate: Bool = false) async throws -> ByteBuffer {
+        var collected: ByteBuffer?
+        for try await var chunk in body {
+            if collected == nil {
+                collected = chunk
+            } else {
+                collected!.writeBuffer(&chunk)
+            }
+            if collected!.readableBytes > limit {
+                if truncate { return collected!.getSlice(at: collected!.readerIndex, length: limit)! }
+                throw AIYouError(.decoding, "\(operation): the answer is larger than \(limit) bytes")
+            }
+        }
+        return collected ?? ByteBuffer()
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        self = .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+}

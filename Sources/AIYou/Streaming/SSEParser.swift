@@ -1,0 +1,143 @@
+import NIOCore
+
+/// One Server-Sent Event.
+struct ServerSentEvent: Sendable, Hashable {
+    /// The `event:` field, when the event named its type.
+    var type: String?
+    /// The `data:` lines joined with `\n`, as raw UTF-8 bytes.
+    var data: [UInt8]
+    /// The last `id:` seen so far in the stream.
+    var id: String?
+    /// The `retry:` field, when present on this event.
+    var retry: Int?
+
+    /// The data as text.
+    var text: String { String(decoding: data, as: UTF8.self) }
+}
+
+/// A Server-Sent Events parser (WHATWG HTML, "event stream interpretation") as a pure state
+/// machine over whole network chunks: no `await` per byte, no copy of a chunk except for the one
+/// line that straddles two chunks. Lines may end in `\n`, `\r\n` or `\r`, even when the `\r` and
+/// `\n` arrive in different chunks; a chunk may end anywhere, also inside a UTF-8 character (bytes
+/// are only turned into text once an event is complete).
+struct SSEParser: Sendable {
+    private var partialLine: [UInt8] = []
+    private var lastByteWasCR = false
+    private var atStreamStart = true
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var eventType: String?
+    private var lastEventID: String?
+    private var retry: Int?
+
+    init() {}
+
+    /// Feeds one chunk; calls `emit` for each event completed by it.
+    mutating func parse(_ buffer: ByteBuffer, emit: (ServerSentEvent) throws -> Void) rethrows {
+        try buffer.withUnsafeReadableBytes { bytes in
+            try parse(bytes, emit: emit)
+        }
+    }
+
+    /// Feeds raw bytes; calls `emit` for each event completed by them.
+    mutating func parse(_ bytes: UnsafeRawBufferPointer, emit: (ServerSentEvent) throws -> Void) rethrows {
+        var start = 0
+        let count = bytes.count
+        if atStreamStart, count > 0 {
+            atStreamStart = false
+            // A UTF-8 byte order mark may open the stream; it is not part of the first line.
+            if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        }
+        if lastByteWasCR, start < count {
+            lastByteWasCR = false
+            if bytes[start] == UInt8(ascii: "\n") { start += 1 }
+        }
+        var index = start
+        while index < count {
+            let byte = bytes[index]
+            if byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
+                index += 1
+                continue
+            }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            if partialLine.isEmpty {
+                try processLine(line, emit: emit)
+            } else {
+                partialLine.append(contentsOf: line)
+                let joined = partialLine
+                partialLine.removeAll(keepingCapacity: true)
+                try joined.withUnsafeBytes { try processLine($0, emit: emit) }
+            }
+            index += 1
+            if byte == UInt8(ascii: "\r") {
+                if index < count {
+                    if bytes[index] == UInt8(ascii: "\n") { index += 1 }
+                } else {
+                    lastByteWasCR = true
+                }
+            }
+            start = index
+        }
+        if start < count {
+            partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
+        }
+    }
+
+    /// The stream ended: an unterminated last line is taken as a line, and an event whose data
+    /// lines were all received is delivered even without the final blank line (servers that close
+    /// right after the last event are common; nothing is lost that was fully received).
+    mutating func finish(emit: (ServerSentEvent) throws -> Void) rethrows {
+        if !partialLine.isEmpty {
+            let line = partialLine
+            partialLine.removeAll()
+            try line.withUnsafeBytes { try processLine($0, emit: emit) }
+        }
+        try dispatch(emit: emit)
+    }
+
+    private mutating func processLine(_ line: UnsafeRawBufferPointer, emit: (ServerSentEvent) throws -> Void) rethrows {
+        if line.isEmpty {
+            try dispatch(emit: emit)
+            return
+        }
+        if line[0] == UInt8(ascii: ":") { return }  // comment / keep-alive
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
+        let name = UnsafeRawBufferPointer(rebasing: line[0..<colon])
+        var valueStart = min(colon + 1, line.count)
+        if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<line.count])
+        if Self.equals(name, "data") {
+            if hasData { data.append(UInt8(ascii: "\n")) }
+            data.append(contentsOf: value)
+            hasData = true
+        } else if Self.equals(name, "event") {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if Self.equals(name, "id") {
+            if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
+        } else if Self.equals(name, "retry") {
+            if !value.isEmpty, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                retry = Int(String(decoding: value, as: UTF8.self))
+            }
+        }
+        // Any other field is ignored, as the format requires.
+    }
+
+    private mutating func dispatch(emit: (ServerSentEvent) throws -> Void) rethrows {
+        defer {
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+            eventType = nil
+            retry = nil
+        }
+        guard hasData else { return }
+        try emit(ServerSentEvent(type: eventType, data: data, id: lastEventID, retry: retry))
+    }
+
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { literalBytes in
+            for index in 0..<bytes.count where bytes[index] != literalBytes[index] { return false }
+            return true
+        }
+    }
+}

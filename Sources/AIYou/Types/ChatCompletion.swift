@@ -1,0 +1,145 @@
+import Foundation
+
+/// Token counts reported by the service.
+public struct Usage: Decodable, Hashable, Sendable {
+    /// Tokens in the prompt.
+    public var promptTokens: Int
+    /// Tokens generated.
+    public var completionTokens: Int
+    /// Both together.
+    public var totalTokens: Int
+
+    /// Usage with the given counts.
+    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+    }
+
+    /// Decodes counts given as numbers or numeric strings; missing counts are 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        promptTokens = container.lenientInt(.promptTokens) ?? 0
+        completionTokens = container.lenientInt(.completionTokens) ?? 0
+        totalTokens = container.lenientInt(.totalTokens) ?? (promptTokens + completionTokens)
+    }
+}
+
+/// The assistant's message in a non-streamed answer.
+public struct AssistantMessage: Decodable, Hashable, Sendable {
+    /// Usually `assistant`.
+    public var role: ChatRole
+    /// The answer's text (the text parts joined when the service sent parts).
+    public var content: String
+    /// The answer as parts, when the service sent parts; otherwise one text part.
+    public var parts: [ContentPart]
+    /// The refusal text, when the model refused.
+    public var refusal: String?
+
+    /// A message with the given text.
+    public init(role: ChatRole = .assistant, content: String, refusal: String? = nil) {
+        self.role = role
+        self.content = content
+        self.parts = [.text(content)]
+        self.refusal = refusal
+    }
+
+    private enum CodingKeys: String, CodingKey { case role, content, refusal }
+
+    /// Decodes `content` given as a string, an array of parts, or null.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = ChatRole(rawValue: container.lenientString(.role) ?? "assistant")
+        refusal = container.lenientString(.refusal)
+        if let text = try? container.decode(String.self, forKey: .content) {
+            content = text
+            parts = [.text(text)]
+        } else {
+            parts = container.lenientArray(.content)
+            content = parts.lazy.filter { $0.type == .text }.map(\.text).joined()
+        }
+    }
+}
+
+/// One alternative answer.
+public struct ChatChoice: Decodable, Hashable, Sendable {
+    /// Position among the choices.
+    public var index: Int
+    /// The answer.
+    public var message: AssistantMessage
+    /// Why generation stopped (`stop`, `length`, …).
+    public var finishReason: String?
+
+    /// A choice with the given values.
+    public init(index: Int, message: AssistantMessage, finishReason: String?) {
+        self.index = index
+        self.message = message
+        self.finishReason = finishReason
+    }
+
+    private enum CodingKeys: String, CodingKey { case index, message, finishReason = "finish_reason" }
+
+    /// Decodes a choice; a missing index is 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        index = container.lenientInt(.index) ?? 0
+        message = try container.decode(AssistantMessage.self, forKey: .message)
+        finishReason = container.lenientString(.finishReason)
+    }
+}
+
+/// A complete (non-streamed, or collected) chat answer.
+///
+/// Decodes both shapes the service sends: wrapped in `{"response": {…}}` and bare
+/// (`"object": "chat.completion"`).
+public struct ChatCompletion: Decodable, Hashable, Sendable {
+    /// The completion's id, when sent.
+    public var id: String?
+    /// `chat.completion`, when sent.
+    public var object: String?
+    /// The model that answered.
+    public var model: String?
+    /// When the answer was created.
+    public var created: Date?
+    /// The answers (usually one).
+    public var choices: [ChatChoice]
+    /// Token counts, when sent.
+    public var usage: Usage?
+
+    /// The first choice's text, or `""` when there is none.
+    public var text: String { choices.first?.message.content ?? "" }
+
+    /// A completion with the given values.
+    public init(id: String?, object: String? = "chat.completion", model: String?, created: Date?, choices: [ChatChoice], usage: Usage?) {
+        self.id = id
+        self.object = object
+        self.model = model
+        self.created = created
+        self.choices = choices
+        self.usage = usage
+    }
+
+    private enum CodingKeys: String, CodingKey { case response, id, object, model, created, choices, usage }
+
+    /// Decodes a wrapped or bare completion. Throws when neither `response` nor `choices` is present.
+    public init(from decoder: any Decoder) throws {
+        let outer = try decoder.container(keyedBy: CodingKeys.self)
+        let container = outer.contains(.response) ? try outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .response) : outer
+        guard container.contains(.choices) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.choices,
+                .init(codingPath: container.codingPath, debugDescription: "a chat completion needs \"choices\"")
+            )
+        }
+        id = container.lenientString(.id)
+        object = container.lenientString(.object)
+        model = container.lenientString(.model)
+        created = container.lenientDate(.created)
+        choices = try container.decode([ChatChoice].self, forKey: .choices)
+        usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
+    }
+}

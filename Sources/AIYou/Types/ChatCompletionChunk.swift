@@ -1,0 +1,104 @@
+import Foundation
+
+/// One event of a streamed answer: a piece of text (the delta) for each choice.
+public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
+    /// What one chunk adds to a choice.
+    public struct Delta: Decodable, Hashable, Sendable {
+        /// Set on the first chunk of a choice, usually `assistant`.
+        public var role: ChatRole?
+        /// The text added by this chunk, if any.
+        public var content: String?
+
+        /// A delta with the given values.
+        public init(role: ChatRole? = nil, content: String? = nil) {
+            self.role = role
+            self.content = content
+        }
+
+        private enum CodingKeys: String, CodingKey { case role, content }
+
+        /// Decodes `content` as a string or an array of text parts.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            role = container.lenientString(.role).map(ChatRole.init(rawValue:))
+            if let text = try? container.decodeIfPresent(String.self, forKey: .content) {
+                content = text
+            } else if container.contains(.content), (try? container.decodeNil(forKey: .content)) == false {
+                let parts: [ContentPart] = container.lenientArray(.content)
+                content = parts.filter { $0.type == .text }.map(\.text).joined()
+            } else {
+                content = nil
+            }
+        }
+    }
+
+    /// One choice's part of the chunk.
+    public struct Choice: Decodable, Hashable, Sendable {
+        /// Which choice this delta belongs to.
+        public var index: Int
+        /// What it adds.
+        public var delta: Delta
+        /// Set on the last chunk of the choice.
+        public var finishReason: String?
+
+        /// A choice delta with the given values.
+        public init(index: Int = 0, delta: Delta, finishReason: String? = nil) {
+            self.index = index
+            self.delta = delta
+            self.finishReason = finishReason
+        }
+
+        private enum CodingKeys: String, CodingKey { case index, delta, message, finishReason = "finish_reason" }
+
+        /// Decodes a choice; accepts `message` in place of `delta`, as some servers send.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = container.lenientInt(.index) ?? 0
+            delta =
+                (try? container.decodeIfPresent(Delta.self, forKey: .delta))
+                ?? (try? container.decodeIfPresent(Delta.self, forKey: .message)) ?? Delta()
+            finishReason = container.lenientString(.finishReason)
+        }
+    }
+
+    /// The completion's id (the same on every chunk).
+    public var id: String?
+    /// The model that answers.
+    public var model: String?
+    /// When the answer was created.
+    public var created: Date?
+    /// The deltas.
+    public var choices: [Choice]
+    /// Token counts; usually on the last chunk only.
+    public var usage: Usage?
+
+    /// The first choice's text delta, or `nil`.
+    public var text: String? { choices.first?.delta.content }
+
+    /// A chunk with the given values.
+    public init(id: String? = nil, model: String? = nil, created: Date? = nil, choices: [Choice], usage: Usage? = nil) {
+        self.id = id
+        self.model = model
+        self.created = created
+        self.choices = choices
+        self.usage = usage
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, model, created, choices, usage }
+
+    /// Decodes a chunk. Throws when `choices` is missing (an error object is not a chunk).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.contains(.choices) || container.contains(.usage) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.choices,
+                .init(codingPath: container.codingPath, debugDescription: "a stream chunk needs \"choices\"")
+            )
+        }
+        id = container.lenientString(.id)
+        model = container.lenientString(.model)
+        created = container.lenientDate(.created)
+        choices = container.lenientArray(.choices)
+        usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
+    }
+}

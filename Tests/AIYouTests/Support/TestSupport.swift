@@ -1,0 +1,113 @@
+import AIYouMockServer
+import Foundation
+import InMemoryLogging
+import Logging
+import Synchronization
+import Testing
+
+@testable import AIYou
+
+/// A clock for tests: time moves only when a test advances it or when the client sleeps (a sleep
+/// advances it at once and is recorded), so expiry and backoff run instantly.
+final class ManualTime: Sendable {
+    private struct State {
+        var offset: Duration = .zero
+        var sleeps: [Duration] = []
+    }
+
+    private let state = Mutex(State())
+    private let startInstant = ContinuousClock.now
+    private let startDate = Date()
+
+    var source: TimeSource {
+        TimeSource(
+            now: { [self] in startInstant + state.withLock { $0.offset } },
+            wallClock: { [self] in startDate.addingTimeInterval(state.withLock { $0.offset }.seconds) },
+            sleep: { [self] duration in
+                try Task.checkCancellation()
+                state.withLock {
+                    $0.sleeps.append(duration)
+                    $0.offset += duration
+                }
+                await Task.yield()
+                try Task.checkCancellation()
+            }
+        )
+    }
+
+    func advance(by duration: Duration) { state.withLock { $0.offset += duration } }
+    var sleeps: [Duration] { state.withLock { $0.sleeps } }
+}
+
+/// Collects log entries in memory, at `trace` level.
+struct LogCapture {
+    let handler = InMemoryLogHandler()
+    var logger: Logger {
+        var logger = Logger(label: "aiyou.test", factory: { _ in handler })
+        logger.logLevel = .trace
+        return logger
+    }
+
+    /// Every message and metadata value, flattened into one text.
+    var text: String {
+        handler.entries.map { entry in
+            "\(entry.level) \(entry.message) " + entry.metadata.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+}
+
+enum Fixture {
+    static let demo = Credentials.emailPassword(email: MockAccount.demo.email, password: MockAccount.demo.password)
+    static let apiKey = Credentials.bearerToken(MockAccount.demoAPIKey)
+
+    /// A configuration pointing at `server`, with retries that wait 1 ms and a manual clock.
+    static func configuration(
+        _ server: MockAIYouServer, credentials: Credentials = demo, time: ManualTime = ManualTime()
+    ) -> Configuration {
+        var configuration = Configuration(baseURL: server.baseURL, credentials: credentials)
+        configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5), jitter: 0)
+        configuration.timeouts = .init(connect: .seconds(5), request: .seconds(10), streamIdle: .seconds(10))
+        configuration.timeSource = time.source
+        return configuration
+    }
+}
+
+/// Runs `body` with a started server (configured by `configure`) and a client for it.
+func withServerAndClient<T: Sendable>(
+    server configure: (inout MockServerConfiguration) -> Void = { _ in },
+    client adjust: (inout Configuration) -> Void = { _ in },
+    _ body: (MockAIYouServer, AIYouClient) async throws -> T
+) async throws -> T {
+    var serverConfiguration = MockServerConfiguration()
+    configure(&serverConfiguration)
+    return try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in
+        var configuration = Fixture.configuration(server)
+        adjust(&configuration)
+        return try await withAIYouClient(configuration) { client in
+            try await body(server, client)
+        }
+    }
+}
+
+/// Asserts that `body` throws an `AIYouError` with `code`, and returns it.
+@discardableResult
+func expectAIYouError<T>(
+    _ code: AIYouError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+) async -> AIYouError? {
+    do {
+        _ = try await body()
+        Issue.record("expected AIYouError.\(code), but the call succeeded", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as AIYouError {
+        #expect(error.code == code, "got \(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected AIYouError.\(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// A user message request for the mock server's default assistant.
+func chatRequest(_ text: String = "Bonjour") -> ChatCompletionRequest {
+    ChatCompletionRequest(messages: [.text(text)], assistantID: "602")
+}
