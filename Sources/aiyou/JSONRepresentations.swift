@@ -1,0 +1,39 @@
+import AIYou
+import Foundation
+
+/// The `--json` shape of each result: the service's field names, no optionals left out.
+extension ChatCompletion {
+    var jsonObject: [String: Any?] {
+        [
+            "id": id, "model": model, "created": created, "text": text,
+            "choices": choices.map { ["index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason] as [String: Any?] },
+            "usage": usage.map { ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens] },
+        ]
+    }
+}
+
+extension Assistant {
+    var jsonObject: [String: Any?] {
+        [
+            "id": id, "assistantId": assistantID, "name": name, "model": model, "modelAi": modelAI, "image": image,
+            "instructions": instructions,
+            "threadHistories": threadHistories.map { ["threadId": $0.threadID, "firstMessage": $0.firstMessage] as [String: Any?] },
+        ]
+    }
+}
+
+extension Model {
+    var jsonObject: [String: Any?] {
+        ["name": name, "provider": provider, "context_window": contextWindow, "description": description]
+    }
+}
+
+extension ConversationThread {
+    var jsonObject: [String: Any?] {
+        [
+            "id": id, "threadIdParam": threadIDParam, "content": content, "assistantName": assistantName, "assistantId": assistantID,
+            "assistantModel": assistantModel, "assistantIdOpenAi": assistantIDOpenAI, "firstMessage": firstMessage,
+            "createdAt": createdAt, "updatedAt": updatedAt, "isNewAppThread": isNewAppThread,
+        ]
+    }
+}
