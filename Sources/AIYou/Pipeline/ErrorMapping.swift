@@ -7,12 +7,19 @@ import NIOPosix
 /// Turns what went wrong on the wire into an ``AIYouError``, redacting every piece of text that
 /// came from the response.
 struct ErrorMapping: Sendable {
-    var redactor: Redactor
+    let credentials: Credentials
+    let authenticator: Authenticator
+
+    /// Built only when an error is, so the success path pays nothing for redaction.
+    var redactor: Redactor {
+        Redactor(knownSecrets: credentials.secrets + [authenticator.currentToken].compactMap { $0 })
+    }
 
     /// An error for a non-2xx answer.
     func error(
         status: Int, headers: HTTPHeaders, body: ByteBuffer?, operation: String, serverDelay: Duration?
     ) -> AIYouError {
+        let redactor = self.redactor
         let parsed = body.flatMap { try? JSONCoding.decoder.decode(ErrorBody.self, from: $0) }
         let excerpt = body.map { Self.excerpt(of: $0, redactor: redactor) }
         let requestID = headers.first(name: "x-request-id") ?? headers.first(name: "request-id")
@@ -48,6 +55,7 @@ struct ErrorMapping: Sendable {
     /// An error for a 2xx answer whose body was not what the endpoint expects. An error object
     /// (`{"object": "error", …}`) becomes an API error; anything else a decoding error.
     func decodingError(body: ByteBuffer, status: Int, operation: String, expected: String, underlying: any Error) -> AIYouError {
+        let redactor = self.redactor
         if let parsed = try? JSONCoding.decoder.decode(ErrorBody.self, from: body), parsed.isErrorObject {
             return AIYouError(
                 .apiError, "\(operation): " + redactor.redact(parsed.message ?? "the service answered with an error"),

@@ -33,9 +33,9 @@ final class RequestPipeline: Sendable {
         self.staticHeaders = headers
     }
 
-    /// Redacts the configured secrets and the token currently held, plus anything secret-shaped.
-    var redactor: Redactor {
-        Redactor(knownSecrets: configuration.credentials.secrets + [authenticator.currentToken].compactMap { $0 })
+    /// Builds errors from failed attempts, redacting the configured secrets and the token held.
+    var errorMapping: ErrorMapping {
+        ErrorMapping(credentials: configuration.credentials, authenticator: authenticator)
     }
 
     /// Sends `request` and decodes a JSON answer as `Output`.
@@ -70,19 +70,24 @@ final class RequestPipeline: Sendable {
         consume: (HTTPClientResponse, ErrorMapping) async throws -> Output
     ) async throws -> Output {
         var logger = callerLogger ?? configuration.logger
-        logger[metadataKey: "aiyou.request.id"] = "\(requestCounter.add(1, ordering: .relaxed).newValue)"
-        logger[metadataKey: "aiyou.operation"] = "\(request.operation)"
+        let requestID = requestCounter.add(1, ordering: .relaxed).newValue
+        // Metadata is only worth building when something will be logged.
+        let logsDebug = logger.logLevel <= .debug
+        if logsDebug {
+            logger[metadataKey: "aiyou.request.id"] = "\(requestID)"
+            logger[metadataKey: "aiyou.operation"] = "\(request.operation)"
+        }
         let time = configuration.timeSource
         var attempt = 0
         var retriesUsed = 0
         var reauthenticated = false
         while true {
             attempt += 1
-            logger[metadataKey: "aiyou.attempt"] = "\(attempt)"
+            if logsDebug { logger[metadataKey: "aiyou.attempt"] = "\(attempt)" }
             if Task.isCancelled { throw AIYouError(.cancelled, "\(request.operation): cancelled") }
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
             let httpRequest = try makeHTTPRequest(request, token: token)
-            let mapping = ErrorMapping(redactor: redactor)
+            let mapping = errorMapping
             let started = time.now()
             logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
             if logger.logLevel <= .trace, case .json(let body) = request.body {
