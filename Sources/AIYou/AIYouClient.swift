@@ -84,6 +84,7 @@ public final class AIYouClient: Sendable {
 
 /// Creates a client, runs `body` with it and shuts it down afterwards, whether `body` returns or
 /// throws. Throws what `body` throws, or ``AIYouError`` from construction.
+@discardableResult
 public func withAIYouClient<Result: Sendable>(
     _ configuration: Configuration,
     _ body: (AIYouClient) async throws -> Result

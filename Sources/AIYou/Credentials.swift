@@ -53,7 +53,7 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
             if token.allSatisfy(\.isWhitespace) {
                 throw .invalidConfiguration("credentials: the bearer token is empty")
             }
-            if token.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            if token.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
                 throw .invalidConfiguration("credentials: the bearer token contains a line break")
             }
         }

@@ -109,6 +109,11 @@ enum Terminal {
         FileHandle.standardError.write(Data("\(message)\n".utf8))
     }
 
+    /// Flushes what `print` buffered, so a caller reading the pipe sees it now.
+    static func flushStandardOutput() {
+        fflush(nil)
+    }
+
     /// Writes `text` to stdout at once (no buffering), for streamed answers.
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
                 print("AI.YOU mock server listening on \(server.baseURL)")
                 print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
                 print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
-                fflush(stdout)
+                Terminal.flushStandardOutput()
                 // Serve until the process is interrupted or the task is cancelled.
                 while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
             }

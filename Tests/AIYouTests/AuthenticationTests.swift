@@ -100,7 +100,8 @@ struct AuthenticationTests {
     func bearerToken() async throws {
         try await MockAIYouServer.withRunning { server in
             try await withAIYouClient(Fixture.configuration(server, credentials: Fixture.apiKey)) { client in
-                #expect(try await client.assistants().count == 3)
+                let assistants = try await client.assistants()
+                #expect(assistants.count == 3)
                 #expect(server.recordedRequests(.assistants).last?.header("authorization") == "Bearer \(MockAccount.demoAPIKey)")
             }
             try await withAIYouClient(Fixture.configuration(server, credentials: .bearerToken("not-a-valid-key"))) { client in

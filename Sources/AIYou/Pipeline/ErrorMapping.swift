@@ -76,6 +76,9 @@ struct ErrorMapping: Sendable {
         if error is CancellationError {
             return (AIYouError(.cancelled, "\(operation): cancelled", underlying: error), false)
         }
+        if error is ResponseAccumulator.ResponseTooBigError {
+            return (AIYouError(.decoding, "\(operation): the answer is larger than the configured maxResponseBodyBytes", underlying: error), false)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled:

@@ -1,0 +1,106 @@
+import Synchronization
+
+/// Inspection and control for tests. Every member is thread-safe and can be used while
+/// requests are in flight.
+extension MockAIYouServer {
+    /// The number of requests received on `route` since start or ``resetCounters()``,
+    /// including refused and faulted ones.
+    public func requestCount(_ route: MockRoute) -> Int {
+        self.state.recorder.count(for: route)
+    }
+
+    /// The number of requests received on all routes (requests to unknown paths are not counted).
+    public var totalRequestCount: Int {
+        self.state.recorder.total
+    }
+
+    /// The last 100 requests received on `route`, oldest first.
+    public func recordedRequests(_ route: MockRoute) -> [RecordedRequest] {
+        self.state.recorder.recent(for: route)
+    }
+
+    /// Sets the request counts, the recorded requests, ``issuedTokenCount`` and
+    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued faults and
+    /// ``lastUpload`` are kept.
+    public func resetCounters() {
+        self.state.recorder.reset()
+        self.state.tokens.resetIssuedCount()
+        self.state.connections.resetOpenedCount()
+    }
+
+    /// The response shape; changing it affects the requests that arrive afterwards.
+    public var shape: MockResponseShape {
+        get { self.state.settings.withLock { $0.shape } }
+        set { self.state.settings.withLock { $0.shape = newValue } }
+    }
+
+    /// Whether non-streaming chat requests are refused with the "Stream options" error.
+    public var requireStreaming: Bool {
+        get { self.state.settings.withLock { $0.requireStreaming } }
+        set { self.state.settings.withLock { $0.requireStreaming = newValue } }
+    }
+
+    /// The number of content chunks in a streamed answer (at least 1 is used).
+    public var streamChunkCount: Int {
+        get { self.state.settings.withLock { $0.streamChunkCount } }
+        set { self.state.settings.withLock { $0.streamChunkCount = newValue } }
+    }
+
+    /// The pause between streamed events.
+    public var streamChunkInterval: Duration {
+        get { self.state.settings.withLock { $0.streamChunkInterval } }
+        set { self.state.settings.withLock { $0.streamChunkInterval = newValue } }
+    }
+
+    /// Queues faults for `route`: each following request to it consumes one, in order, then
+    /// normal answers resume.
+    ///
+    /// - Parameters:
+    ///   - faults: The faults, in the order requests meet them.
+    ///   - route: The route they apply to.
+    public func enqueueFaults(_ faults: [MockFault], for route: MockRoute) {
+        self.state.faults.enqueue(faults, for: route)
+    }
+
+    /// Answers a random fraction of all requests except logins with `status` (after queued
+    /// faults). The draw is reproducible for a given seed; a rate of 0 turns it off.
+    ///
+    /// - Parameters:
+    ///   - rate: The fraction of requests to fail, from 0 to 1.
+    ///   - status: The status of the failed answers.
+    ///   - seed: The seed of the random draw.
+    public func setRandomFailureRate(_ rate: Double, status: Int = 503, seed: UInt64 = 42) {
+        self.state.faults.setRandomFailureRate(rate, status: status, seed: seed)
+    }
+
+    /// Expires every token issued so far: requests using them get 401 "Expired JWT Token".
+    /// API keys and tokens issued later are not affected.
+    public func expireAllTokens() {
+        self.state.tokens.expireAll()
+    }
+
+    /// The number of successful logins since start or ``resetCounters()``.
+    public var issuedTokenCount: Int {
+        self.state.tokens.issuedCount
+    }
+
+    /// What the server saw of the last successful audio upload.
+    public var lastUpload: UploadRecord? {
+        self.state.lastUpload.withLock { $0 }
+    }
+
+    /// The number of stored threads.
+    public var threadCount: Int {
+        self.state.threads.count
+    }
+
+    /// TCP connections accepted since start or ``resetCounters()``.
+    public var connectionsOpened: Int {
+        self.state.connections.openedCount
+    }
+
+    /// TCP connections open right now.
+    public var openConnections: Int {
+        self.state.connections.openCount
+    }
+}

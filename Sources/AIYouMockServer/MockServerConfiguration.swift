@@ -1,0 +1,77 @@
+import Logging
+
+/// Everything that shapes a ``MockAIYouServer`` when it starts.
+///
+/// Every property has a default, so `MockServerConfiguration()` gives a server on
+/// `127.0.0.1` with a free port, the ``MockAccount/demo`` account, the
+/// ``MockAccount/demoAPIKey`` API key and the ``MockResponseShape/primary`` shape.
+/// The streaming settings and the shape are only initial values: they can be changed on a
+/// running server through ``MockAIYouServer``'s properties.
+public struct MockServerConfiguration: Sendable {
+    /// The address to bind. Loopback by default.
+    public var host: String = "127.0.0.1"
+    /// The port to bind; `0` lets the system pick a free port (read it back with ``MockAIYouServer/port``).
+    public var port: Int = 0
+    /// The accounts that can log in with `POST /api/login`.
+    public var accounts: [MockAccount] = [.demo]
+    /// Bearer tokens accepted on every `/api/v1` route without logging in; they never expire.
+    public var apiKeys: Set<String> = [MockAccount.demoAPIKey]
+    /// How long a token issued by `POST /api/login` stays valid.
+    public var tokenLifetime: Duration = .seconds(3600)
+    /// The response shape the server starts with (see ``MockResponseShape``).
+    public var shape: MockResponseShape = .primary
+    /// How many content chunks a streamed chat answer is split into.
+    public var streamChunkCount: Int = 8
+    /// The pause between two events of a streamed chat answer; `.zero` streams without pausing.
+    public var streamChunkInterval: Duration = .zero
+    /// How many conversation threads exist when the server starts.
+    public var seededThreadCount: Int = 23
+    /// When `true`, a chat completion without `"stream": true` is refused with the
+    /// "Stream options" error the real service has been seen to send.
+    public var requireStreaming: Bool = false
+    /// Where the server logs; `nil` keeps it silent.
+    public var logger: Logger? = nil
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// Creates a configuration, overriding any of the defaults.
+    ///
+    /// - Parameters:
+    ///   - host: The address to bind.
+    ///   - port: The port to bind; `0` picks a free one.
+    ///   - accounts: The accounts that can log in.
+    ///   - apiKeys: Bearer tokens that are always accepted.
+    ///   - tokenLifetime: The lifetime of tokens issued by login.
+    ///   - shape: The initial response shape.
+    ///   - streamChunkCount: The number of content chunks in a streamed answer.
+    ///   - streamChunkInterval: The pause between streamed events.
+    ///   - seededThreadCount: The number of threads present at start.
+    ///   - requireStreaming: Whether non-streaming chat requests get the "Stream options" error.
+    ///   - logger: Where to log; `nil` is silent.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        accounts: [MockAccount] = [.demo],
+        apiKeys: Set<String> = [MockAccount.demoAPIKey],
+        tokenLifetime: Duration = .seconds(3600),
+        shape: MockResponseShape = .primary,
+        streamChunkCount: Int = 8,
+        streamChunkInterval: Duration = .zero,
+        seededThreadCount: Int = 23,
+        requireStreaming: Bool = false,
+        logger: Logger? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.accounts = accounts
+        self.apiKeys = apiKeys
+        self.tokenLifetime = tokenLifetime
+        self.shape = shape
+        self.streamChunkCount = streamChunkCount
+        self.streamChunkInterval = streamChunkInterval
+        self.seededThreadCount = seededThreadCount
+        self.requireStreaming = requireStreaming
+        self.logger = logger
+    }
+}

@@ -1,0 +1,36 @@
+import Hummingbird
+
+/// Builds the Hummingbird router: one endpoint per ``MockRoute``, each behind the
+/// ``RequestPipeline``.
+struct MockRouterBuilder: Sendable {
+    let state: MockServerState
+
+    func build() -> Router<MockRequestContext> {
+        let router = Router(context: MockRequestContext.self)
+        let pipeline = RequestPipeline(state: self.state)
+        let auth = AuthRoutes(state: self.state)
+        let chat = ChatRoutes(state: self.state)
+        let assistants = AssistantRoutes()
+        let models = ModelRoutes(state: self.state)
+        let threads = ThreadRoutes(state: self.state)
+        let audio = AudioRoutes(state: self.state)
+        let handlers: [(MockRoute, RouteHandler)] = [
+            (.login, { auth.login($0) }),
+            (.chatCompletions, { await chat.completions($0) }),
+            (.assistants, { assistants.list($0) }),
+            (.listModels, { models.list($0) }),
+            (.createModel, { models.create($0) }),
+            (.save, { threads.save($0) }),
+            (.threads, { threads.list($0) }),
+            (.deleteThread, { threads.delete($0) }),
+            (.transcriptions, { try await audio.transcribe($0) }),
+        ]
+        for (route, handler) in handlers {
+            guard let method = HTTPRequest.Method(route.method) else { continue }
+            router.on(RouterPath(route.path), method: method) { request, context in
+                try await pipeline.respond(to: request, context: context, route: route, handler: handler)
+            }
+        }
+        return router
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Everything the routes share: the stores, the live settings and the counters.
+final class MockServerState: Sendable {
+    let configuration: MockServerConfiguration
+    let logger: Logger
+    let settings: Mutex<LiveSettings>
+    let recorder = RequestRecorder()
+    let faults = FaultInjector()
+    let tokens: TokenStore
+    let threads: ThreadStore
+    let models = ModelStore()
+    let connections = ConnectionTracker()
+    let lastUpload = Mutex<UploadRecord?>(nil)
+    /// Set once shutdown begins, so that hanging requests let go.
+    let isStopping = Atomic<Bool>(false)
+    private let completionCounter = Atomic<Int>(0)
+
+    init(configuration: MockServerConfiguration) {
+        self.configuration = configuration
+        self.logger = configuration.logger ?? Logger(label: "AIYouMockServer", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.settings = Mutex(LiveSettings(configuration: configuration))
+        self.tokens = TokenStore(apiKeys: configuration.apiKeys, lifetime: configuration.tokenLifetime)
+        self.threads = ThreadStore(seededCount: configuration.seededThreadCount)
+    }
+
+    /// A snapshot of the live settings, taken once per request.
+    var currentSettings: LiveSettings { self.settings.withLock { $0 } }
+
+    /// A new chat completion id.
+    func nextCompletionID() -> String {
+        let number = self.completionCounter.add(1, ordering: .relaxed).newValue
+        return "chatcmpl-mock-\(number)"
+    }
+
+    /// The account with these credentials, if any.
+    func account(email: String, password: String) -> MockAccount? {
+        self.configuration.accounts.first { $0.email.lowercased() == email.lowercased() && $0.password == password }
+    }
+}

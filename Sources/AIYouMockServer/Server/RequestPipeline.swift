@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+
+/// The steps every request goes through, in order: collect and record (counting every
+/// request, rejected ones too), injected faults, authentication, then the route handler.
+struct RequestPipeline: Sendable {
+    /// The largest JSON body the server reads.
+    static let maxJSONBodySize = 16 * 1024 * 1024
+
+    let state: MockServerState
+
+    func respond(to request: Request, context: MockRequestContext, route: MockRoute, handler: RouteHandler) async throws -> Response {
+        var request = request
+        // Uploads are streamed by their route and never collected.
+        let isMultipart = request.headers[.contentType]?.lowercased().hasPrefix("multipart/") ?? false
+        var body = ByteBuffer()
+        var bodyTooLarge = false
+        if !isMultipart, route != .transcriptions {
+            do {
+                body = try await request.collectBody(upTo: Self.maxJSONBodySize)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                bodyTooLarge = true
+            }
+        }
+        self.record(request, body: body, route: route)
+        if bodyTooLarge {
+            return MockResponses.error(.contentTooLarge, message: "Request body too large.")
+        }
+
+        var dropStreamAfter: Int?
+        if let fault = self.state.faults.nextFault(for: route) {
+            self.state.logger.debug("Injecting fault", metadata: ["aiyou.mock.route": "\(route)", "aiyou.mock.fault": "\(fault)"])
+            switch FaultAction(fault: fault, route: route) {
+            case .answer(let response):
+                return response
+            case .delay(let duration):
+                try await Task.sleep(for: duration)
+            case .hang:
+                return await ConnectionControl(state: self.state).hang(context.channel)
+            case .drop:
+                return await ConnectionControl(state: self.state).drop(context.channel)
+            case .dropStream(let events):
+                dropStreamAfter = events
+            }
+        }
+
+        if route.requiresAuthentication, let refusal = self.authenticate(request) {
+            return refusal
+        }
+
+        let input = RouteRequest(
+            request: request,
+            context: context,
+            body: body,
+            settings: self.state.currentSettings,
+            dropStreamAfter: dropStreamAfter
+        )
+        return try await handler(input)
+    }
+
+    private func record(_ request: Request, body: ByteBuffer, route: MockRoute) {
+        let recorded = RecordedRequest(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query,
+            headers: request.headers.map { (name: $0.name.rawName, value: $0.value) },
+            body: Array(body.readableBytesView)
+        )
+        self.state.recorder.record(recorded, for: route)
+        self.state.logger.debug("Request", metadata: ["aiyou.mock.route": "\(route)"])
+    }
+
+    /// `nil` when the request carries a live token or an API key, else the 401 answer.
+    private func authenticate(_ request: Request) -> Response? {
+        let missing = "JWT Token not found"
+        guard let header = request.headers[.authorization] else { return self.unauthorized(missing) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return self.unauthorized(missing) }
+        switch self.state.tokens.validate(parts[1].trimmingSpaces()) {
+        case .valid: return nil
+        case .expired: return self.unauthorized("Expired JWT Token")
+        case .unknown: return self.unauthorized(missing)
+        }
+    }
+
+    private func unauthorized(_ message: String) -> Response {
+        MockResponses.error(.unauthorized, message: message, headers: [.wwwAuthenticate: "Bearer"])
+    }
+}

@@ -1,0 +1,14 @@
+/// The settings that can change while the server runs; each request reads one snapshot.
+struct LiveSettings: Sendable {
+    var shape: MockResponseShape
+    var requireStreaming: Bool
+    var streamChunkCount: Int
+    var streamChunkInterval: Duration
+
+    init(configuration: MockServerConfiguration) {
+        self.shape = configuration.shape
+        self.requireStreaming = configuration.requireStreaming
+        self.streamChunkCount = configuration.streamChunkCount
+        self.streamChunkInterval = configuration.streamChunkInterval
+    }
+}
