@@ -75,6 +75,9 @@ public final class AIYouClient: Sendable {
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionPool.maxConnectionsPerHost
         )
         http.connectionPool.preWarmedHTTP1ConnectionCount = configuration.connectionPool.preWarmedConnections
+        // Connection failures surface at once and go through our retry policy (logged, bounded,
+        // cancellable) instead of AsyncHTTPClient silently reconnecting until the connect timeout.
+        http.connectionPool.retryConnectionEstablishment = false
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
         http.httpVersion = .automatic

@@ -119,7 +119,7 @@ struct ErrorMapping: Sendable {
         case DecodingError.dataCorrupted(let context):
             return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         case let error as IOError:
-            return "I/O error \(error.errnoCode)"
+            return String(cString: strerror(error.errnoCode)).lowercased()
         default:
             return String(describing: type(of: error))
         }
