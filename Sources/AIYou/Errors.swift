@@ -39,6 +39,7 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         /// The client was shut down before or during the call.
         public static let clientShutdown = Code("clientShutdown")
 
+        /// The code's name, e.g. `rateLimited`.
         public var description: String { name }
     }
 

@@ -17,9 +17,9 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("the token is sent as a bearer token and reused")
-    func reusesToken() async throws {
-        try await withServerAndClient { server, client in
+    @Test("login answers of both shapes are understood; the token is sent as a bearer token and reused", arguments: MockResponseShape.allCases)
+    func reusesToken(shape: MockResponseShape) async throws {
+        try await withServerAndClient(server: { $0.shape = shape }) { server, client in
             _ = try await client.assistants()
             _ = try await client.models()
             #expect(server.requestCount(.login) == 1)

@@ -14,6 +14,7 @@ public struct ChatRole: RawRepresentable, Codable, Hashable, Sendable, Expressib
     /// Instructions that frame the conversation.
     public static let system = ChatRole(rawValue: "system")
 
+    /// The wire value.
     public var description: String { rawValue }
 }
 
@@ -29,6 +30,7 @@ public struct ContentPart: Codable, Hashable, Sendable {
         public static let text = Kind(rawValue: "text")
         /// An image; its URL travels in ``ContentPart/text``.
         public static let image = Kind(rawValue: "image")
+        /// The wire value.
         public var description: String { rawValue }
     }
 
