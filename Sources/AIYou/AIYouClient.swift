@@ -19,7 +19,6 @@ public final class AIYouClient: Sendable {
     public let configuration: Configuration
     let pipeline: RequestPipeline
     private let ownsHTTPClient: Bool
-    private let isShutDown = Atomic<Bool>(false)
     /// Set once the service has answered a non-streamed chat request with the "Stream options"
     /// error: later calls stream straight away instead of failing first.
     let nonStreamingChatUnsupported = Atomic<Bool>(false)
@@ -50,20 +49,13 @@ public final class AIYouClient: Sendable {
     /// Closes the connection pool (when the client owns it). Calls in flight fail with
     /// ``AIYouError/Code/clientShutdown``. Calling it twice is harmless.
     public func shutdown() async throws {
-        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard pipeline.markShutDown() else { return }
         if ownsHTTPClient {
             do {
                 try await pipeline.http.shutdown()
             } catch {
                 throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: error)
             }
-        }
-    }
-
-    /// Throws ``AIYouError/Code/clientShutdown`` once ``shutdown()`` has been called.
-    func checkNotShutDown(_ operation: String) throws(AIYouError) {
-        if isShutDown.load(ordering: .relaxed) {
-            throw AIYouError(.clientShutdown, "\(operation): the client has been shut down")
         }
     }
 

@@ -20,7 +20,6 @@ extension AIYouClient {
     public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, logger: Logger? = nil) async throws
         -> Transcription
     {
-        try checkNotShutDown("audio.transcription")
         let upload = try Self.audioUpload(path: path, language: language, format: format)
         let request = APIRequest(
             operation: "audio.transcription", method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)

@@ -11,17 +11,13 @@ extension AIYouClient {
     ///   is invalid (no messages, neither assistant nor model, out-of-range parameters), otherwise
     ///   the service's or the network's error.
     public func chatCompletion(_ request: ChatCompletionRequest, logger: Logger? = nil) async throws -> ChatCompletion {
-        try checkNotShutDown("chat.completion")
         try request.validate()
         if nonStreamingChatUnsupported.load(ordering: .relaxed) {
             return try await chatCompletionStream(request, logger: logger).collect()
         }
         var nonStreaming = request
         nonStreaming.stream = false
-        let apiRequest = APIRequest(
-            operation: "chat.completion", method: .POST, path: "/api/v1/chat/completions",
-            body: .json(try JSONCoding.encode(nonStreaming, operation: "chat.completion"))
-        )
+        let apiRequest = try APIRequest.json("chat.completion", .POST, "/api/v1/chat/completions", body: nonStreaming)
         do {
             return try await pipeline.decode(ChatCompletion.self, apiRequest, logger: logger)
         } catch let error as AIYouError where error.isStreamOptionsRefusal {
@@ -36,14 +32,10 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — invalid request before sending, or the service's or network's
     ///   error before the stream starts (errors during the stream are thrown by the iteration).
     public func chatCompletionStream(_ request: ChatCompletionRequest, logger: Logger? = nil) async throws -> ChatCompletionStream {
-        try checkNotShutDown("chat.stream")
         try request.validate()
         var streaming = request
         streaming.stream = true
-        let apiRequest = APIRequest(
-            operation: "chat.stream", method: .POST, path: "/api/v1/chat/completions",
-            body: .json(try JSONCoding.encode(streaming, operation: "chat.stream")), accept: .eventStream
-        )
+        let apiRequest = try APIRequest.json("chat.stream", .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
         let limit = configuration.maxResponseBodyBytes
         return try await pipeline.execute(apiRequest, logger: logger) { response, mapping in
             let status = Int(response.status.code)

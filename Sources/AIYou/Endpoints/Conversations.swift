@@ -6,12 +6,8 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when
     ///   `assistantID` or `conversation` is empty.
     public func saveConversation(_ request: SaveConversationRequest, logger: Logger? = nil) async throws -> SavedConversation {
-        try checkNotShutDown("conversations.save")
         try request.validate()
-        let apiRequest = APIRequest(
-            operation: "conversations.save", method: .POST, path: "/api/v1/save",
-            body: .json(try JSONCoding.encode(request, operation: "conversations.save"))
-        )
+        let apiRequest = try APIRequest.json("conversations.save", .POST, "/api/v1/save", body: request)
         return try await pipeline.decode(SavedConversation.self, apiRequest, logger: logger)
     }
 }

@@ -7,12 +7,11 @@ extension AIYouClient {
     /// provider. Every shape is flattened into one ``ModelList``.
     /// - Throws: ``AIYouError``.
     public func models(logger: Logger? = nil) async throws -> ModelList {
-        try checkNotShutDown("models")
         let request = APIRequest(operation: "models", method: .GET, path: "/api/v1/models")
         do {
             return try await pipeline.decode(ModelList.self, request, logger: logger)
         } catch let error as AIYouError where error.status == 404 || error.status == 405 {
-            let fallback = APIRequest(operation: "models", method: .POST, path: "/api/v1/models", body: .json(ByteBuffer(string: "{}")))
+            let fallback = try APIRequest.json("models", .POST, "/api/v1/models", body: [String: String]())
             return try await pipeline.decode(ModelList.self, fallback, logger: logger)
         }
     }
@@ -22,12 +21,8 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the name is
     ///   empty or the context window is not positive.
     public func createModel(_ request: CreateModelRequest, logger: Logger? = nil) async throws -> Model {
-        try checkNotShutDown("models.create")
         try request.validate()
-        let apiRequest = APIRequest(
-            operation: "models.create", method: .POST, path: "/api/v1/models",
-            body: .json(try JSONCoding.encode(request, operation: "models.create"))
-        )
+        let apiRequest = try APIRequest.json("models.create", .POST, "/api/v1/models", body: request)
         let created = try await pipeline.decode(CreatedModel.self, apiRequest, logger: logger)
         if let model = created.model { return model }
         if let model = created.catalogue?.models.last(where: { $0.name == request.name }) { return model }

@@ -6,7 +6,6 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `page` < 1 or
     ///   `itemsPerPage` is outside 1…50.
     public func threads(_ query: ThreadQuery = ThreadQuery(), logger: Logger? = nil) async throws -> ThreadPage {
-        try checkNotShutDown("threads")
         try query.validate()
         let request = APIRequest(operation: "threads", method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
         return try await pipeline.decode(ThreadPage.self, request, logger: logger)
@@ -42,7 +41,6 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id,
     ///   ``AIYouError/Code/notFound`` when the service does not know it.
     public func deleteThread(id: String, logger: Logger? = nil) async throws {
-        try checkNotShutDown("threads.delete")
         guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("delete thread: the id is empty") }
         let request = APIRequest(
             operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodePathSegment(id)

@@ -28,6 +28,13 @@ struct APIRequest: Sendable {
     /// Whether the request carries the bearer token (everything but login).
     var authenticated = true
 
+    /// A request whose body is `body` encoded as JSON.
+    static func json(
+        _ operation: String, _ method: HTTPMethod, _ path: String, body: some Encodable & Sendable, accept: Accept = .json
+    ) throws(AIYouError) -> APIRequest {
+        APIRequest(operation: operation, method: method, path: path, body: .json(try JSONCoding.encode(body, operation: operation)), accept: accept)
+    }
+
     /// The path and query as they go on the wire.
     var target: String {
         guard !query.isEmpty else { return path }

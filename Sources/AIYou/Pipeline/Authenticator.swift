@@ -74,8 +74,8 @@ final class Authenticator: Sendable {
 
     private func logIn(email: String, password: String, pipeline: RequestPipeline, logger: Logger) async throws -> Token {
         do {
-            let body = try JSONCoding.encode(LoginRequest(email: email, password: password), operation: "login")
-            let request = APIRequest(operation: "login", method: .POST, path: "/api/login", body: .json(body), authenticated: false)
+            var request = try APIRequest.json("login", .POST, "/api/login", body: LoginRequest(email: email, password: password))
+            request.authenticated = false
             let response = try await pipeline.decode(LoginResponse.self, request, logger: logger)
             let now = timeSource.wallClock()
             let token = Token(value: response.token, refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) })

@@ -16,6 +16,7 @@ final class RequestPipeline: Sendable {
     private let retryPolicy: RetryPolicy
     private let staticHeaders: HTTPHeaders
     private let requestCounter = Atomic<UInt64>(0)
+    private let isShutDown = Atomic<Bool>(false)
     /// A logger for AsyncHTTPClient's own messages: disabled, because its trace output is not ours to redact.
     private let transportLogger = Configuration.disabledLogger
 
@@ -36,6 +37,11 @@ final class RequestPipeline: Sendable {
     /// Builds errors from failed attempts, redacting the configured secrets and the token held.
     var errorMapping: ErrorMapping {
         ErrorMapping(credentials: configuration.credentials, authenticator: authenticator)
+    }
+
+    /// Marks the pipeline as shut down; `true` for the first call only.
+    func markShutDown() -> Bool {
+        !isShutDown.exchange(true, ordering: .acquiringAndReleasing)
     }
 
     /// Sends `request` and decodes a JSON answer as `Output`.
@@ -69,6 +75,9 @@ final class RequestPipeline: Sendable {
         logger callerLogger: Logger?,
         consume: (HTTPClientResponse, ErrorMapping) async throws -> Output
     ) async throws -> Output {
+        if isShutDown.load(ordering: .relaxed) {
+            throw AIYouError(.clientShutdown, "\(request.operation): the client has been shut down")
+        }
         var logger = callerLogger ?? configuration.logger
         let requestID = requestCounter.add(1, ordering: .relaxed).newValue
         // Metadata is only worth building when something will be logged.
