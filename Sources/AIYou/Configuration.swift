@@ -27,6 +27,9 @@ public struct Configuration: Sendable {
     public var connectionPool: ConnectionPool = .init()
     /// Which failures are retried, and how long to wait between attempts.
     public var retry: Retry = .init()
+    /// Client-side rate limit; `nil` (the default) sends as fast as callers ask. Either way, a 429
+    /// with `Retry-After` holds every request back until the service's delay has passed.
+    public var rateLimit: RateLimit? = nil
     /// Where the client logs (at `debug` and `trace` only). Default: discards everything.
     public var logger: Logger = Configuration.disabledLogger
     /// Sent as `User-Agent` on every request.
@@ -105,20 +108,48 @@ public struct Configuration: Sendable {
         public var maxDelay: Duration = .seconds(10)
         /// Fraction (0…1) of each delay that is randomised, so that many clients do not retry in step.
         public var jitter: Double = 0.2
+        /// The longest server-requested delay (`Retry-After`, `retry-after-ms`, rate-limit reset)
+        /// the client waits out. A longer one fails at once with ``AIYouError/Code/rateLimited`` and
+        /// the service's delay in ``AIYouError/retryAfter``.
+        public var maxRetryAfter: Duration = .seconds(60)
 
-        /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter.
+        /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter, server delays up to 60 s.
         public init() {}
 
         /// A policy with the given values.
-        public init(maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10), jitter: Double = 0.2) {
+        public init(
+            maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10), jitter: Double = 0.2,
+            maxRetryAfter: Duration = .seconds(60)
+        ) {
             self.maxRetries = maxRetries
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
             self.jitter = jitter
+            self.maxRetryAfter = maxRetryAfter
         }
 
         /// Never retry.
         public static let disabled = Retry(maxRetries: 0)
+    }
+
+    /// A client-side token bucket shared by every request of a client (streams and uploads too).
+    /// Callers beyond the rate wait in arrival order; one that would wait longer than ``maxWait``
+    /// fails at once with ``AIYouError/Code/rateLimited`` and the expected wait in
+    /// ``AIYouError/retryAfter``.
+    public struct RateLimit: Sendable, Hashable {
+        /// Sustained requests per second.
+        public var requestsPerSecond: Double
+        /// Requests that may go at once after a quiet period.
+        public var burst: Int
+        /// Longest a caller waits for its turn.
+        public var maxWait: Duration
+
+        /// A limit of `requestsPerSecond`, with `burst` (default 1) and `maxWait` (default 30 s).
+        public init(requestsPerSecond: Double, burst: Int = 1, maxWait: Duration = .seconds(30)) {
+            self.requestsPerSecond = requestsPerSecond
+            self.burst = burst
+            self.maxWait = maxWait
+        }
     }
 }
 
@@ -159,6 +190,14 @@ extension Configuration {
         }
         if retry.maxRetries < 0 || retry.initialDelay < .zero || retry.maxDelay < retry.initialDelay || !(0...1).contains(retry.jitter) {
             throw .invalidConfiguration("retry: maxRetries ≥ 0, 0 ≤ initialDelay ≤ maxDelay and jitter in 0…1 are required")
+        }
+        if retry.maxRetryAfter < .zero {
+            throw .invalidConfiguration("retry.maxRetryAfter must not be negative")
+        }
+        if let rateLimit {
+            guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero else {
+                throw .invalidConfiguration("rateLimit: requestsPerSecond > 0, burst ≥ 1 and maxWait ≥ 0 are required")
+            }
         }
         if maxResponseBodyBytes < 1024 {
             throw .invalidConfiguration("maxResponseBodyBytes must be at least 1024")

@@ -36,18 +36,21 @@ extension AIYouClient {
         var streaming = request
         streaming.stream = true
         let apiRequest = try APIRequest.json("chat.stream", .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
-        let limit = configuration.maxResponseBodyBytes
-        return try await pipeline.execute(apiRequest, logger: logger) { response, mapping in
-            let status = Int(response.status.code)
-            if let contentType = response.headers.first(name: "content-type"), !contentType.lowercased().contains("text/event-stream") {
-                let body = try await RequestPipeline.collect(response.body, limit: min(limit, 1 << 20), operation: "chat.stream", truncate: true)
-                throw mapping.decodingError(
-                    body: body, status: status, operation: "chat.stream", expected: "an event stream (got \(contentType))",
-                    underlying: AIYouError(.decoding, "unexpected content type")
-                )
+        let limit = min(configuration.maxResponseBodyBytes, 1 << 20)
+        let open: @Sendable () async throws -> ChatCompletionStream.Connection = { [pipeline] in
+            try await pipeline.execute(apiRequest, logger: logger) { response, mapping in
+                let status = Int(response.status.code)
+                if let contentType = response.headers.first(name: "content-type"), !contentType.lowercased().contains("text/event-stream") {
+                    let body = try await RequestPipeline.collect(response.body, limit: limit, operation: "chat.stream", truncate: true)
+                    throw mapping.decodingError(
+                        body: body, status: status, operation: "chat.stream", expected: "an event stream (got \(contentType))",
+                        underlying: AIYouError(.decoding, "unexpected content type")
+                    )
+                }
+                return ChatCompletionStream.Connection(body: response.body, status: status, mapping: mapping)
             }
-            return ChatCompletionStream(body: response.body, status: status, mapping: mapping, operation: "chat.stream")
         }
+        return ChatCompletionStream(first: try await open(), operation: "chat.stream", maxReopens: configuration.retry.maxRetries, reopen: open)
     }
 }
 

@@ -13,6 +13,7 @@ final class RequestPipeline: Sendable {
     let baseURL: String
     let configuration: Configuration
     let authenticator: Authenticator
+    let rateLimiter: RateLimiter
     private let retryPolicy: RetryPolicy
     private let staticHeaders: HTTPHeaders
     private let requestCounter = Atomic<UInt64>(0)
@@ -29,6 +30,10 @@ final class RequestPipeline: Sendable {
             timeSource: configuration.timeSource
         )
         self.retryPolicy = RetryPolicy(configuration: configuration.retry)
+        self.rateLimiter = RateLimiter(
+            configuration: configuration.rateLimit, maxWait: configuration.rateLimit?.maxWait ?? configuration.retry.maxRetryAfter,
+            timeSource: configuration.timeSource
+        )
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: configuration.userAgent)
         self.staticHeaders = headers
@@ -94,6 +99,9 @@ final class RequestPipeline: Sendable {
             attempt += 1
             if logsDebug { logger[metadataKey: "aiyou.attempt"] = "\(attempt)" }
             if Task.isCancelled { throw AIYouError(.cancelled, "\(request.operation): cancelled") }
+            // Login is exempt: it is one request per session, made on behalf of requests that
+            // already hold their place in the limiter.
+            if request.authenticated { try await rateLimiter.acquire(operation: request.operation) }
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
             let httpRequest = try makeHTTPRequest(request, token: token)
             let mapping = errorMapping
@@ -109,6 +117,7 @@ final class RequestPipeline: Sendable {
             do {
                 let response = try await send(httpRequest, body: request.body)
                 let status = Int(response.status.code)
+                applyRateLimitHeaders(response.headers)
                 logger.debug(
                     "received answer",
                     metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"]
@@ -127,7 +136,16 @@ final class RequestPipeline: Sendable {
                 failure = mapping.error(
                     status: status, headers: response.headers, body: body, operation: request.operation, serverDelay: serverDelay
                 )
-                retryable = retryPolicy.isRetryable(status: status)
+                if status == 429, let serverDelay {
+                    // Hold every caller of this client back, not only this one.
+                    rateLimiter.pause(for: serverDelay)
+                }
+                if let serverDelay, serverDelay > configuration.retry.maxRetryAfter {
+                    logger.debug("server delay beyond maxRetryAfter; failing now", metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"])
+                    retryable = false
+                } else {
+                    retryable = retryPolicy.isRetryable(status: status)
+                }
             } catch {
                 (failure, retryable) = mapping.transportError(error, operation: request.operation)
                 if failure.code == .network || failure.code == .timeout {
@@ -151,6 +169,15 @@ final class RequestPipeline: Sendable {
                 throw AIYouError(.cancelled, "\(request.operation): cancelled while waiting to retry", underlying: failure)
             }
         }
+    }
+
+    /// `X-RateLimit-Remaining-Requests: 0` with a reset time pauses the limiter until the reset.
+    private func applyRateLimitHeaders(_ headers: HTTPHeaders) {
+        guard let remainingText = headers.first(name: "x-ratelimit-remaining-requests"), let remaining = Int(remainingText),
+            remaining <= 0
+        else { return }
+        let reset = headers.first(name: "x-ratelimit-reset-requests").flatMap(RetryPolicy.parseResetDuration)
+        rateLimiter.apply(remaining: remaining, resetAfter: reset.map { min($0, configuration.retry.maxRetryAfter) })
     }
 
     private var deadline: NIODeadline {

@@ -36,6 +36,51 @@ struct RetryPolicy: Sendable {
     }
 }
 
+extension RetryPolicy {
+    /// A rate-limit reset value: Go-style durations (`1s`, `250ms`, `1m30s`), plain seconds
+    /// (`2`, `0.5`), or a Unix timestamp in seconds (taken relative to now).
+    static func parseResetDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed), seconds >= 0 {
+            if seconds > 1_000_000_000 {
+                return .milliseconds(Int64(max(0, seconds - Date().timeIntervalSince1970) * 1000))
+            }
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        var total = 0.0
+        var number = ""
+        var index = trimmed.startIndex
+        var sawUnit = false
+        while index < trimmed.endIndex {
+            let character = trimmed[index]
+            if character.isNumber || character == "." {
+                number.append(character)
+                index = trimmed.index(after: index)
+                continue
+            }
+            var unit = ""
+            while index < trimmed.endIndex, trimmed[index].isLetter {
+                unit.append(trimmed[index])
+                index = trimmed.index(after: index)
+            }
+            guard let value = Double(number) else { return nil }
+            switch unit {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            case "ms": total += value / 1000
+            case "us", "µs": total += value / 1_000_000
+            case "ns": total += value / 1_000_000_000
+            default: return nil
+            }
+            number = ""
+            sawUnit = true
+        }
+        guard sawUnit, number.isEmpty else { return nil }
+        return .milliseconds(Int64(total * 1000))
+    }
+}
+
 /// IMF-fixdate parsing (`Sun, 06 Nov 1994 08:49:37 GMT`), the form `Retry-After` uses.
 enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

@@ -21,8 +21,19 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
     private let source: Source
 
-    init(body: HTTPClientResponse.Body, status: Int, mapping: ErrorMapping, operation: String) {
-        self.source = Source(body: body, status: status, mapping: mapping, operation: operation)
+    /// One HTTP response carrying the event stream.
+    struct Connection: Sendable {
+        var body: HTTPClientResponse.Body
+        var status: Int
+        var mapping: ErrorMapping
+    }
+
+    /// - Parameters:
+    ///   - first: the response already received.
+    ///   - reopen: sends the request again (through the whole pipeline) when the stream breaks
+    ///     before its first chunk reached the caller; at most `maxReopens` times.
+    init(first: Connection, operation: String, maxReopens: Int, reopen: @escaping @Sendable () async throws -> Connection) {
+        self.source = Source(first: first, operation: operation, maxReopens: maxReopens, reopen: reopen)
     }
 
     /// Starts reading the stream. A second iteration throws instead of reading.
@@ -32,18 +43,22 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
     /// Reads chunks one at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        private var body: HTTPClientResponse.Body.AsyncIterator?
         private let source: Source
+        private var connection: Connection
+        private var body: HTTPClientResponse.Body.AsyncIterator?
         private var parser = SSEParser()
         private var pending: [ServerSentEvent] = []
         private var pendingIndex = 0
         private var bodyEnded = false
         private var finished = false
+        private var sawEvent = false
         private var deliveredChunks = 0
+        private var reopens = 0
 
         init(source: Source) {
             self.source = source
-            if source.claim() { body = source.body.makeAsyncIterator() }
+            self.connection = source.first
+            if source.claim() { body = source.first.body.makeAsyncIterator() }
         }
 
         /// The next chunk, or `nil` at the end of the stream. Throws ``AIYouError``.
@@ -67,6 +82,11 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 pendingIndex = 0
                 if bodyEnded {
                     finished = true
+                    if !sawEvent {
+                        throw AIYouError(
+                            .decoding, "\(source.operation): the stream ended before any event", status: connection.status, bodyExcerpt: ""
+                        )
+                    }
                     return nil
                 }
                 if let buffer = try await nextBuffer() {
@@ -76,21 +96,42 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     body = nil
                     parser.finish { pending.append($0) }
                 }
+                if !pending.isEmpty { sawEvent = true }
             }
             return nil
         }
 
+        /// The next network chunk. A break before the caller got any chunk reopens the stream
+        /// (the request goes through the pipeline again); after that, the break is the caller's error.
         private mutating func nextBuffer() async throws -> ByteBuffer? {
-            do {
-                return try await body?.next()
-            } catch {
-                finished = true
-                body = nil
-                var (failure, _) = source.mapping.transportError(error, operation: source.operation)
-                if failure.code == .network {
-                    failure.message = "\(source.operation): the stream broke after \(deliveredChunks) chunk(s): " + failure.message
+            while true {
+                do {
+                    return try await body?.next()
+                } catch {
+                    var (failure, retryable) = connection.mapping.transportError(error, operation: source.operation)
+                    if retryable, deliveredChunks == 0, reopens < source.maxReopens, !Task.isCancelled {
+                        reopens += 1
+                        parser = SSEParser()
+                        pending.removeAll(keepingCapacity: true)
+                        pendingIndex = 0
+                        sawEvent = false
+                        body = nil
+                        do {
+                            connection = try await source.reopen()
+                        } catch {
+                            finished = true
+                            throw error
+                        }
+                        body = connection.body.makeAsyncIterator()
+                        continue
+                    }
+                    finished = true
+                    body = nil
+                    if failure.code == .network {
+                        failure.message = "\(source.operation): the stream broke after \(deliveredChunks) chunk(s): " + failure.message
+                    }
+                    throw failure
                 }
-                throw failure
             }
         }
 
@@ -105,33 +146,33 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 return nil
             }
             if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return nil }
-            let buffer = ByteBuffer(bytes: data)
             do {
                 if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
                 return try JSONCoding.decoder.decode(ChatCompletionChunk.self, from: data.withUnsafeBufferPointer { Data(buffer: $0) })
             } catch {
                 finished = true
                 body = nil
-                throw source.mapping.decodingError(
-                    body: buffer, status: source.status, operation: source.operation, expected: "a stream chunk", underlying: error
+                throw connection.mapping.decodingError(
+                    body: ByteBuffer(bytes: data), status: connection.status, operation: source.operation, expected: "a stream chunk",
+                    underlying: error
                 )
             }
         }
     }
 
-    /// Holds the response body and makes sure only one iterator reads it.
+    /// Holds the first response and makes sure only one iterator reads it.
     final class Source: Sendable {
-        let body: HTTPClientResponse.Body
-        let status: Int
-        let mapping: ErrorMapping
+        let first: Connection
         let operation: String
+        let maxReopens: Int
+        let reopen: @Sendable () async throws -> Connection
         private let claimed = Atomic<Bool>(false)
 
-        init(body: HTTPClientResponse.Body, status: Int, mapping: ErrorMapping, operation: String) {
-            self.body = body
-            self.status = status
-            self.mapping = mapping
+        init(first: Connection, operation: String, maxReopens: Int, reopen: @escaping @Sendable () async throws -> Connection) {
+            self.first = first
             self.operation = operation
+            self.maxReopens = maxReopens
+            self.reopen = reopen
         }
 
         /// `true` for the first caller only.

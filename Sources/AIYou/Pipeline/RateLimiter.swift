@@ -1,0 +1,153 @@
+import Synchronization
+
+/// Admits requests at a configured rate, in arrival order, and holds every request back while the
+/// service has asked the client to wait (a 429's `Retry-After`).
+///
+/// The lock protects only the bucket and the queue; nobody sleeps while holding it. Waiting callers
+/// park on a continuation; one timer task sleeps until the next token is due and hands tokens to
+/// the queue head first (FIFO). A cancelled waiter leaves the queue at once, giving its place back.
+final class RateLimiter: Sendable {
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<ContinuousClock.Instant, any Error>
+    }
+
+    private struct State {
+        var bucket: TokenBucket
+        var queue: [Waiter] = []
+        var head = 0
+        var timerRunning = false
+        var nextID: UInt64 = 0
+
+        var waiting: Int { queue.count - head }
+
+        mutating func popFirst() -> Waiter {
+            let waiter = queue[head]
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return waiter
+        }
+
+        mutating func remove(id: UInt64) -> Waiter? {
+            guard let index = queue[head...].firstIndex(where: { $0.id == id }) else { return nil }
+            return queue.remove(at: index)
+        }
+    }
+
+    private enum Decision {
+        case proceed
+        case wait(id: UInt64)
+        case reject(retryAfter: Duration)
+    }
+
+    private let state: Mutex<State>
+    private let timeSource: TimeSource
+    private let maxWait: Duration
+
+    /// A limiter for `configuration`; `nil` configuration means no client-side rate (pauses still
+    /// apply). A caller that would wait longer than `maxWait` fails at once.
+    init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
+        self.timeSource = timeSource
+        self.maxWait = maxWait
+        self.state = Mutex(
+            State(bucket: TokenBucket(ratePerSecond: configuration?.requestsPerSecond, burst: configuration?.burst ?? 1, now: timeSource.now()))
+        )
+    }
+
+    /// Returns when the caller may send a request, with the instant it was admitted. Throws ``AIYouError/Code/rateLimited`` at once when
+    /// the wait would exceed `maxWait` (with the expected wait as `retryAfter`), and
+    /// ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
+    @discardableResult
+    func acquire(operation: String) async throws -> ContinuousClock.Instant {
+        let now = timeSource.now()
+        let decision: Decision = state.withLock { state in
+            state.bucket.refill(now: now)
+            if state.waiting == 0, state.bucket.tryTake(now: now) { return .proceed }
+            let delay = state.bucket.delay(untilTokens: state.waiting + 1, now: now)
+            if delay > maxWait { return .reject(retryAfter: delay) }
+            defer { state.nextID += 1 }
+            return .wait(id: state.nextID)
+        }
+        switch decision {
+        case .proceed:
+            return now
+        case .reject(let retryAfter):
+            throw AIYouError(
+                .rateLimited, "\(operation): the client-side rate limit would delay this request by \(retryAfter.formattedSeconds), more than maxWait",
+                retryAfter: retryAfter
+            )
+        case .wait(let id):
+            do {
+                return try await wait(id: id)
+            } catch {
+                throw AIYouError(.cancelled, "\(operation): cancelled while waiting for the rate limiter")
+            }
+        }
+    }
+
+    /// Holds every request back until `duration` from now (the service's `Retry-After`).
+    func pause(for duration: Duration) {
+        let until = timeSource.now() + duration
+        state.withLock { $0.bucket.pause(until: until) }
+    }
+
+    /// Applies the service's rate-limit headers: with no requests remaining, pause until the reset.
+    func apply(remaining: Int, resetAfter: Duration?) {
+        let now = timeSource.now()
+        state.withLock { state in
+            state.bucket.refill(now: now)
+            if remaining <= 0, let resetAfter { state.bucket.pause(until: now + resetAfter) }
+        }
+    }
+
+    /// Callers waiting right now (for tests and diagnostics).
+    var waitingCount: Int { state.withLock { $0.waiting } }
+
+    private func wait(id: UInt64) async throws -> ContinuousClock.Instant {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ContinuousClock.Instant, any Error>) in
+                let startTimer: Bool? = state.withLock { state in
+                    // Cancelled before we could queue: the cancellation handler found nothing to remove.
+                    if Task.isCancelled { return nil }
+                    state.queue.append(Waiter(id: id, continuation: continuation))
+                    if state.timerRunning { return false }
+                    state.timerRunning = true
+                    return true
+                }
+                switch startTimer {
+                case nil: continuation.resume(throwing: CancellationError())
+                case true?: Task { await self.runTimer() }
+                case false?: break
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.remove(id: id) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Hands tokens to waiters in order, sleeping (without the lock) until the next one is due.
+    private func runTimer() async {
+        while true {
+            let now = timeSource.now()
+            var admitted: [CheckedContinuation<ContinuousClock.Instant, any Error>] = []
+            let sleep: Duration? = state.withLock { state in
+                state.bucket.refill(now: now)
+                while state.waiting > 0, state.bucket.tryTake(now: now) {
+                    admitted.append(state.popFirst().continuation)
+                }
+                guard state.waiting > 0 else {
+                    state.timerRunning = false
+                    return nil
+                }
+                return state.bucket.delay(untilTokens: 1, now: now)
+            }
+            for continuation in admitted { continuation.resume(returning: now) }
+            guard let sleep else { return }
+            // The timer must keep serving the queue, so it ignores cancellation of its own task.
+            try? await timeSource.sleep(max(sleep, .microseconds(10)))
+        }
+    }
+}
