@@ -25,6 +25,7 @@ struct RateLimiterTests {
         let clock = SteppedClock()
         let limiter = Self.limiter(50, burst: 5, clock: clock)
         let admitted = Locked<[Duration]>([])
+        let finishedTasks = Locked(0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<64 {
                 group.addTask {
@@ -33,11 +34,18 @@ struct RateLimiterTests {
                         let at = try await limiter.acquire(operation: "t")
                         admitted.withLock { $0.append(at - clock.start) }
                     }
+                    finishedTasks.withLock { $0 += 1 }
                 }
             }
             group.addTask {
+                // Time moves only once every unfinished task waits in the limiter and its timer sleeps,
+                // so each admission happens at the earliest instant the limiter allows.
                 while admitted.withLock({ $0.count }) < 200 {
-                    if !clock.advanceToNextDeadline() { try await Task.sleep(for: .milliseconds(1)) }
+                    try await eventually {
+                        (limiter.waitingCount == 64 - finishedTasks.value && clock.sleeperCount == 1)
+                            || admitted.withLock { $0.count } == 200
+                    }
+                    clock.advanceToNextDeadline()
                 }
             }
             try await group.waitForAll()
@@ -69,7 +77,8 @@ struct RateLimiterTests {
             }
             group.addTask {
                 while order.withLock({ $0.count }) < 20 {
-                    if !clock.advanceToNextDeadline() { try await Task.sleep(for: .milliseconds(1)) }
+                    try await eventually { clock.sleeperCount == 1 || order.withLock { $0.count } == 20 }
+                    clock.advanceToNextDeadline()
                 }
             }
             try await group.waitForAll()
@@ -94,8 +103,12 @@ struct RateLimiterTests {
                 }
             }
             group.addTask {
+                // Every caller arrives at virtual time zero: wait until each one is admitted,
+                // refused or queued before time moves.
+                try await eventually { results.withLock { $0.count } + limiter.waitingCount == 20 }
                 while results.withLock({ $0.count }) < 20 {
-                    if !clock.advanceToNextDeadline() { try await Task.sleep(for: .milliseconds(1)) }
+                    try await eventually { clock.sleeperCount == 1 || results.withLock { $0.count } == 20 }
+                    clock.advanceToNextDeadline()
                 }
             }
             try await group.waitForAll()

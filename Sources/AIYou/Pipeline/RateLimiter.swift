@@ -37,12 +37,6 @@ final class RateLimiter: Sendable {
         }
     }
 
-    private enum Decision {
-        case proceed
-        case wait(id: UInt64)
-        case reject(retryAfter: Duration)
-    }
-
     private let state: Mutex<State>
     private let timeSource: TimeSource
     private let maxWait: Duration
@@ -57,34 +51,25 @@ final class RateLimiter: Sendable {
         )
     }
 
-    /// Returns when the caller may send a request, with the instant it was admitted. Throws ``AIYouError/Code/rateLimited`` at once when
-    /// the wait would exceed `maxWait` (with the expected wait as `retryAfter`), and
-    /// ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
+    /// Returns when the caller may send a request, with the instant it was admitted. Throws
+    /// ``AIYouError/Code/rateLimited`` at once when the wait would exceed `maxWait` (with the
+    /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
     func acquire(operation: String) async throws -> ContinuousClock.Instant {
         let now = timeSource.now()
-        let decision: Decision = state.withLock { state in
+        let id: UInt64? = state.withLock { state in
             state.bucket.refill(now: now)
-            if state.waiting == 0, state.bucket.tryTake(now: now) { return .proceed }
-            let delay = state.bucket.delay(untilTokens: state.waiting + 1, now: now)
-            if delay > maxWait { return .reject(retryAfter: delay) }
+            if state.waiting == 0, state.bucket.tryTake(now: now) { return nil }
             defer { state.nextID += 1 }
-            return .wait(id: state.nextID)
+            return state.nextID
         }
-        switch decision {
-        case .proceed:
-            return now
-        case .reject(let retryAfter):
-            throw AIYouError(
-                .rateLimited, "\(operation): the client-side rate limit would delay this request by \(retryAfter.formattedSeconds), more than maxWait",
-                retryAfter: retryAfter
-            )
-        case .wait(let id):
-            do {
-                return try await wait(id: id)
-            } catch {
-                throw AIYouError(.cancelled, "\(operation): cancelled while waiting for the rate limiter")
-            }
+        guard let id else { return now }
+        do {
+            return try await wait(id: id)
+        } catch let error as AIYouError {
+            throw AIYouError(error.code, "\(operation): \(error.message)", retryAfter: error.retryAfter)
+        } catch {
+            throw AIYouError(.cancelled, "\(operation): cancelled while waiting for the rate limiter")
         }
     }
 
@@ -106,21 +91,46 @@ final class RateLimiter: Sendable {
     /// Callers waiting right now (for tests and diagnostics).
     var waitingCount: Int { state.withLock { $0.waiting } }
 
+    private enum Admission {
+        case now(ContinuousClock.Instant)
+        case refused(Duration)
+        case cancelled
+        case queued(startTimer: Bool)
+    }
+
+    /// Decides and queues atomically: the place in line, the expected wait and the append happen
+    /// under one lock, so concurrent arrivals never compute the same place.
     private func wait(id: UInt64) async throws -> ContinuousClock.Instant {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ContinuousClock.Instant, any Error>) in
-                let startTimer: Bool? = state.withLock { state in
+                let now = timeSource.now()
+                let admission: Admission = state.withLock { state in
                     // Cancelled before we could queue: the cancellation handler found nothing to remove.
-                    if Task.isCancelled { return nil }
+                    if Task.isCancelled { return .cancelled }
+                    state.bucket.refill(now: now)
+                    if state.waiting == 0, state.bucket.tryTake(now: now) { return .now(now) }
+                    let delay = state.bucket.delay(untilTokens: state.waiting + 1, now: now)
+                    if delay > maxWait { return .refused(delay) }
                     state.queue.append(Waiter(id: id, continuation: continuation))
-                    if state.timerRunning { return false }
+                    if state.timerRunning { return .queued(startTimer: false) }
                     state.timerRunning = true
-                    return true
+                    return .queued(startTimer: true)
                 }
-                switch startTimer {
-                case nil: continuation.resume(throwing: CancellationError())
-                case true?: Task { await self.runTimer() }
-                case false?: break
+                switch admission {
+                case .now(let instant):
+                    continuation.resume(returning: instant)
+                case .refused(let delay):
+                    continuation.resume(
+                        throwing: AIYouError(
+                            .rateLimited,
+                            "the client-side rate limit would delay this request by \(delay.formattedSeconds), more than maxWait",
+                            retryAfter: delay
+                        )
+                    )
+                case .cancelled:
+                    continuation.resume(throwing: CancellationError())
+                case .queued(let startTimer):
+                    if startTimer { Task { await self.runTimer() } }
                 }
             }
         } onCancel: {
