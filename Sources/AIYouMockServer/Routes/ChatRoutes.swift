@@ -42,7 +42,10 @@ struct ChatRoutes: Sendable {
             chunkCount: chunkCount,
             encoder: SSEEventEncoder(shape: input.shape),
             interval: input.settings.streamChunkInterval,
-            dropAfterEvents: input.dropStreamAfter
+            dropAfterEvents: input.dropStreamAfter,
+            isAbandoned: { [state = self.state, channel = input.context.channel] in
+                state.isStopping.load(ordering: .relaxed) || state.connections.isGone(channel)
+            }
         )
         let channel = input.context.channel
         return Response(

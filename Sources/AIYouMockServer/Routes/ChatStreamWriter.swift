@@ -17,6 +17,9 @@ struct ChatStreamWriter: Sendable {
     let interval: Duration
     /// When set, only this many content events are sent before the connection is closed.
     let dropAfterEvents: Int?
+    /// `true` once the client went away or the server is stopping: a paced stream then stops
+    /// waiting at once instead of sleeping out its interval.
+    let isAbandoned: @Sendable () -> Bool
 
     func write(to writer: inout any ResponseBodyWriter, channel: any Channel) async throws {
         let characters = Array(self.completion.reply)
@@ -55,7 +58,7 @@ struct ChatStreamWriter: Sendable {
     private func emit(_ event: JSONValue, number: Int, pending: inout ByteBuffer, writer: inout any ResponseBodyWriter) async throws {
         if self.interval > .zero {
             if number > 1 {
-                try await Task.sleep(for: self.interval)
+                try await self.pause()
             }
             self.encoder.write(event, number: number, into: &pending)
             try await writer.write(pending)
@@ -66,6 +69,15 @@ struct ChatStreamWriter: Sendable {
                 try await writer.write(pending)
                 pending.clear()
             }
+        }
+    }
+
+    /// Sleeps for the interval in short slices, ending early when the stream is abandoned.
+    private func pause() async throws {
+        let deadline = ContinuousClock.now + self.interval
+        while ContinuousClock.now < deadline {
+            if self.isAbandoned() { throw ConnectionDroppedError() }
+            try await Task.sleep(for: min(ConnectionControl.pollInterval, deadline - ContinuousClock.now))
         }
     }
 }

@@ -1,0 +1,168 @@
+import AIYouMockServer
+import Foundation
+import Testing
+
+@testable import AIYou
+
+@Suite("Resilience under injected faults")
+struct ResilienceTests {
+    @Test("a 429 with Retry-After pauses every caller: 64 callers make no request until it has passed")
+    func pauseOn429() async throws {
+        let clock = SteppedClock()
+        try await withServerAndClient(client: { $0.timeSource = clock.source; $0.credentials = Fixture.apiKey }) { server, client in
+            server.enqueueFaults([.rateLimited(retryAfter: "1")], for: .assistants)
+            let first = Task { try await client.assistants() }
+            // The first caller got its 429 and now waits out Retry-After.
+            try await eventually { server.requestCount(.assistants) == 1 && clock.sleeperCount == 1 }
+            let others = (0..<63).map { _ in Task { try await client.assistants() } }
+            try await eventually { client.pipeline.rateLimiter.waitingCount == 63 }
+            #expect(server.requestCount(.assistants) == 1, "nobody hammers the server during the pause")
+            clock.advance(by: .milliseconds(999))
+            #expect(server.requestCount(.assistants) == 1)
+            try await eventually { clock.sleeperCount == 2 }  // the backoff and the limiter's timer
+            clock.advance(by: .milliseconds(1))
+            #expect(try await first.value.count == 3)
+            for task in others { #expect(try await task.value.count == 3) }
+            #expect(server.requestCount(.assistants) == 65)
+            #expect(clock.elapsed == .seconds(1), "the client waited exactly what the server asked")
+        }
+    }
+
+    @Test("a Retry-After beyond maxRetryAfter fails at once with the server's delay")
+    func retryAfterCeiling() async throws {
+        let time = ManualTime()
+        try await withServerAndClient(client: { $0.timeSource = time.source; $0.retry.maxRetryAfter = .seconds(5) }) { server, client in
+            _ = try await client.assistants()
+            server.enqueueFaults([.rateLimited(retryAfter: "120")], for: .assistants)
+            let error = await expectAIYouError(.rateLimited) { try await client.assistants() }
+            #expect(error?.retryAfter == .seconds(120))
+            #expect(server.requestCount(.assistants) == 2, "no retry")
+            #expect(time.sleeps.isEmpty)
+        }
+    }
+
+    @Test("cancelling a call during its backoff ends it at once")
+    func cancelDuringBackoff() async throws {
+        let clock = SteppedClock()
+        try await withServerAndClient(client: {
+            $0.timeSource = clock.source
+            $0.retry = .init(maxRetries: 2, initialDelay: .seconds(30), maxDelay: .seconds(60), jitter: 0)
+        }) { server, client in
+            _ = try await client.assistants()
+            server.enqueueFaults([.status(503)], for: .assistants)
+            let call = Task { try await client.assistants() }
+            try await eventually { clock.sleeperCount == 1 }
+            let started = ContinuousClock.now
+            call.cancel()
+            let result = await call.result
+            let elapsed = ContinuousClock.now - started
+            guard case .failure(let error as AIYouError) = result else {
+                Issue.record("expected a cancelled error, got \(result)")
+                return
+            }
+            #expect(error.code == .cancelled)
+            #expect(elapsed < .seconds(2), "returned after \(elapsed) (the backoff was 30 s)")
+            #expect(server.requestCount(.assistants) == 2, "no retry was sent")
+        }
+    }
+
+    @Test("a stream dropped after K events fails after exactly K chunks; dropped before the first, it is retried")
+    func droppedStreams() async throws {
+        try await withServerAndClient(server: { $0.streamChunkCount = 10 }) { server, client in
+            server.enqueueFaults([.dropStreamAfter(events: 4)], for: .chatCompletions)
+            var received = 0
+            let error = await expectAIYouError(.network) {
+                for try await _ in try await client.chatCompletionStream(chatRequest()) { received += 1 }
+            }
+            #expect(received == 4)
+            #expect(error?.message.contains("after 4 chunk") == true)
+            #expect(server.requestCount(.chatCompletions) == 1, "never silently restarted after delivering chunks")
+
+            server.enqueueFaults([.dropStreamAfter(events: 0)], for: .chatCompletions)
+            let completion = try await client.chatCompletionStream(chatRequest()).collect()
+            #expect(completion.text == "Bonjour ! Vous avez dit : Bonjour")
+            #expect(server.requestCount(.chatCompletions) == 3)
+
+            server.enqueueFaults([.dropConnection], for: .chatCompletions)
+            #expect(try await client.chatCompletionStream(chatRequest()).collect().text.isEmpty == false)
+            #expect(server.requestCount(.chatCompletions) == 5)
+        }
+    }
+
+    @Test("malformed JSON, malformed SSE, wrong content type and empty bodies are decoding errors with an excerpt")
+    func malformedAnswers() async throws {
+        try await withServerAndClient { server, client in
+            for fault in [MockFault.malformedJSON, .wrongContentType, .emptyBody] {
+                server.enqueueFaults([fault], for: .assistants)
+                let error = await expectAIYouError(.decoding) { try await client.assistants() }
+                #expect(error?.bodyExcerpt != nil, "\(fault)")
+            }
+            let html = await expectAIYouError(.decoding) {
+                server.enqueueFaults([.wrongContentType], for: .chatCompletions)
+                return try await client.chatCompletionStream(chatRequest())
+            }
+            #expect(html?.bodyExcerpt?.contains("<html>") == true)
+            server.enqueueFaults([.malformedSSE], for: .chatCompletions)
+            let sse = await expectAIYouError(.decoding) { try await client.chatCompletionStream(chatRequest()).collect() }
+            #expect(sse?.bodyExcerpt?.isEmpty == false)
+            server.enqueueFaults([.emptyBody], for: .chatCompletions)
+            await expectAIYouError(.decoding) { try await client.chatCompletionStream(chatRequest()).collect() }
+            server.enqueueFaults([.malformedJSON], for: .chatCompletions)
+            await expectAIYouError(.decoding) { try await client.chatCompletion(chatRequest()) }
+        }
+    }
+
+    @Test("a hung server yields a timeout error within the configured time; a silent stream too")
+    func timeouts() async throws {
+        try await withServerAndClient(
+            server: { $0.streamChunkCount = 3; $0.streamChunkInterval = .seconds(5) },
+            client: {
+                $0.timeouts = .init(connect: .seconds(2), request: .milliseconds(300), streamIdle: .milliseconds(300))
+                $0.retry = .disabled
+            }
+        ) { server, client in
+            _ = try await client.assistants()
+            server.enqueueFaults([.hang], for: .assistants)
+            let started = ContinuousClock.now
+            await expectAIYouError(.timeout) { try await client.assistants() }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < .seconds(5), "took \(elapsed)")
+            await expectAIYouError(.timeout) { try await client.chatCompletionStream(chatRequest()).collect() }
+        }
+    }
+
+    @Test("cancelling the task that reads a stream closes its connection")
+    func cancelStream() async throws {
+        try await withServerAndClient(
+            server: { $0.streamChunkCount = 10_000; $0.streamChunkInterval = .milliseconds(5) },
+            client: { $0.credentials = Fixture.apiKey }
+        ) { server, client in
+            let reader = Task {
+                var count = 0
+                for try await _ in try await client.chatCompletionStream(chatRequest()) { count += 1 }
+                return count
+            }
+            try await eventually { server.openConnections == 1 }
+            try await Task.sleep(for: .milliseconds(30))
+            reader.cancel()
+            _ = await reader.result
+            try await eventually { server.openConnections == 0 }
+            #expect(server.openConnections == 0, "the server saw the connection close")
+        }
+    }
+
+    @Test("each attempt is logged at debug with its number, status and delay")
+    func attemptLogs() async throws {
+        let capture = LogCapture()
+        try await withServerAndClient(client: { $0.logger = capture.logger }) { server, client in
+            _ = try await client.assistants()
+            server.enqueueFaults([.status(502), .status(503)], for: .assistants)
+            _ = try await client.assistants()
+            let retries = capture.handler.entries.filter { $0.message.description == "retrying" }
+            #expect(retries.count == 2)
+            #expect(retries.map { $0.metadata["aiyou.attempt"]?.description } == ["1", "2"])
+            #expect(retries.map { $0.metadata["aiyou.status"]?.description } == ["502", "503"])
+            #expect(retries.allSatisfy { $0.metadata["aiyou.retry.delay_ms"] != nil })
+        }
+    }
+}
