@@ -102,9 +102,9 @@ struct ErrorMapping: Sendable {
     static func excerpt(of body: ByteBuffer, redactor: Redactor) -> String {
         let limit = AIYouError.maxExcerptLength
         let bytes = body.getBytes(at: body.readerIndex, length: min(body.readableBytes, limit * 4)) ?? []
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.count > limit { text = String(text.prefix(limit)) + "…" }
-        return redactor.redact(text)
+        // Redact before cutting, so a secret at the cut cannot survive half-masked.
+        let text = redactor.redact(String(decoding: bytes, as: UTF8.self))
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
     }
 
     /// A short, secret-free reason for a decoding or transport failure.

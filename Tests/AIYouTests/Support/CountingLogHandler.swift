@@ -1,0 +1,31 @@
+import Logging
+import Synchronization
+
+/// Counts log messages by text, cheaply enough for load tests.
+final class MessageCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func count(_ message: String) -> Int { counts.withLock { $0[message, default: 0] } }
+    fileprivate func record(_ message: String) { counts.withLock { $0[message, default: 0] += 1 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "aiyou.count") { _ in CountingLogHandler(counter: self) }
+        logger.logLevel = .debug
+        return logger
+    }
+}
+
+private struct CountingLogHandler: LogHandler {
+    let counter: MessageCounter
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .debug
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        counter.record(event.message.description)
+    }
+}
