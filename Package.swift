@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "AIYou",
                 "AIYouMockServer",
+                "aiyou",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -32,11 +32,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("require-streaming"), help: "Answer non-streamed chat requests with the 'Stream options' error.")
     var requireStreaming = false
 
+    @Option(name: .customLong("fault"), help: ArgumentHelp(FaultOption.help, valueName: "route=spec,…"))
+    var faults: [FaultOption] = []
+
+    @Option(name: .customLong("failure-rate"), help: "Fraction (0…1) of all requests but logins answered with --failure-status.")
+    var failureRate = 0.0
+
+    @Option(name: .customLong("failure-status"), help: "Status of the random failures.")
+    var failureStatus = 503
+
     func validate() throws {
         guard MockResponseShape(rawValue: shape) != nil else { throw ValidationError("--shape must be primary or alternate") }
         guard chunks >= 1 else { throw ValidationError("--chunks must be at least 1") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
         guard tokenLifetime >= 1 else { throw ValidationError("--token-lifetime must be at least 1") }
+        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1") }
+        guard (400...599).contains(failureStatus) else { throw ValidationError("--failure-status must be an error status (400…599)") }
     }
 
     func run() async throws {
@@ -51,7 +62,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.logger = root.global.logger
         do {
             try await MockAIYouServer.withRunning(configuration: configuration) { server in
+                for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
+                if failureRate > 0 { server.setRandomFailureRate(failureRate, status: failureStatus) }
                 print("AI.YOU mock server listening on \(server.baseURL)")
+                for fault in faults { print("faults for \(fault.route): \(fault.faults.count) queued") }
+                if failureRate > 0 { print("random failures: \(Int(failureRate * 100)) % of requests answer \(failureStatus)") }
                 print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
                 print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
                 Terminal.flushStandardOutput()

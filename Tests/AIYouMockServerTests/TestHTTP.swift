@@ -107,7 +107,7 @@ struct TestHTTP: Sendable {
 }
 
 /// Polls `condition` every few milliseconds for up to `timeout`.
-func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while clock.now < deadline {

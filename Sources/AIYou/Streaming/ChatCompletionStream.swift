@@ -128,7 +128,8 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     finished = true
                     body = nil
                     if failure.code == .network {
-                        failure.message = "\(source.operation): the stream broke after \(deliveredChunks) chunk(s): " + failure.message
+                        failure.message =
+                            "\(source.operation): the stream broke after \(deliveredChunks) chunk(s) (\(ErrorMapping.describe(error)))"
                     }
                     throw failure
                 }
