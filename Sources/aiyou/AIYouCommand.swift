@@ -14,7 +14,7 @@ struct AIYouCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ChatCommand.self, AssistantsCommand.self, ModelsCommand.self, ThreadsCommand.self, ThreadCommand.self,
-            DeleteThreadCommand.self, SaveCommand.self, TranscribeCommand.self, ServeCommand.self,
+            DeleteThreadCommand.self, SaveCommand.self, TranscribeCommand.self, ServeCommand.self, BenchCommand.self,
         ]
     )
 

@@ -92,4 +92,25 @@ struct CLITests {
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("itemsPerPage"))
     }
+
+    @Test("bench --json prints both sides with the documented keys")
+    func bench() throws {
+        let result = try Self.run(["--mock", "--json", "bench", "--endpoint", "stream", "--concurrency", "4", "--requests", "40", "--warmup", "4", "--stream-chunks", "50", "--baseline"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["endpoint"] as? String == "stream")
+        #expect(object["concurrency"] as? Int == 4)
+        for side in ["sdk", "baseline"] {
+            let values = try #require(object[side] as? [String: Any], "\(side)")
+            for key in ["events_per_s", "p50_us", "p90_us", "p99_us", "p999_us", "cpu_us_per_call", "errors", "requests"] {
+                #expect(values[key] != nil, "\(side).\(key)")
+            }
+            #expect(values["requests"] as? Int == 40)
+            #expect(values["errors"] as? Int == 0)
+        }
+        let chat = try Self.run(["--mock", "--json", "bench", "--requests", "20", "--warmup", "2"])
+        let chatObject = try #require(try JSONSerialization.jsonObject(with: Data(chat.stdout.utf8)) as? [String: Any])
+        #expect((chatObject["sdk"] as? [String: Any])?["rps"] != nil)
+        #expect(chatObject["baseline"] == nil)
+    }
 }

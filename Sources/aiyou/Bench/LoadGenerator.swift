@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// Runs `call` from `concurrency` tasks until `requests` calls were made or `duration` passed,
+/// recording each call's latency. `call` returns the number of events it received (0 for plain calls).
+struct LoadGenerator: Sendable {
+    var concurrency: Int
+    var requests: Int?
+    var duration: Duration
+    var label: String
+    var showsProgress: Bool
+
+    func run(_ call: @escaping @Sendable (Int) async throws -> Int) async -> LoadResult {
+        let counters = Counters()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + duration
+        let cpuBefore = ProcessCPU.microseconds()
+        let requests = self.requests
+        var total = LoadResult()
+        await withTaskGroup(of: LoadResult.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var result = LoadResult()
+                    while true {
+                        let index = counters.issued.add(1, ordering: .relaxed).oldValue
+                        if let requests {
+                            if index >= requests { break }
+                        } else if clock.now >= deadline {
+                            break
+                        }
+                        let began = clock.now
+                        do {
+                            result.events += try await call(index)
+                        } catch {
+                            result.errors += 1
+                            if result.firstError == nil { result.firstError = "\(error)" }
+                        }
+                        let elapsed = clock.now - began
+                        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                        _ = result.latency.record(UInt64(max(1, micros)))
+                        result.requests += 1
+                        counters.finished.add(1, ordering: .relaxed)
+                    }
+                    return result
+                }
+            }
+            if showsProgress {
+                group.addTask {
+                    var second = 0
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        second += 1
+                        let done = counters.finished.load(ordering: .relaxed)
+                        if let requests, done >= requests { break }
+                        if requests == nil, clock.now >= deadline { break }
+                        FileHandle.standardError.write(Data("\(label): \(second) s, \(done) calls\n".utf8))
+                    }
+                    return LoadResult()
+                }
+            }
+            for await partial in group { total.merge(partial) }
+        }
+        let elapsed = clock.now - start
+        total.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        total.cpuMicroseconds = ProcessCPU.microseconds() - cpuBefore
+        return total
+    }
+
+    /// Shared between the caller tasks.
+    private final class Counters: Sendable {
+        let issued = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+    }
+}

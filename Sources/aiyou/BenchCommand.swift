@@ -1,0 +1,153 @@
+import AIYou
+import AIYouMockServer
+import ArgumentParser
+import Foundation
+
+/// `aiyou bench`: load the service (or the embedded server) through the SDK and, with
+/// `--baseline`, through raw AsyncHTTPClient in the same run, and report both.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput, latency percentiles and CPU per call, SDK against a raw AsyncHTTPClient baseline.",
+        discussion: """
+            Example: aiyou --mock bench --endpoint chat --concurrency 64 --duration 10 --baseline
+            With --mock the embedded server runs in this process, so CPU per call includes the server's;
+            run `aiyou serve` elsewhere and pass --base-url/--token to measure the client alone.
+            """
+    )
+
+    enum Endpoint: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case chat, stream, assistants, mixed
+    }
+
+    @ParentCommand var root: AIYouCommand
+
+    @Option(help: "What to call: chat, stream, assistants or mixed.")
+    var endpoint: Endpoint = .chat
+
+    @Option(help: "Concurrent callers.")
+    var concurrency = 1
+
+    @Option(help: "Seconds to run each side (ignored with --requests).")
+    var duration = 5.0
+
+    @Option(help: "Calls per side, instead of a duration.")
+    var requests: Int?
+
+    @Option(help: "Calls per side before measuring (connections, JIT-free warm caches).")
+    var warmup = 200
+
+    @Option(name: .customLong("pool-size"), help: "Connections per host, for both sides (default: max(concurrency, 16)).")
+    var poolSize: Int?
+
+    @Option(name: .customLong("stream-chunks"), help: "Events per streamed answer from the embedded server (--mock).")
+    var streamChunks = 1000
+
+    @Flag(help: "Also run the raw AsyncHTTPClient baseline (execute + collect + JSONDecoder) in the same invocation.")
+    var baseline = false
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard duration > 0 else { throw ValidationError("--duration must be positive") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
+        if let poolSize, poolSize < 1 { throw ValidationError("--pool-size must be at least 1") }
+        guard streamChunks >= 1 else { throw ValidationError("--stream-chunks must be at least 1") }
+    }
+
+    func run() async throws {
+        let global = root.global
+        if global.mock {
+            var configuration = MockServerConfiguration()
+            configuration.streamChunkCount = streamChunks
+            do {
+                try await MockAIYouServer.withRunning(configuration: configuration) { server in
+                    try await measure(baseURL: server.baseURL, token: MockAccount.demoAPIKey, server: server)
+                }
+            } catch let error as AIYouError {
+                Terminal.fail(error.description)
+            }
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            guard let token = global.token ?? environment["AIYOU_TOKEN"] else {
+                throw ValidationError("bench needs --token (or AIYOU_TOKEN) so that both sides use the same credentials, or --mock")
+            }
+            let baseURL = global.baseURL ?? environment["AIYOU_BASE_URL"] ?? Configuration.defaultBaseURL
+            do {
+                try await measure(baseURL: baseURL, token: token, server: nil)
+            } catch let error as AIYouError {
+                Terminal.fail(error.description)
+            }
+        }
+    }
+
+    private func measure(baseURL: String, token: String, server: MockAIYouServer?) async throws {
+        let pool = poolSize ?? max(concurrency, 16)
+        let streaming = endpoint == .stream
+        let request = ChatCompletionRequest(messages: [.text("Bonjour, peux-tu m'aider ?")], assistantID: "602")
+        var configuration = Configuration(baseURL: baseURL, credentials: .bearerToken(token))
+        configuration.connectionPool.maxConnectionsPerHost = pool
+        configuration.allowsInsecureHTTP = true
+        let generator = LoadGenerator(
+            concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "sdk",
+            showsProgress: requests == nil && duration >= 3
+        )
+        let endpoint = self.endpoint
+
+        let client = try AIYouClient(configuration: configuration)
+        let sdkCall: @Sendable (Int) async throws -> Int = { index in
+            switch endpoint == .mixed ? [Endpoint.chat, .assistants, .stream][index % 3] : endpoint {
+            case .chat, .mixed: _ = try await client.chatCompletion(request); return 0
+            case .assistants: _ = try await client.assistants(); return 0
+            case .stream:
+                var events = 0
+                for try await _ in try await client.chatCompletionStream(request) { events += 1 }
+                return events
+            }
+        }
+        // Connections are counted from the warm-up on: the pool opens them there and reuses them after.
+        server?.resetCounters()
+        Terminal.note("sdk: warming up (\(warmup) calls)")
+        _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
+            .run(sdkCall)
+        var sdk = await generator.run(sdkCall)
+        sdk.connectionsOpened = server?.connectionsOpened
+        try await client.shutdown()
+
+        var baselineResult: LoadResult?
+        if baseline {
+            let raw = try BaselineClient(baseURL: baseURL, token: token, request: request, poolSize: pool)
+            let rawCall: @Sendable (Int) async throws -> Int = { index in
+                switch endpoint == .mixed ? [Endpoint.chat, .assistants, .stream][index % 3] : endpoint {
+                case .chat, .mixed: _ = try await raw.chat(); return 0
+                case .assistants: _ = try await raw.assistants(); return 0
+                case .stream: return try await raw.stream()
+                }
+            }
+            server?.resetCounters()
+            Terminal.note("baseline: warming up (\(warmup) calls)")
+            _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
+                .run(rawCall)
+            var result = await LoadGenerator(
+                concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "baseline",
+                showsProgress: requests == nil && duration >= 3
+            ).run(rawCall)
+            result.connectionsOpened = server?.connectionsOpened
+            try await raw.shutdown()
+            baselineResult = result
+        }
+
+        if root.global.json {
+            var object: [String: Any] = ["endpoint": endpoint.rawValue, "concurrency": concurrency, "sdk": sdk.json(streaming: streaming)]
+            if let baselineResult { object["baseline"] = baselineResult.json(streaming: streaming) }
+            Terminal.printJSON(object)
+        } else {
+            print("endpoint \(endpoint.rawValue), concurrency \(concurrency), pool \(pool)")
+            print(sdk.line(label: "sdk     ", streaming: streaming))
+            if let baselineResult {
+                print(baselineResult.line(label: "baseline", streaming: streaming))
+                let ratio = streaming ? sdk.eventsPerSecond / max(baselineResult.eventsPerSecond, 1) : sdk.requestsPerSecond / max(baselineResult.requestsPerSecond, 1)
+                print(String(format: "sdk / baseline throughput: %.2f×", ratio))
+            }
+        }
+    }
+}
