@@ -1,7 +1,7 @@
 import AIYouMockServer
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Authentication")
 struct AuthenticationTests {

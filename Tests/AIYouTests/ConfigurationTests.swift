@@ -1,6 +1,6 @@
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Configuration validation")
 struct ConfigurationTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 /// Every shape API.md lists decodes into the same values.
 @Suite("Tolerant decoding")

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Request encoding")
 struct EncodingTests {

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 /// Random and mutated inputs must never crash the parser or a decoder: every input ends in a
 /// value or a thrown error. Seeded, so a failure reproduces.

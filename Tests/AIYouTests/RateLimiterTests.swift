@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Client-side rate limiter")
 struct RateLimiterTests {

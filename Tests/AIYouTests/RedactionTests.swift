@@ -2,7 +2,7 @@ import AIYouMockServer
 import Foundation
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Secrets stay out of logs and errors")
 struct RedactionTests {

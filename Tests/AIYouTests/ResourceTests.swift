@@ -2,7 +2,7 @@ import AIYouMockServer
 import Foundation
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 @Suite("Assistants, models, conversations and threads")
 struct ResourceTests {

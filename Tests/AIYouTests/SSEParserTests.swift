@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 /// The parser must give the same events however the network splits the bytes.
 @Suite("SSE parser")
@@ -109,5 +109,29 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+@Suite("Decoding a stream from any source")
+struct StreamDecodingTests {
+    struct Chunks: AsyncSequence, Sendable {
+        typealias Element = ByteBuffer
+        let buffers: [ByteBuffer]
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var remaining: [ByteBuffer]
+            mutating func next() async throws -> ByteBuffer? { remaining.isEmpty ? nil : remaining.removeFirst() }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: buffers) }
+    }
+
+    @Test("ChatCompletionStream(decoding:) reads SSE bytes split anywhere")
+    func decodesAnyBytes() async throws {
+        let text = (0..<50).map { #"data: {"choices":[{"index":0,"delta":{"content":"é\#($0) "}}]}"# + "\r\n\r\n" }.joined() + "data: [DONE]\n\n"
+        let bytes = Array(text.utf8)
+        let buffers = stride(from: 0, to: bytes.count, by: 7).map { ByteBuffer(bytes: bytes[$0..<min($0 + 7, bytes.count)]) }
+        let completion = try await ChatCompletionStream(decoding: Chunks(buffers: buffers)).collect()
+        #expect(completion.text == (0..<50).map { "é\($0) " }.joined())
+        let broken = ChatCompletionStream(decoding: Chunks(buffers: [ByteBuffer(string: "data: {oops}\n\n")]))
+        await expectAIYouError(.decoding) { try await broken.collect() }
     }
 }

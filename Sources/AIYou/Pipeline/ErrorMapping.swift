@@ -7,12 +7,13 @@ import NIOPosix
 /// Turns what went wrong on the wire into an ``AIYouError``, redacting every piece of text that
 /// came from the response.
 struct ErrorMapping: Sendable {
-    let credentials: Credentials
-    let authenticator: Authenticator
+    /// Where the secrets to hide come from; `nil` for a stream decoded outside a client.
+    let credentials: Credentials?
+    let authenticator: Authenticator?
 
     /// Built only when an error is, so the success path pays nothing for redaction.
     var redactor: Redactor {
-        Redactor(knownSecrets: credentials.secrets + [authenticator.currentToken].compactMap { $0 })
+        Redactor(knownSecrets: (credentials?.secrets ?? []) + [authenticator?.currentToken].compactMap { $0 })
     }
 
     /// An error for a non-2xx answer.

@@ -6,7 +6,8 @@ import Synchronization
 /// The lock protects only the bucket and the queue; nobody sleeps while holding it. Waiting callers
 /// park on a continuation; one timer task sleeps until the next token is due and hands tokens to
 /// the queue head first (FIFO). A cancelled waiter leaves the queue at once, giving its place back.
-final class RateLimiter: Sendable {
+@_spi(Benchmarks)
+public final class RateLimiter: Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<ContinuousClock.Instant, any Error>
@@ -43,7 +44,7 @@ final class RateLimiter: Sendable {
 
     /// A limiter for `configuration`; `nil` configuration means no client-side rate (pauses still
     /// apply). A caller that would wait longer than `maxWait` fails at once.
-    init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
+    public init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
         self.timeSource = timeSource
         self.maxWait = maxWait
         self.state = Mutex(
@@ -55,7 +56,7 @@ final class RateLimiter: Sendable {
     /// ``AIYouError/Code/rateLimited`` at once when the wait would exceed `maxWait` (with the
     /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
-    func acquire(operation: String) async throws -> ContinuousClock.Instant {
+    public func acquire(operation: String) async throws -> ContinuousClock.Instant {
         let now = timeSource.now()
         let id: UInt64? = state.withLock { state in
             state.bucket.refill(now: now)

@@ -36,6 +36,16 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         self.source = Source(first: first, operation: operation, maxReopens: maxReopens, reopen: reopen)
     }
 
+    /// Decodes an event stream you already have, e.g. a body read with your own HTTP client:
+    /// the same parser and decoder the client uses, without any request. A break in `bytes` is
+    /// thrown, never retried.
+    public init<Bytes: AsyncSequence & Sendable>(decoding bytes: Bytes) where Bytes.Element == ByteBuffer {
+        let connection = Connection(
+            body: .stream(bytes), status: 200, mapping: ErrorMapping(credentials: nil, authenticator: nil)
+        )
+        self.init(first: connection, operation: "stream", maxReopens: 0, reopen: { connection })
+    }
+
     /// Starts reading the stream. A second iteration throws instead of reading.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(source: source)

@@ -4,18 +4,20 @@
 /// wherever they appear, and generic shapes of secrets are masked even when their value is not
 /// known here: `Bearer …` credentials, JSON Web Tokens, e-mail addresses and the values of JSON
 /// fields named like credentials (`password`, `token`, `email`, …).
-struct Redactor: Sendable {
+@_spi(Benchmarks)
+public struct Redactor: Sendable {
     static let mask = "[REDACTED]"
 
     /// Exact strings to hide; empty strings are ignored.
     var knownSecrets: [String]
 
-    init(knownSecrets: [String] = []) {
+    /// A redactor that also hides the exact strings in `knownSecrets` (3 characters or more).
+    public init(knownSecrets: [String] = []) {
         self.knownSecrets = knownSecrets.filter { $0.utf8.count >= 3 }
     }
 
     /// Returns `text` with every secret masked.
-    func redact(_ text: String) -> String {
+    public func redact(_ text: String) -> String {
         var result = text
         for secret in knownSecrets where result.contains(secret) {
             result = result.replacingAll(secret, with: Self.mask)
@@ -24,7 +26,7 @@ struct Redactor: Sendable {
     }
 
     /// Masks secret-shaped substrings (no knowledge of the actual values needed).
-    static func redactPatterns(in text: String) -> String {
+    public static func redactPatterns(in text: String) -> String {
         var bytes = Array(text.utf8)
         var changed = false
         changed = maskSensitiveJSONFields(&bytes) || changed

@@ -2,15 +2,17 @@ import Foundation
 
 /// Where the client reads the time and how it sleeps. Production uses the system clocks; tests
 /// inject a manual source so expiry and backoff run instantly.
-struct TimeSource: Sendable {
+@_spi(Benchmarks)
+public struct TimeSource: Sendable {
     /// Monotonic "now", for durations and deadlines.
-    var now: @Sendable () -> ContinuousClock.Instant
+    public var now: @Sendable () -> ContinuousClock.Instant
     /// Wall-clock "now", compared with the token's `expires_at`.
-    var wallClock: @Sendable () -> Date
+    public var wallClock: @Sendable () -> Date
     /// Sleeps for a duration; throws `CancellationError` at once when the task is cancelled.
-    var sleep: @Sendable (Duration) async throws -> Void
+    public var sleep: @Sendable (Duration) async throws -> Void
 
-    static let system = TimeSource(
+    /// The system's clocks and `Task.sleep`.
+    public static let system = TimeSource(
         now: { ContinuousClock.now },
         wallClock: { Date() },
         sleep: { duration in try await Task.sleep(for: duration) }

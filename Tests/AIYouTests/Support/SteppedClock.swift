@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 /// A clock that only moves when the test moves it. Sleepers park until ``advance(by:)`` or
 /// ``advanceToNextDeadline()`` passes their deadline, so a test controls exactly when each timer,

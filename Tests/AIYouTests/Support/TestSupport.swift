@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import AIYou
+@_spi(Benchmarks) @testable import AIYou
 
 /// A clock for tests: time moves only when a test advances it or when the client sleeps (a sleep
 /// advances it at once and is recorded), so expiry and backoff run instantly.

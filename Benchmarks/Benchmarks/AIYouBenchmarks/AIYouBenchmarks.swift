@@ -1,0 +1,144 @@
+@_spi(Benchmarks) import AIYou
+import AIYouMockServer
+import Benchmark
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+/// Run with `cd Benchmarks && swift package benchmark` (see PERFORMANCE.md). The end-to-end
+/// benchmarks use the server at `AIYOU_BENCH_BASE_URL` (start one with `aiyou serve`, so its
+/// allocations stay in its own process) and otherwise start the embedded server in-process.
+let benchmarks: @Sendable () -> Void = {
+    let fast = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
+        warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3)
+    )
+    let slow = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
+        warmupIterations: 3, scalingFactor: .one, maxDuration: .seconds(5)
+    )
+
+    // MARK: Encoding and decoding
+
+    let request = ChatCompletionRequest(
+        messages: [.text("Bonjour, peux-tu résumer cette facture ?"), .text("Bien sûr.", role: .assistant), .text("Merci !")],
+        assistantID: "602", temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let encoder = JSONEncoder()
+    Benchmark("Encode chat request (JSONEncoder)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try encoder.encodeAsByteBuffer(request, allocator: ByteBufferAllocator())) }
+    }
+
+    let decoder = JSONDecoder()
+    Benchmark("Decode completion, wrapped", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ChatCompletion.self, from: Fixtures.wrappedCompletion)) }
+    }
+    Benchmark("Decode completion, bare with parts", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ChatCompletion.self, from: Fixtures.bareCompletion)) }
+    }
+    Benchmark("Decode assistants, array", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode([Assistant].self, from: Fixtures.arrayAssistants)) }
+    }
+    Benchmark("Decode models, providers", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ModelList.self, from: Fixtures.models)) }
+    }
+    Benchmark("Decode thread page (10 threads)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ThreadPage.self, from: Fixtures.threadPage)) }
+    }
+
+    // MARK: Streaming
+
+    var streamConfiguration = slow
+    streamConfiguration.metrics = [.wallClock, .throughput, .mallocCountTotal, .instructions]
+    Benchmark("SSE parse + decode, 10,000 events (ChatCompletionStream)", configuration: streamConfiguration) { benchmark in
+        var events = 0
+        for try await chunk in ChatCompletionStream(decoding: BufferSequence(buffers: Fixtures.streamBuffers)) {
+            blackHole(chunk)
+            events += 1
+        }
+        precondition(events == 10_000)
+    }
+    Benchmark("SSE naive: line split + JSONDecoder per event, 10,000 events", configuration: streamConfiguration) { benchmark in
+        var events = 0
+        var carry = Data()
+        let prefix = Data("data: ".utf8)
+        for buffer in Fixtures.streamBuffers {
+            carry.append(contentsOf: buffer.readableBytesView)
+            while let newline = carry.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = carry[carry.startIndex..<newline]
+                carry = carry[(newline + 1)...]
+                guard line.starts(with: prefix) else { continue }
+                let payload = line.dropFirst(6)
+                if payload.count == 6, payload.elementsEqual("[DONE]".utf8) { continue }
+                blackHole(try decoder.decode(ChatCompletionChunk.self, from: Data(payload)))
+                events += 1
+            }
+        }
+        precondition(events == 10_000)
+    }
+
+    // MARK: Rate limiter and redaction
+
+    let limiter = RateLimiter(
+        configuration: .init(requestsPerSecond: 1e12, burst: 1_000_000_000, maxWait: .seconds(1)), maxWait: .seconds(1),
+        timeSource: .system
+    )
+    Benchmark("Rate limiter acquire, tokens available", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try await limiter.acquire(operation: "bench")) }
+    }
+
+    let redactor = Redactor(knownSecrets: ["demo@aiyou.test", "demo-password", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl"])
+    let errorBody = #"{"message":"Invalid credentials for demo@aiyou.test","type":"AuthenticationError","code":401,"detail":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl expired"}"#
+    Benchmark("Redact an error body", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(redactor.redact(errorBody)) }
+    }
+
+    // MARK: End to end, over loopback
+
+    let environment = EndToEnd()
+    var endToEnd = slow
+    endToEnd.scalingFactor = .one
+    endToEnd.setup = { try await environment.start() }
+    endToEnd.teardown = { try await environment.stop() }
+    Benchmark("End to end: chat completion, 1 caller", configuration: endToEnd) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try await environment.client().chatCompletion(environment.request)) }
+    }
+    Benchmark("End to end: streamed answer, 100 events", configuration: endToEnd) { benchmark in
+        for _ in benchmark.scaledIterations {
+            for try await chunk in try await environment.client().chatCompletionStream(environment.request) { blackHole(chunk) }
+        }
+    }
+}
+
+/// A client and, unless `AIYOU_BENCH_BASE_URL` names one, an embedded server.
+final class EndToEnd: @unchecked Sendable {
+    // @unchecked: `server` and `shared` are written only in setup and teardown, which the benchmark
+    // runner calls before and after the measured iterations, never concurrently with them.
+    private var server: MockAIYouServer?
+    private var shared: AIYouClient?
+    let request = ChatCompletionRequest(messages: [.text("Bonjour, peux-tu m'aider ?")], assistantID: "602")
+
+    func client() -> AIYouClient { shared! }
+
+    func start() async throws {
+        var baseURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_BASE_URL"]
+        if baseURL == nil {
+            var configuration = MockServerConfiguration()
+            configuration.streamChunkCount = 100
+            let server = MockAIYouServer(configuration: configuration)
+            try await server.start()
+            self.server = server
+            baseURL = server.baseURL
+        }
+        var configuration = Configuration(baseURL: baseURL!, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.allowsInsecureHTTP = true
+        shared = try AIYouClient(configuration: configuration)
+    }
+
+    func stop() async throws {
+        try await shared?.shutdown()
+        try await server?.shutdown()
+        shared = nil
+        server = nil
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NIOCore
+
+/// Canned AI.YOU answers, the same sizes as the reference figures (a ~650-byte completion,
+/// ~160-byte stream chunks).
+enum Fixtures {
+    static let wrappedCompletion = ByteBuffer(string: """
+        {"response":{"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
+        "choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour ! Je suis l'assistant juridique d'AI.YOU. \
+        Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause de confidentialité. \
+        Que souhaitez-vous faire aujourd'hui ?","refusal":null},"finish_reason":"stop"}],\
+        "usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100},"system_fingerprint":"fp_mock"}}
+        """)
+
+    static let bareCompletion = ByteBuffer(string: """
+        {"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
+        "choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"Bonjour ! Je suis l'assistant \
+        juridique d'AI.YOU. Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause."}],"refusal":null},\
+        "finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100}}
+        """)
+
+    static let hydraAssistants = ByteBuffer(string: """
+        {"@context":"/api/contexts/Assistant","@id":"/api/v1/user/assistants","@type":"hydra:Collection","hydra:totalItems":3,\
+        "hydra:member":[\(assistant(602)),\(assistant(603)),\(assistant(604))]}
+        """)
+
+    static let arrayAssistants = ByteBuffer(string: "[\(assistant(602)),\(assistant(603)),\(assistant(604))]")
+
+    static let models = ByteBuffer(string: """
+        [{"provider":"Mistral AI","models":[{"name":"mistral-small-24b","context_window":"32768"},{"name":"mistral-large-2411","context_window":131072}]},\
+        {"provider":"Meta","models":[{"name":"llama-3.3-70b","context_window":8192}]}]
+        """)
+
+    static let threadPage = ByteBuffer(string: """
+        {"threads":[\((0..<10).map(thread).joined(separator: ","))],"totalItems":23,"itemsPerPage":10,"currentPage":1}
+        """)
+
+    /// One ~160-byte stream event.
+    static func chunkEvent(_ index: Int) -> String {
+        #"data: {"id":"chatcmpl-8f1c2a7e","object":"chat.completion.chunk","created":1732540000,"model":"mistral-small-24b","choices":[{"index":0,"delta":{"content":"mot\#(index % 10) "},"finish_reason":null}]}"#
+            + "\n\n"
+    }
+
+    /// A 10,000-event stream, cut into 4 KiB network chunks.
+    static let streamBuffers: [ByteBuffer] = {
+        var text = ""
+        for index in 0..<10_000 { text += chunkEvent(index) }
+        text += "data: [DONE]\n\n"
+        let bytes = Array(text.utf8)
+        return stride(from: 0, to: bytes.count, by: 4096).map { ByteBuffer(bytes: bytes[$0..<min($0 + 4096, bytes.count)]) }
+    }()
+
+    private static func assistant(_ id: Int) -> String {
+        #"{"id":\#(id),"assistantId":"asst_mock\#(id)","name":"Assistant \#(id)","image":"https://example.test/\#(id).png","model":"mistral-small-24b","modelAi":"mistral","instructions":"Tu es un assistant.","threadHistories":[{"threadId":"t\#(id)","firstMessage":"Bonjour"}]}"#
+    }
+
+    private static func thread(_ index: Int) -> String {
+        #"{"id":"\#(1000 + index)","threadIdParam":\#(1000 + index),"content":"user: question \#(index)","assistantContentJson":"{}","assistantName":"Assistant juridique","assistantModel":null,"assistantId":602,"assistantIdOpenAi":"asst_mock602","firstMessage":"Question \#(index)","createdAt":"2026-11-24T13:36:58+00:00","updatedAt":"2026-11-24T13:38:58.123Z","isNewAppThread":false}"#
+    }
+}
+
+/// The fixed buffers above as an async sequence, for `ChatCompletionStream(decoding:)`.
+struct BufferSequence: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let buffers: [ByteBuffer]
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let buffers: [ByteBuffer]
+        var index = 0
+        mutating func next() async -> ByteBuffer? {
+            guard index < buffers.count else { return nil }
+            defer { index += 1 }
+            return buffers[index]
+        }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffers: buffers) }
+}
