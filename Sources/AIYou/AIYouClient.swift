@@ -46,6 +46,17 @@ public final class AIYouClient: Sendable {
         self.pipeline = RequestPipeline(http: http, baseURL: baseURL, configuration: configuration)
     }
 
+    /// Drops cached answers of `groups` (everything when empty), e.g. after changes made
+    /// elsewhere. Does nothing when ``Configuration/cache`` is disabled.
+    public func invalidateCache(_ groups: Set<CacheGroup> = []) {
+        pipeline.cache?.invalidate(groups)
+    }
+
+    /// Hits, misses, evictions and entries of the response cache (all zero when it is disabled).
+    public var cacheStatistics: CacheStatistics {
+        pipeline.cache?.statistics ?? CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0)
+    }
+
     /// Closes the connection pool (when the client owns it). Calls in flight fail with
     /// ``AIYouError/Code/clientShutdown``. Calling it twice is harmless.
     public func shutdown() async throws {

@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
     /// Client-side rate limit; `nil` (the default) sends as fast as callers ask. Either way, a 429
     /// with `Retry-After` holds every request back until the service's delay has passed.
     public var rateLimit: RateLimit? = nil
+    /// In-memory cache of rarely changing reads; off unless enabled.
+    public var cache: Cache = .disabled
     /// Where the client logs (at `debug` and `trace` only). Default: discards everything.
     public var logger: Logger = Configuration.disabledLogger
     /// Sent as `User-Agent` on every request.
@@ -132,6 +134,49 @@ public struct Configuration: Sendable {
         public static let disabled = Retry(maxRetries: 0)
     }
 
+    /// An opt-in cache for reads that change rarely: assistants and the model catalogue, and
+    /// thread pages when ``threadsTTL`` is set. Entries expire after their time to live, the least
+    /// recently used go first beyond ``maxEntries``, concurrent identical misses share one request,
+    /// and the client's own writes (save, delete thread, create model) invalidate what they change.
+    public struct Cache: Sendable, Hashable {
+        /// Whether reads are cached at all.
+        public var isEnabled: Bool
+        /// Time to live of `assistants()`.
+        public var assistantsTTL: Duration
+        /// Time to live of `models()`.
+        public var modelsTTL: Duration
+        /// Time to live of thread pages; `nil` leaves them uncached.
+        public var threadsTTL: Duration?
+        /// Most entries kept.
+        public var maxEntries: Int
+
+        /// A cache with the given settings (enabled unless `isEnabled` is false).
+        public init(
+            isEnabled: Bool = true, assistantsTTL: Duration = .seconds(60), modelsTTL: Duration = .seconds(300),
+            threadsTTL: Duration? = nil, maxEntries: Int = 256
+        ) {
+            self.isEnabled = isEnabled
+            self.assistantsTTL = assistantsTTL
+            self.modelsTTL = modelsTTL
+            self.threadsTTL = threadsTTL
+            self.maxEntries = maxEntries
+        }
+
+        /// No caching (the default).
+        public static let disabled = Cache(isEnabled: false)
+        /// Caching with the default times to live: assistants 60 s, models 300 s, threads not cached.
+        public static let enabled = Cache()
+
+        func ttl(for group: CacheGroup) -> Duration? {
+            guard isEnabled else { return nil }
+            switch group {
+            case .assistants: return assistantsTTL
+            case .models: return modelsTTL
+            case .threads: return threadsTTL
+            }
+        }
+    }
+
     /// A client-side token bucket shared by every request of a client (streams and uploads too).
     /// Callers beyond the rate wait in arrival order; one that would wait longer than ``maxWait``
     /// fails at once with ``AIYouError/Code/rateLimited`` and the expected wait in
@@ -198,6 +243,9 @@ extension Configuration {
             guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero else {
                 throw .invalidConfiguration("rateLimit: requestsPerSecond > 0, burst ≥ 1 and maxWait ≥ 0 are required")
             }
+        }
+        if cache.isEnabled, cache.maxEntries < 1 || [cache.assistantsTTL, cache.modelsTTL, cache.threadsTTL ?? .seconds(1)].contains(where: { $0 <= .zero }) {
+            throw .invalidConfiguration("cache: maxEntries ≥ 1 and positive times to live are required")
         }
         if maxResponseBodyBytes < 1024 {
             throw .invalidConfiguration("maxResponseBodyBytes must be at least 1024")

@@ -7,7 +7,8 @@ extension AIYouClient {
     ///   `itemsPerPage` is outside 1…50.
     public func threads(_ query: ThreadQuery = ThreadQuery(), logger: Logger? = nil) async throws -> ThreadPage {
         try query.validate()
-        let request = APIRequest(operation: "threads", method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
+        var request = APIRequest(operation: "threads", method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
+        request.cacheGroup = .threads
         return try await pipeline.decode(ThreadPage.self, request, logger: logger)
     }
 
@@ -42,9 +43,10 @@ extension AIYouClient {
     ///   ``AIYouError/Code/notFound`` when the service does not know it.
     public func deleteThread(id: String, logger: Logger? = nil) async throws {
         guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("delete thread: the id is empty") }
-        let request = APIRequest(
+        var request = APIRequest(
             operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodePathSegment(id)
         )
+        request.invalidates = [.threads, .assistants]
         try await pipeline.discardingBody(request, logger: logger)
     }
 }

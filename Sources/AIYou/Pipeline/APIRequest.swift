@@ -27,6 +27,10 @@ struct APIRequest: Sendable {
     var accept: Accept = .json
     /// Whether the request carries the bearer token (everything but login).
     var authenticated = true
+    /// For reads worth caching: the family the answer belongs to.
+    var cacheGroup: CacheGroup?
+    /// For writes: the cached families a success makes stale.
+    var invalidates: Set<CacheGroup> = []
 
     /// A request whose body is `body` encoded as JSON.
     static func json(

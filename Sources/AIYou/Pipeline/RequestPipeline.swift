@@ -14,6 +14,10 @@ final class RequestPipeline: Sendable {
     let configuration: Configuration
     let authenticator: Authenticator
     let rateLimiter: RateLimiter
+    /// `nil` when caching is off.
+    let cache: ResponseCache?
+    /// Part of every cache key, so that entries can never cross credentials.
+    private let credentialIdentity: Int
     private let retryPolicy: RetryPolicy
     private let staticHeaders: HTTPHeaders
     private let requestCounter = Atomic<UInt64>(0)
@@ -29,6 +33,9 @@ final class RequestPipeline: Sendable {
             credentials: configuration.credentials, refreshMargin: configuration.tokenRefreshMargin,
             timeSource: configuration.timeSource
         )
+        self.cache = configuration.cache.isEnabled
+            ? ResponseCache(maxEntries: configuration.cache.maxEntries, timeSource: configuration.timeSource) : nil
+        self.credentialIdentity = configuration.credentials.hashValue
         self.retryPolicy = RetryPolicy(configuration: configuration.retry)
         self.rateLimiter = RateLimiter(
             configuration: configuration.rateLimit, maxWait: configuration.rateLimit?.maxWait ?? configuration.retry.maxRetryAfter,
@@ -49,8 +56,17 @@ final class RequestPipeline: Sendable {
         !isShutDown.exchange(true, ordering: .acquiringAndReleasing)
     }
 
-    /// Sends `request` and decodes a JSON answer as `Output`.
+    /// Sends `request` and decodes a JSON answer as `Output`; a cacheable read is answered from
+    /// the cache when it holds a fresh entry.
     func decode<Output: Decodable & Sendable>(_ type: Output.Type, _ request: APIRequest, logger: Logger?) async throws -> Output {
+        guard let group = request.cacheGroup, let cache, let ttl = configuration.cache.ttl(for: group) else {
+            return try await fetch(type, request, logger: logger)
+        }
+        let key = ResponseCache.Key(group: group, identity: credentialIdentity, target: request.method.rawValue + " " + request.target)
+        return try await cache.value(for: key, ttl: ttl) { try await self.fetch(type, request, logger: logger) }
+    }
+
+    private func fetch<Output: Decodable & Sendable>(_ type: Output.Type, _ request: APIRequest, logger: Logger?) async throws -> Output {
         let limit = configuration.maxResponseBodyBytes
         return try await execute(request, logger: logger) { response, mapping in
             let body = try await Self.collect(response.body, limit: limit, operation: request.operation)
@@ -123,7 +139,9 @@ final class RequestPipeline: Sendable {
                     metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"]
                 )
                 if (200..<300).contains(status) {
-                    return try await consume(response, mapping)
+                    let output = try await consume(response, mapping)
+                    if !request.invalidates.isEmpty { cache?.invalidate(request.invalidates) }
+                    return output
                 }
                 let body = try? await Self.collect(response.body, limit: 64 * 1024, operation: request.operation, truncate: true)
                 if status == 401, let token, configuration.credentials.canRefresh, !reauthenticated {
