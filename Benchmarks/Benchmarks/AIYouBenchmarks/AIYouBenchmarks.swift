@@ -103,6 +103,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("End to end: chat completion, 1 caller", configuration: endToEnd) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try await environment.client().chatCompletion(environment.request)) }
     }
+    var cacheConfiguration = endToEnd
+    cacheConfiguration.scalingFactor = .kilo
+    cacheConfiguration.metrics = [.wallClock, .throughput, .mallocCountTotal, .instructions]
+    Benchmark("Cache hit: assistants() from the response cache", configuration: cacheConfiguration) { benchmark in
+        let client = environment.cachedClient()
+        for _ in benchmark.scaledIterations { blackHole(try await client.assistants()) }
+    }
     Benchmark("End to end: streamed answer, 100 events", configuration: endToEnd) { benchmark in
         for _ in benchmark.scaledIterations {
             for try await chunk in try await environment.client().chatCompletionStream(environment.request) { blackHole(chunk) }
@@ -116,9 +123,11 @@ final class EndToEnd: @unchecked Sendable {
     // runner calls before and after the measured iterations, never concurrently with them.
     private var server: MockAIYouServer?
     private var shared: AIYouClient?
+    private var cached: AIYouClient?
     let request = ChatCompletionRequest(messages: [.text("Bonjour, peux-tu m'aider ?")], assistantID: "602")
 
     func client() -> AIYouClient { shared! }
+    func cachedClient() -> AIYouClient { cached! }
 
     func start() async throws {
         var baseURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_BASE_URL"]
@@ -133,12 +142,18 @@ final class EndToEnd: @unchecked Sendable {
         var configuration = Configuration(baseURL: baseURL!, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.allowsInsecureHTTP = true
         shared = try AIYouClient(configuration: configuration)
+        configuration.cache = .init(assistantsTTL: .seconds(3600))
+        let cached = try AIYouClient(configuration: configuration)
+        _ = try await cached.assistants()
+        self.cached = cached
     }
 
     func stop() async throws {
         try await shared?.shutdown()
+        try await cached?.shutdown()
         try await server?.shutdown()
         shared = nil
+        cached = nil
         server = nil
     }
 }
