@@ -170,7 +170,8 @@ struct FaultTests {
         let clock = ContinuousClock()
         let start = clock.now
         try await server.shutdown()
-        #expect(clock.now - start < .seconds(2))
+        // Released by the shutdown, not by the client's 10 s timeout (generous bound: CI machines are noisy).
+        #expect(clock.now - start < .seconds(8))
         await #expect(throws: (any Error).self) { _ = try await request.value }
     }
 
