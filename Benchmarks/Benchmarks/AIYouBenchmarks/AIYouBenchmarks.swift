@@ -29,6 +29,10 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try encoder.encodeAsByteBuffer(request, allocator: ByteBufferAllocator())) }
     }
 
+    Benchmark("Encode chat request (JSONWriter, as the client sends it)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(request.jsonBody) }
+    }
+
     let decoder = JSONDecoder()
     Benchmark("Decode completion, wrapped", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ChatCompletion.self, from: Fixtures.wrappedCompletion)) }

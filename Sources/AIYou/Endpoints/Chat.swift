@@ -17,7 +17,7 @@ extension AIYouClient {
         }
         var nonStreaming = request
         nonStreaming.stream = false
-        let apiRequest = try APIRequest.json("chat.completion", .POST, "/api/v1/chat/completions", body: nonStreaming)
+        let apiRequest = APIRequest.json("chat.completion", .POST, "/api/v1/chat/completions", body: nonStreaming)
         do {
             return try await pipeline.decode(ChatCompletion.self, apiRequest, logger: logger)
         } catch let error as AIYouError where error.isStreamOptionsRefusal {
@@ -35,7 +35,7 @@ extension AIYouClient {
         try request.validate()
         var streaming = request
         streaming.stream = true
-        let apiRequest = try APIRequest.json("chat.stream", .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
+        let apiRequest = APIRequest.json("chat.stream", .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
         let limit = min(configuration.maxResponseBodyBytes, 1 << 20)
         let open: @Sendable () async throws -> ChatCompletionStream.Connection = { [pipeline] in
             try await pipeline.execute(apiRequest, logger: logger) { response, mapping in

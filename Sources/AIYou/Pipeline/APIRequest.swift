@@ -32,11 +32,9 @@ struct APIRequest: Sendable {
     /// For writes: the cached families a success makes stale.
     var invalidates: Set<CacheGroup> = []
 
-    /// A request whose body is `body` encoded as JSON.
-    static func json(
-        _ operation: String, _ method: HTTPMethod, _ path: String, body: some Encodable & Sendable, accept: Accept = .json
-    ) throws(AIYouError) -> APIRequest {
-        APIRequest(operation: operation, method: method, path: path, body: .json(try JSONCoding.encode(body, operation: operation)), accept: accept)
+    /// A request whose body is `body` written as JSON.
+    static func json(_ operation: String, _ method: HTTPMethod, _ path: String, body: some JSONBody, accept: Accept = .json) -> APIRequest {
+        APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
     }
 
     /// The path and query as they go on the wire.

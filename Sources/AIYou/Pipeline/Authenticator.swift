@@ -74,7 +74,7 @@ final class Authenticator: Sendable {
 
     private func logIn(email: String, password: String, pipeline: RequestPipeline, logger: Logger) async throws -> Token {
         do {
-            var request = try APIRequest.json("login", .POST, "/api/login", body: LoginRequest(email: email, password: password))
+            var request = APIRequest.json("login", .POST, "/api/login", body: LoginRequest(email: email, password: password))
             request.authenticated = false
             let response = try await pipeline.decode(LoginResponse.self, request, logger: logger)
             let now = timeSource.wallClock()

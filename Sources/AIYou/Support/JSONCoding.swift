@@ -2,23 +2,8 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 
-/// The JSON encoder and decoder the client shares across requests (both are safe to use
-/// concurrently once configured).
+/// The JSON decoder the client shares across requests (safe to use concurrently). Request
+/// bodies are written by ``JSONWriter``.
 enum JSONCoding {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
     static let decoder = JSONDecoder()
-
-    /// Encodes `value` into a new buffer; a failure is an invalid request (it cannot be sent).
-    static func encode<Value: Encodable>(_ value: Value, operation: String) throws(AIYouError) -> ByteBuffer {
-        do {
-            return try encoder.encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
-        } catch {
-            throw AIYouError(.invalidRequest, "\(operation): the request could not be encoded as JSON", underlying: error)
-        }
-    }
 }
