@@ -56,7 +56,7 @@ struct EncodingTests {
     func queryEncoding() {
         let request = APIRequest(operation: "t", method: .GET, path: "/p", query: [("search", "café & co/?=")])
         #expect(request.target == "/p?search=caf%C3%A9%20%26%20co%2F%3F%3D")
-        #expect(PercentEncoding.encodePathSegment("a/b c") == "a%2Fb%20c")
+        #expect(PercentEncoding.encodeComponent("a/b c") == "a%2Fb%20c")
     }
 
     /// Random strings with what JSON must escape: quotes, backslashes, control characters,

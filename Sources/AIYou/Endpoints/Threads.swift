@@ -44,7 +44,7 @@ extension AIYouClient {
     public func deleteThread(id: String, logger: Logger? = nil) async throws {
         guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("delete thread: the id is empty") }
         var request = APIRequest(
-            operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodePathSegment(id)
+            operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodeComponent(id)
         )
         request.invalidates = [.threads, .assistants]
         try await pipeline.discardingBody(request, logger: logger)

@@ -44,9 +44,9 @@ struct APIRequest: Sendable {
         result.append("?")
         for (index, item) in query.enumerated() {
             if index > 0 { result.append("&") }
-            result.append(PercentEncoding.encodeQueryComponent(item.name))
+            result.append(PercentEncoding.encodeComponent(item.name))
             result.append("=")
-            result.append(PercentEncoding.encodeQueryComponent(item.value))
+            result.append(PercentEncoding.encodeComponent(item.value))
         }
         return result
     }
@@ -54,13 +54,9 @@ struct APIRequest: Sendable {
 
 /// RFC 3986 percent-encoding for the pieces of a URL the client builds.
 enum PercentEncoding {
-    /// Encodes everything but unreserved characters (`A–Z a–z 0–9 - . _ ~`).
-    static func encodeQueryComponent(_ value: String) -> String {
-        encode(value, keeping: { isUnreserved($0) })
-    }
-
-    /// Encodes a single path segment (an id): unreserved characters are kept.
-    static func encodePathSegment(_ value: String) -> String {
+    /// Encodes everything but unreserved characters (`A–Z a–z 0–9 - . _ ~`); used for query
+    /// names and values and for a single path segment (an id) alike.
+    static func encodeComponent(_ value: String) -> String {
         encode(value, keeping: { isUnreserved($0) })
     }
 

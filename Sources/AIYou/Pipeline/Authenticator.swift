@@ -44,9 +44,11 @@ final class Authenticator: Sendable {
 
     /// A valid token, logging in through `pipeline` when there is none or it is about to expire.
     func token(pipeline: RequestPipeline, logger: Logger) async throws -> String {
-        guard case .emailPassword(let email, let password) = credentials.storage else {
-            if case .bearerToken(let token) = credentials.storage { return token }
-            preconditionFailure("unreachable: credentials are either email/password or a bearer token")
+        let email: String
+        let password: String
+        switch credentials.storage {
+        case .bearerToken(let token): return token
+        case .emailPassword(let address, let secret): (email, password) = (address, secret)
         }
         let now = timeSource.wallClock()
         let next: Next = state.withLock { state in
