@@ -57,11 +57,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         private var connection: Connection
         private var body: HTTPClientResponse.Body.AsyncIterator?
         private var parser = SSEParser()
-        private var pending: [ServerSentEvent] = []
-        private var pendingIndex = 0
+        /// Chunks decoded from the network buffers read so far, and how the stream ends if it did.
+        private var events = EventDecoder()
         private var bodyEnded = false
         private var finished = false
-        private var sawEvent = false
         private var deliveredChunks = 0
         private var reopens = 0
 
@@ -79,34 +78,47 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 throw AIYouError(.invalidRequest, "\(source.operation): a ChatCompletionStream can be iterated only once")
             }
             while !finished {
-                while pendingIndex < pending.count {
-                    let event = pending[pendingIndex]
-                    pendingIndex += 1
-                    if let chunk = try await decode(event) {
-                        deliveredChunks += 1
-                        return chunk
-                    }
-                    if finished { return nil }
+                if let chunk = events.nextChunk() {
+                    deliveredChunks += 1
+                    return chunk
                 }
-                pending.removeAll(keepingCapacity: true)
-                pendingIndex = 0
+                switch events.ending {
+                case .done:
+                    finished = true
+                    // Read to the end so the connection returns to the pool instead of being closed.
+                    while let _ = try? await body?.next() {}
+                    body = nil
+                    return nil
+                case .failed(let body, let underlying):
+                    finished = true
+                    self.body = nil
+                    throw connection.mapping.decodingError(
+                        body: body, status: connection.status, operation: source.operation, expected: "a stream chunk", underlying: underlying
+                    )
+                case nil:
+                    break
+                }
                 if bodyEnded {
                     finished = true
-                    if !sawEvent {
+                    if !events.sawEvent {
                         throw AIYouError(
                             .decoding, "\(source.operation): the stream ended before any event", status: connection.status, bodyExcerpt: ""
                         )
                     }
                     return nil
                 }
+                // The decoder is moved out for the parse so that the parser's callback can fill it
+                // while the parser is being mutated (no copy of its buffers).
+                var decoder = EventDecoder()
+                swap(&decoder, &events)
                 if let buffer = try await nextBuffer() {
-                    parser.parse(buffer) { pending.append($0) }
+                    parser.parse(buffer) { decoder.add($0) }
                 } else {
                     bodyEnded = true
                     body = nil
-                    parser.finish { pending.append($0) }
+                    parser.finish { decoder.add($0) }
                 }
-                if !pending.isEmpty { sawEvent = true }
+                swap(&decoder, &events)
             }
             return nil
         }
@@ -122,9 +134,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     if retryable, deliveredChunks == 0, reopens < source.maxReopens, !Task.isCancelled {
                         reopens += 1
                         parser = SSEParser()
-                        pending.removeAll(keepingCapacity: true)
-                        pendingIndex = 0
-                        sawEvent = false
+                        events = EventDecoder()
                         body = nil
                         do {
                             connection = try await source.reopen()
@@ -145,28 +155,52 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 }
             }
         }
+    }
 
-        /// A chunk, or `nil` for an event that carries none (`[DONE]` ends the stream).
-        private mutating func decode(_ event: ServerSentEvent) async throws -> ChatCompletionChunk? {
-            let data = event.data
-            if data.count == 6, data.elementsEqual("[DONE]".utf8) {
-                finished = true
-                // Read to the end so the connection returns to the pool instead of being closed.
-                while let _ = try? await body?.next() {}
-                body = nil
+    /// Turns events into chunks as the parser completes them, inside the parser's callback, so an
+    /// event's bytes are decoded where they lie and never copied or kept.
+    struct EventDecoder: Sendable {
+        /// How the stream ended, once it has.
+        enum Ending: Sendable {
+            /// `data: [DONE]`.
+            case done
+            /// An event that is not a chunk: its bytes and the decoding error.
+            case failed(ByteBuffer, any Error)
+        }
+
+        private(set) var ending: Ending?
+        private(set) var sawEvent = false
+        private var chunks: [ChatCompletionChunk] = []
+        private var chunkIndex = 0
+        private var decoder = ChatCompletionChunkDecoder()
+
+        /// The next decoded chunk not yet handed out.
+        mutating func nextChunk() -> ChatCompletionChunk? {
+            guard chunkIndex < chunks.count else {
+                chunks.removeAll(keepingCapacity: true)
+                chunkIndex = 0
                 return nil
             }
-            if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return nil }
+            defer { chunkIndex += 1 }
+            return chunks[chunkIndex]
+        }
+
+        /// Decodes one event; events after the end of the stream are ignored.
+        mutating func add(_ event: ServerSentEvent) {
+            sawEvent = true
+            guard ending == nil else { return }
+            let data = event.data
+            if data.count == 6, data.elementsEqual("[DONE]".utf8) {
+                ending = .done
+                return
+            }
+            if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return }
             do {
                 if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
-                return try JSONCoding.decoder.decode(ChatCompletionChunk.self, from: data.withUnsafeBufferPointer { Data(buffer: $0) })
+                let chunk = try data.withUnsafeBytes { try decoder.decode($0) }
+                chunks.append(chunk)
             } catch {
-                finished = true
-                body = nil
-                throw connection.mapping.decodingError(
-                    body: ByteBuffer(bytes: data), status: connection.status, operation: source.operation, expected: "a stream chunk",
-                    underlying: error
-                )
+                ending = .failed(ByteBuffer(bytes: data), error)
             }
         }
     }

@@ -1,0 +1,220 @@
+import Foundation
+
+/// Decodes stream chunks, the hot path of streaming.
+///
+/// The shape every chunk of a stream has — `id`, `model`, `created` as numbers or strings,
+/// `choices` with `index`, `delta.role`, `delta.content` and `finish_reason`, an optional `usage`
+/// — is read by ``JSONScanner`` straight from the event's bytes. Anything else (content as parts,
+/// `message` instead of `delta`, dates as text, numbers with exponents, escapes in keys,
+/// duplicate fields, invalid JSON) goes to `JSONDecoder` and ``ChatCompletionChunk/init(from:)``.
+/// Both paths give the same chunk or the same failure; `FastDecodingTests` checks that on
+/// thousands of generated and mutated chunks.
+///
+/// One decoder lives per stream and remembers the last `id` and `model`, so that the same value
+/// repeated on every chunk is one shared string instead of one allocation per event.
+struct ChatCompletionChunkDecoder: Sendable {
+    private var lastID: String?
+    private var lastModel: String?
+
+    init() {}
+
+    /// The chunk in `bytes` (one event's data). Throws what `JSONDecoder` throws for it.
+    mutating func decode(_ bytes: UnsafeRawBufferPointer) throws -> ChatCompletionChunk {
+        if let chunk = decodeCommonShape(bytes) { return chunk }
+        return try JSONCoding.decoder.decode(ChatCompletionChunk.self, from: Data(bytes))
+    }
+
+    /// The chunk when `bytes` holds the common shape, `nil` when `JSONDecoder` must decide.
+    mutating func decodeCommonShape(_ bytes: UnsafeRawBufferPointer) -> ChatCompletionChunk? {
+        var scanner = JSONScanner(bytes)
+        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+        var chunk = ChatCompletionChunk(choices: [])
+        var seen = SeenFields()
+        if !scanner.consume(UInt8(ascii: "}")) {
+            while true {
+                guard let key = scanner.readKey() else { return nil }
+                switch key {
+                case _ where FastJSON.matches(key, "id"):
+                    guard seen.insert(0), let value = FastJSON.lenientString(&scanner, reusing: lastID) else { return nil }
+                    chunk.id = value
+                    lastID = value ?? lastID
+                case _ where FastJSON.matches(key, "model"):
+                    guard seen.insert(1), let value = FastJSON.lenientString(&scanner, reusing: lastModel) else { return nil }
+                    chunk.model = value
+                    lastModel = value ?? lastModel
+                case _ where FastJSON.matches(key, "created"):
+                    guard seen.insert(2), let value = FastJSON.date(&scanner) else { return nil }
+                    chunk.created = value
+                case _ where FastJSON.matches(key, "choices"):
+                    guard seen.insert(3), let choices = Self.choices(&scanner) else { return nil }
+                    chunk.choices = choices
+                case _ where FastJSON.matches(key, "usage"):
+                    guard seen.insert(4), let usage = FastJSON.usage(&scanner) else { return nil }
+                    chunk.usage = usage
+                default:
+                    guard scanner.skipValue() else { return nil }
+                }
+                guard let more = scanner.nextMember() else { return nil }
+                if !more { break }
+            }
+        }
+        // A chunk needs `choices` or `usage`; without them JSONDecoder produces the error.
+        guard scanner.isAtEnd(), seen.contains(3) || seen.contains(4) else { return nil }
+        return chunk
+    }
+
+    private static func choices(_ scanner: inout JSONScanner) -> [ChatCompletionChunk.Choice]? {
+        guard scanner.consume(UInt8(ascii: "[")) else { return nil }
+        var choices: [ChatCompletionChunk.Choice] = []
+        if scanner.consume(UInt8(ascii: "]")) { return choices }
+        while true {
+            guard let choice = Self.choice(&scanner) else { return nil }
+            choices.append(choice)
+            if scanner.consume(UInt8(ascii: ",")) { continue }
+            return scanner.consume(UInt8(ascii: "]")) ? choices : nil
+        }
+    }
+
+    private static func choice(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Choice? {
+        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+        var choice = ChatCompletionChunk.Choice(delta: .init())
+        if scanner.consume(UInt8(ascii: "}")) { return choice }
+        var seen = SeenFields()
+        while true {
+            guard let key = scanner.readKey() else { return nil }
+            switch key {
+            case _ where FastJSON.matches(key, "index"):
+                guard seen.insert(0), let index = FastJSON.optionalInteger(&scanner) else { return nil }
+                choice.index = index ?? 0
+            case _ where FastJSON.matches(key, "delta"):
+                guard seen.insert(1) else { return nil }
+                if !scanner.consumeNull() {
+                    guard let delta = Self.delta(&scanner) else { return nil }
+                    choice.delta = delta
+                }
+            case _ where FastJSON.matches(key, "finish_reason"):
+                guard seen.insert(2), let reason = FastJSON.lenientString(&scanner) else { return nil }
+                choice.finishReason = reason
+            case _ where FastJSON.matches(key, "message"):
+                return nil  // the `delta`-or-`message` rule is JSONDecoder's to apply
+            default:
+                guard scanner.skipValue() else { return nil }
+            }
+            guard let more = scanner.nextMember() else { return nil }
+            if !more { return choice }
+        }
+    }
+
+    private static func delta(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Delta? {
+        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+        var delta = ChatCompletionChunk.Delta()
+        if scanner.consume(UInt8(ascii: "}")) { return delta }
+        var seen = SeenFields()
+        while true {
+            guard let key = scanner.readKey() else { return nil }
+            switch key {
+            case _ where FastJSON.matches(key, "role"):
+                guard seen.insert(0), let role = FastJSON.lenientString(&scanner) else { return nil }
+                delta.role = role.map(ChatRole.init(rawValue:))
+            case _ where FastJSON.matches(key, "content"):
+                // Text parts (an array) are JSONDecoder's; a string or null is read here.
+                guard seen.insert(1), let content = FastJSON.optionalString(&scanner) else { return nil }
+                delta.content = content
+            default:
+                guard scanner.skipValue() else { return nil }
+            }
+            guard let more = scanner.nextMember() else { return nil }
+            if !more { return delta }
+        }
+    }
+}
+
+/// Which fields of an object were read, to leave duplicates to `JSONDecoder`.
+struct SeenFields {
+    private var bits: UInt32 = 0
+
+    /// Marks field `number`; `false` when it was already marked.
+    mutating func insert(_ number: Int) -> Bool {
+        let bit: UInt32 = 1 << UInt32(number)
+        guard bits & bit == 0 else { return false }
+        bits |= bit
+        return true
+    }
+
+    func contains(_ number: Int) -> Bool { bits & (1 << UInt32(number)) != 0 }
+}
+
+/// Field readers on ``JSONScanner`` with the lenient rules of `Types/LenientDecoding.swift`, for
+/// the values the fast paths accept. The outer optional is `nil` when the value is outside the
+/// subset (fall back); the inner one is JSON `null`.
+enum FastJSON {
+    static func matches(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { nameBytes in
+            for offset in 0..<key.count where key[offset] != nameBytes[offset] { return false }
+            return true
+        }
+    }
+
+    /// A string or null.
+    static func optionalString(_ scanner: inout JSONScanner, reusing reuse: String? = nil) -> String?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readString(reusing: reuse) else { return nil }
+        return .some(value)
+    }
+
+    /// `lenientString`: a string, an integer written as text, or null.
+    static func lenientString(_ scanner: inout JSONScanner, reusing reuse: String? = nil) -> String?? {
+        if let value = optionalString(&scanner, reusing: reuse) { return value }
+        guard let number = scanner.readInteger() else { return nil }
+        return .some(String(number))
+    }
+
+    /// `lenientInt`: an integer or null.
+    static func optionalInteger(_ scanner: inout JSONScanner) -> Int?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readInteger() else { return nil }
+        return .some(value)
+    }
+
+    /// `lenientDate` for Unix seconds (or milliseconds) as an integer, or null.
+    static func date(_ scanner: inout JSONScanner) -> Date?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readInteger() else { return nil }
+        let seconds = Double(value)
+        return .some(Date(timeIntervalSince1970: seconds > 1e11 ? seconds / 1000 : seconds))
+    }
+
+    /// ``Usage`` from integer counts, or null.
+    static func usage(_ scanner: inout JSONScanner) -> Usage?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+        var prompt: Int?
+        var completion: Int?
+        var total: Int?
+        if !scanner.consume(UInt8(ascii: "}")) {
+            var seen = SeenFields()
+            while true {
+                guard let key = scanner.readKey() else { return nil }
+                switch key {
+                case _ where matches(key, "prompt_tokens"):
+                    guard seen.insert(0), let value = optionalInteger(&scanner) else { return nil }
+                    prompt = value
+                case _ where matches(key, "completion_tokens"):
+                    guard seen.insert(1), let value = optionalInteger(&scanner) else { return nil }
+                    completion = value
+                case _ where matches(key, "total_tokens"):
+                    guard seen.insert(2), let value = optionalInteger(&scanner) else { return nil }
+                    total = value
+                default:
+                    guard scanner.skipValue() else { return nil }
+                }
+                guard let more = scanner.nextMember() else { return nil }
+                if !more { break }
+            }
+        }
+        let promptTokens = prompt ?? 0
+        let completionTokens = completion ?? 0
+        return .some(Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? (promptTokens + completionTokens)))
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+@_spi(Benchmarks) @testable import AIYou
+
+/// The specialised chunk decoder against `JSONDecoder`: on every input, generated or mutated,
+/// both give the same chunk or both fail.
+@Suite("Fast chunk decoding agrees with JSONDecoder")
+struct FastDecodingTests {
+    /// What `JSONDecoder` makes of `text`: the chunk, or `nil` when it throws.
+    static func reference(_ text: [UInt8]) -> ChatCompletionChunk? {
+        try? JSONDecoder().decode(ChatCompletionChunk.self, from: Data(text))
+    }
+
+    struct Outcome {
+        var compared = 0
+        var fastPath = 0
+        var bothFailed = 0
+        var mismatches: [String] = []
+    }
+
+    /// Decodes every input with one decoder (so the id/model reuse is exercised across inputs).
+    static func compare(_ inputs: [[UInt8]]) -> Outcome {
+        var decoder = ChatCompletionChunkDecoder()
+        var outcome = Outcome()
+        for input in inputs {
+            outcome.compared += 1
+            let expected = reference(input)
+            let fast = input.withUnsafeBytes { decoder.decodeCommonShape($0) }
+            let full = try? input.withUnsafeBytes { try decoder.decode($0) }
+            if fast != nil { outcome.fastPath += 1 }
+            if expected == nil, full == nil { outcome.bothFailed += 1 }
+            if (fast != nil && fast != expected) || full != expected, outcome.mismatches.count < 5 {
+                outcome.mismatches.append(
+                    "\(String(decoding: input, as: UTF8.self))\n  JSONDecoder: \(String(describing: expected))\n  fast: \(String(describing: fast))\n  decode: \(String(describing: full))"
+                )
+            }
+        }
+        return outcome
+    }
+
+    @Test("3,000 generated chunks decode identically, most on the fast path")
+    func generated() {
+        var random = SeededGenerator(seed: 0xC0FFEE)
+        let inputs = (0..<3_000).map { _ in Array(ChunkGenerator.chunk(&random).utf8) }
+        let outcome = Self.compare(inputs)
+        #expect(outcome.mismatches.isEmpty, "\(outcome.mismatches.joined(separator: "\n"))")
+        // The generator mixes in shapes the fast path leaves to JSONDecoder; most are common ones.
+        #expect(outcome.fastPath > 1_000, "fast path taken \(outcome.fastPath) times of \(outcome.compared)")
+        #expect(outcome.fastPath < outcome.compared, "the fallback was never exercised")
+    }
+
+    @Test("6,000 mutated chunks (bytes deleted, inserted, replaced, cut, keys doubled) agree, errors included")
+    func mutated() {
+        var random = SeededGenerator(seed: 0xBADF00D)
+        var inputs: [[UInt8]] = []
+        for _ in 0..<6_000 {
+            let text = Array(ChunkGenerator.chunk(&random, commonOnly: true).utf8)
+            inputs.append(ChunkGenerator.mutate(text, &random))
+        }
+        let outcome = Self.compare(inputs)
+        #expect(outcome.mismatches.isEmpty, "\(outcome.mismatches.joined(separator: "\n"))")
+        #expect(outcome.bothFailed > 1_000, "only \(outcome.bothFailed) mutations were invalid: the mutator is too gentle")
+        #expect(outcome.fastPath > 500, "fast path taken \(outcome.fastPath) times")
+    }
+
+    @Test("Known edge cases: escapes, surrogates, numbers, nulls, duplicates, trailing bytes")
+    func edgeCases() {
+        let cases = [
+            #"{"choices":[{"delta":{"content":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t"}}]}"#,
+            #"{"choices":[{"delta":{"content":"\ud83d"}}]}"#,  // lone surrogate
+            #"{"choices":[{"delta":{"content":"\udc00\ud83d"}}]}"#,
+            #"{"choices":[{"delta":{"content":"\u0000"}}]}"#,
+            #"{"choices":[],"created":1700000000}"#,
+            #"{"choices":[],"created":1700000000000}"#,
+            #"{"choices":[],"created":-0}"#,
+            #"{"choices":[],"created":01}"#,
+            #"{"choices":[],"created":1.5}"#,
+            #"{"choices":[],"created":1e3}"#,
+            #"{"choices":[],"created":"2024-05-01T10:00:00Z"}"#,
+            #"{"choices":[],"id":12345678901234567890}"#,
+            #"{"choices":[],"id":-7}"#,
+            #"{"choices":[],"id":true}"#,
+            #"{"choices":[{"index":"2","delta":{}}]}"#,
+            #"{"choices":[{"index":null,"delta":null,"finish_reason":null}]}"#,
+            #"{"choices":[{"message":{"content":"m"}}]}"#,
+            #"{"choices":[{"delta":{"content":[{"type":"text","text":"a"}]}}]}"#,
+            #"{"choices":null}"#,
+            #"{"choices":[1,{"delta":{"content":"x"}}]}"#,
+            #"{"usage":{"prompt_tokens":3}}"#,
+            #"{"usage":{"prompt_tokens":3,"completion_tokens":"4"}}"#,
+            #"{"usage":null}"#,
+            #"{"id":"a"}"#,
+            #"{}"#,
+            #"[]"#,
+            #"{"choices":[]} x"#,
+            #"{"choices":[],}"#,
+            #"{"choices":[],"id":"a","id":"b"}"#,
+            #"{"choices":[],"x":1,"x":2}"#,
+            #"{"choices":[],"x":[1,2.5,-3,{"y":[true,false,null]}]}"#,
+            #"{"choices":[],"x":1.}"#,
+            #"{"choices":[],"x":-}"#,
+            #"{"choices":[],"x":tru}"#,
+            #"{"choices":[],"\u0069d":"escaped key"}"#,
+            " \t\r\n{ \"choices\" : [ { \"delta\" : { \"content\" : \"spaced\" } } ] } \n",
+            "{\"choices\":[{\"delta\":{\"content\":\"raw\u{1}control\"}}]}",
+            "{\"choices\":[{\"delta\":{\"content\":\"caf\u{e9} \u{1F600}\"}}]}",
+        ]
+        var inputs = cases.map { Array($0.utf8) }
+        inputs.append(Array(#"{"choices":[{"delta":{"content":""#.utf8) + [0xC3, 0x28] + Array(#""}}]}"#.utf8))  // invalid UTF-8
+        inputs.append(Array(#"{"choices":[{"delta":{"content":""#.utf8) + [0xF0, 0x9F, 0x98] + Array(#""}}]}"#.utf8))  // cut 4-byte
+        let outcome = Self.compare(inputs)
+        #expect(outcome.mismatches.isEmpty, "\(outcome.mismatches.joined(separator: "\n"))")
+    }
+
+    @Test("The common stream chunk takes the fast path and shares the repeated id and model")
+    func commonChunkSharesStrings() throws {
+        var decoder = ChatCompletionChunkDecoder()
+        let text = #"{"id":"chatcmpl-7f3a9c2e41d84b","object":"chat.completion.chunk","created":1732540000,"model":"mistral-large-2411-instruct","choices":[{"index":0,"delta":{"content":" bonjour"},"finish_reason":null}]}"#
+        let first = try #require(Array(text.utf8).withUnsafeBytes { decoder.decodeCommonShape($0) })
+        let second = try #require(Array(text.utf8).withUnsafeBytes { decoder.decodeCommonShape($0) })
+        #expect(first == Self.reference(Array(text.utf8)))
+        #expect(second.text == " bonjour")
+        #expect(second.id == "chatcmpl-7f3a9c2e41d84b")
+        #expect(second.model == "mistral-large-2411-instruct")
+    }
+}
+
+/// Random chunk texts covering the fields, types and layouts the service (and servers like it) send.
+enum ChunkGenerator {
+    static let words = [
+        "", " ", "Bonjour", " ça va", " 😀", "\\n", "\\\"quoted\\\"", "\\\\", "\\/", "\\u00e9t\\u00e9", "\\ud83d\\ude00", "tab\\t",
+        "日本語", " x", "\\u0041", "long text that goes well past fifteen bytes", "\\b\\f\\r",
+    ]
+
+    static func pick<T>(_ values: [T], _ random: inout SeededGenerator) -> T {
+        values[Int.random(in: 0..<values.count, using: &random)]
+    }
+
+    static func space(_ random: inout SeededGenerator) -> String {
+        pick(["", "", "", " ", "\n", " \t", "\r\n "], &random)
+    }
+
+    static func string(_ random: inout SeededGenerator) -> String {
+        "\"" + (0..<Int.random(in: 0...3, using: &random)).map { _ in pick(words, &random) }.joined() + "\""
+    }
+
+    static func object(_ members: [(String, String)], _ random: inout SeededGenerator) -> String {
+        let body = members.shuffled(using: &random).map { key, value in
+            space(&random) + "\"\(key)\"" + space(&random) + ":" + space(&random) + value + space(&random)
+        }
+        return "{" + body.joined(separator: ",") + space(&random) + "}"
+    }
+
+    /// One value for an unknown key: anything JSON allows.
+    static func anyValue(_ random: inout SeededGenerator, depth: Int = 0) -> String {
+        switch Int.random(in: 0..<(depth > 2 ? 6 : 8), using: &random) {
+        case 0: return string(&random)
+        case 1: return pick(["0", "-1", "42", "3.25", "-0.5", "1e5", "2E-3", "123456789012345678"], &random)
+        case 2: return pick(["true", "false", "null"], &random)
+        case 3: return "\"chat.completion.chunk\""
+        case 4: return "[]"
+        case 5: return "{}"
+        case 6: return "[" + (0..<Int.random(in: 1...3, using: &random)).map { _ in anyValue(&random, depth: depth + 1) }.joined(separator: ",") + "]"
+        default: return object([("a", anyValue(&random, depth: depth + 1)), ("b", anyValue(&random, depth: depth + 1))], &random)
+        }
+    }
+
+    /// A chunk; `commonOnly` keeps to the shape the fast path reads (the mutator then breaks it).
+    static func chunk(_ random: inout SeededGenerator, commonOnly: Bool = false) -> String {
+        var members: [(String, String)] = []
+        let odd = !commonOnly && Int.random(in: 0..<4, using: &random) == 0
+        func maybe(_ key: String, _ values: [String]) {
+            if Int.random(in: 0..<5, using: &random) > 0 { members.append((key, pick(values, &random))) }
+        }
+        maybe("id", odd ? ["7", "null", "true", "1.5", "\"chatcmpl-a\""] : ["\"chatcmpl-7f3a9c2e41d84b\"", "\"chatcmpl-b\"", "null", "42"])
+        maybe("model", odd ? ["{}", "null", "\"m\""] : ["\"mistral-large-2411-instruct\"", "\"m\"", "null"])
+        maybe("created", odd ? ["\"2024-05-01T10:00:00Z\"", "1.5", "1e9", "\"1700000000\""] : ["1700000000", "1732540000123", "null", "0"])
+        maybe("object", ["\"chat.completion.chunk\""])
+        if Int.random(in: 0..<3, using: &random) == 0 { members.append(("system_fingerprint", anyValue(&random))) }
+        let choiceCount = Int.random(in: 0...2, using: &random)
+        let choices = (0..<choiceCount).map { index -> String in
+            var delta: [(String, String)] = []
+            if Int.random(in: 0..<3, using: &random) == 0 { delta.append(("role", odd ? pick(["1", "null", "\"user\""], &random) : "\"assistant\"")) }
+            if Int.random(in: 0..<5, using: &random) > 0 {
+                delta.append(("content", odd ? pick([#"[{"type":"text","text":"p"}]"#, "7", "null", string(&random)], &random) : (Int.random(in: 0..<6, using: &random) == 0 ? "null" : string(&random))))
+            }
+            if Int.random(in: 0..<6, using: &random) == 0 { delta.append(("tool_calls", anyValue(&random))) }
+            var choice: [(String, String)] = []
+            if Int.random(in: 0..<5, using: &random) > 0 { choice.append(("index", odd ? pick(["\"1\"", "1.0", "null"], &random) : String(index))) }
+            if Int.random(in: 0..<8, using: &random) > 0 { choice.append(("delta", Int.random(in: 0..<10, using: &random) == 0 ? "null" : object(delta, &random))) }
+            if odd, Int.random(in: 0..<3, using: &random) == 0 { choice.append(("message", object(delta, &random))) }
+            if Int.random(in: 0..<2, using: &random) == 0 { choice.append(("finish_reason", pick(["null", "\"stop\"", "\"length\""], &random))) }
+            if Int.random(in: 0..<5, using: &random) == 0 { choice.append(("logprobs", anyValue(&random))) }
+            return object(choice, &random)
+        }
+        if Int.random(in: 0..<12, using: &random) > 0 {
+            members.append(("choices", "[" + choices.map { space(&random) + $0 }.joined(separator: ",") + space(&random) + "]"))
+        }
+        if Int.random(in: 0..<6, using: &random) == 0 {
+            let usage: [(String, String)] = [("prompt_tokens", "12"), ("completion_tokens", odd ? "\"30\"" : "30"), ("total_tokens", pick(["42", "null"], &random))]
+            members.append(("usage", object(Array(usage.prefix(Int.random(in: 0...3, using: &random))), &random)))
+        }
+        return space(&random) + object(members, &random) + space(&random)
+    }
+
+    /// One random corruption of `text`.
+    static func mutate(_ text: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        var bytes = text
+        let interesting: [UInt8] = Array("{}[]\",:\\0123456789-.eEnul tfa".utf8) + [0x00, 0x1F, 0x7F, 0xC3, 0xFF, 0x0A]
+        for _ in 0..<Int.random(in: 1...2, using: &random) {
+            guard !bytes.isEmpty else { break }
+            let position = Int.random(in: 0..<bytes.count, using: &random)
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: bytes.remove(at: position)
+            case 1: bytes.insert(pick(interesting, &random), at: position)
+            case 2: bytes[position] = pick(interesting, &random)
+            case 3: bytes.removeSubrange(position...)
+            case 4:
+                // A duplicate member right after the opening brace.
+                if let brace = bytes.firstIndex(of: UInt8(ascii: "{")) {
+                    let member = pick([#""id":"dup","#, #""choices":[],"#, #""created":5,"#, #""usage":null,"#, #""model":null,"#], &random)
+                    bytes.insert(contentsOf: member.utf8, at: brace + 1)
+                }
+            default:
+                let other = Int.random(in: 0..<bytes.count, using: &random)
+                bytes.swapAt(position, other)
+            }
+        }
+        return bytes
+    }
+}
