@@ -10,7 +10,7 @@ import Synchronization
 public final class RateLimiter: Sendable {
     private struct Waiter {
         let id: UInt64
-        let continuation: CheckedContinuation<ContinuousClock.Instant, any Error>
+        let continuation: CheckedContinuation<Int64, any Error>
     }
 
     private struct State {
@@ -40,16 +40,37 @@ public final class RateLimiter: Sendable {
 
     private let state: Mutex<State>
     private let timeSource: TimeSource
-    private let maxWait: Duration
+    private let maxWait: Int64
+    /// Time inside the limiter is nanoseconds since `origin`, read by `clock`.
+    private let origin: ContinuousClock.Instant
+    private let clock: @Sendable () -> Int64
+    /// `true` while a client-side rate is configured, a pause is set or callers wait: when it is
+    /// `false`, `acquire` returns without taking the lock.
+    private let mayDelay: Atomic<Bool>
+    private let hasRate: Bool
 
     /// A limiter for `configuration`; `nil` configuration means no client-side rate (pauses still
     /// apply). A caller that would wait longer than `maxWait` fails at once.
     public init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
+        let origin = timeSource.now()
+        self.origin = origin
+        if let nanoseconds = timeSource.nanoseconds {
+            let base = nanoseconds()
+            self.clock = { nanoseconds() - base }
+        } else {
+            self.clock = { (timeSource.now() - origin).nanoseconds }
+        }
         self.timeSource = timeSource
-        self.maxWait = maxWait
+        self.maxWait = maxWait.nanoseconds
+        self.hasRate = configuration != nil
+        self.mayDelay = Atomic(configuration != nil)
         self.state = Mutex(
-            State(bucket: TokenBucket(ratePerSecond: configuration?.requestsPerSecond, burst: configuration?.burst ?? 1, now: timeSource.now()))
+            State(bucket: TokenBucket(ratePerSecond: configuration?.requestsPerSecond, burst: configuration?.burst ?? 1, now: 0))
         )
+    }
+
+    private func instant(_ nanoseconds: Int64) -> ContinuousClock.Instant {
+        origin + .nanoseconds(nanoseconds)
     }
 
     /// Returns when the caller may send a request, with the instant it was admitted. Throws
@@ -57,16 +78,22 @@ public final class RateLimiter: Sendable {
     /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
     public func acquire(operation: String) async throws -> ContinuousClock.Instant {
-        let now = timeSource.now()
+        let now = clock()
+        // No rate, no pause, nobody waiting: nothing to decide. A pause set concurrently with this
+        // read is one that this call raced with anyway; the next call sees it.
+        guard mayDelay.load(ordering: .acquiring) else { return instant(now) }
         let id: UInt64? = state.withLock { state in
             state.bucket.refill(now: now)
-            if state.waiting == 0, state.bucket.tryTake(now: now) { return nil }
+            if state.waiting == 0, state.bucket.tryTake(now: now) {
+                settle(&state)
+                return nil
+            }
             defer { state.nextID += 1 }
             return state.nextID
         }
-        guard let id else { return now }
+        guard let id else { return instant(now) }
         do {
-            return try await wait(id: id)
+            return instant(try await wait(id: id))
         } catch let error as AIYouError {
             throw AIYouError(error.code, "\(operation): \(error.message)", retryAfter: error.retryAfter)
         } catch {
@@ -76,40 +103,50 @@ public final class RateLimiter: Sendable {
 
     /// Holds every request back until `duration` from now (the service's `Retry-After`).
     func pause(for duration: Duration) {
-        let until = timeSource.now() + duration
-        state.withLock { $0.bucket.pause(until: until) }
+        let now = clock()
+        let until = now + duration.nanoseconds
+        state.withLock { state in
+            state.bucket.pause(until: until)
+            mayDelay.store(true, ordering: .releasing)
+        }
     }
 
     /// Applies the service's rate-limit headers: with no requests remaining, pause until the reset.
     func apply(remaining: Int, resetAfter: Duration?) {
-        let now = timeSource.now()
-        state.withLock { state in
-            state.bucket.refill(now: now)
-            if remaining <= 0, let resetAfter { state.bucket.pause(until: now + resetAfter) }
-        }
+        guard remaining <= 0, let resetAfter else { return }
+        pause(for: resetAfter)
+    }
+
+    /// Clears the "may delay" flag once there is neither a rate, nor a pause, nor a waiter.
+    /// Called with the lock held.
+    private func settle(_ state: inout State) {
+        if !hasRate, state.waiting == 0, state.bucket.pausedUntil == nil { mayDelay.store(false, ordering: .releasing) }
     }
 
     /// Callers waiting right now (for tests and diagnostics).
     var waitingCount: Int { state.withLock { $0.waiting } }
 
     private enum Admission {
-        case now(ContinuousClock.Instant)
-        case refused(Duration)
+        case now(Int64)
+        case refused(Int64)
         case cancelled
         case queued(startTimer: Bool)
     }
 
     /// Decides and queues atomically: the place in line, the expected wait and the append happen
     /// under one lock, so concurrent arrivals never compute the same place.
-    private func wait(id: UInt64) async throws -> ContinuousClock.Instant {
+    private func wait(id: UInt64) async throws -> Int64 {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ContinuousClock.Instant, any Error>) in
-                let now = timeSource.now()
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int64, any Error>) in
+                let now = clock()
                 let admission: Admission = state.withLock { state in
                     // Cancelled before we could queue: the cancellation handler found nothing to remove.
                     if Task.isCancelled { return .cancelled }
                     state.bucket.refill(now: now)
-                    if state.waiting == 0, state.bucket.tryTake(now: now) { return .now(now) }
+                    if state.waiting == 0, state.bucket.tryTake(now: now) {
+                        settle(&state)
+                        return .now(now)
+                    }
                     let delay = state.bucket.delay(untilTokens: state.waiting + 1, now: now)
                     if delay > maxWait { return .refused(delay) }
                     state.queue.append(Waiter(id: id, continuation: continuation))
@@ -120,7 +157,8 @@ public final class RateLimiter: Sendable {
                 switch admission {
                 case .now(let instant):
                     continuation.resume(returning: instant)
-                case .refused(let delay):
+                case .refused(let nanoseconds):
+                    let delay = Duration.nanoseconds(nanoseconds)
                     continuation.resume(
                         throwing: AIYouError(
                             .rateLimited,
@@ -135,22 +173,26 @@ public final class RateLimiter: Sendable {
                 }
             }
         } onCancel: {
-            state.withLock { $0.remove(id: id) }?.continuation.resume(throwing: CancellationError())
+            state.withLock { state in
+                defer { settle(&state) }
+                return state.remove(id: id)
+            }?.continuation.resume(throwing: CancellationError())
         }
     }
 
     /// Hands tokens to waiters in order, sleeping (without the lock) until the next one is due.
     private func runTimer() async {
         while true {
-            let now = timeSource.now()
-            var admitted: [CheckedContinuation<ContinuousClock.Instant, any Error>] = []
-            let sleep: Duration? = state.withLock { state in
+            let now = clock()
+            var admitted: [CheckedContinuation<Int64, any Error>] = []
+            let sleep: Int64? = state.withLock { state in
                 state.bucket.refill(now: now)
                 while state.waiting > 0, state.bucket.tryTake(now: now) {
                     admitted.append(state.popFirst().continuation)
                 }
                 guard state.waiting > 0 else {
                     state.timerRunning = false
+                    settle(&state)
                     return nil
                 }
                 return state.bucket.delay(untilTokens: 1, now: now)
@@ -158,7 +200,7 @@ public final class RateLimiter: Sendable {
             for continuation in admitted { continuation.resume(returning: now) }
             guard let sleep else { return }
             // The timer must keep serving the queue, so it ignores cancellation of its own task.
-            try? await timeSource.sleep(max(sleep, .microseconds(10)))
+            try? await timeSource.sleep(.nanoseconds(max(sleep, 10_000)))
         }
     }
 }
