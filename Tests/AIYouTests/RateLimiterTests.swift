@@ -183,6 +183,24 @@ struct RateLimiterTests {
         }
     }
 
+    @Test("without a rate, callers skip the lock until a pause, and again once it has ended")
+    func lockFreeWhenUnlimited() async throws {
+        let clock = SteppedClock()
+        let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
+        #expect(limiter.isOnFastPath)
+        try await limiter.acquire(operation: "t")
+        limiter.pause(for: .seconds(1))
+        #expect(!limiter.isOnFastPath)
+        let held = Task { try await limiter.acquire(operation: "t") }
+        try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
+        clock.advanceToNextDeadline()
+        #expect(try await held.value - clock.start == .seconds(1))
+        try await eventually { limiter.isOnFastPath }
+        #expect(try await limiter.acquire(operation: "t") - clock.start == .seconds(1))
+        // A configured rate always takes the lock (the bucket must count).
+        #expect(!Self.limiter(1e9, burst: 1, clock: clock).isOnFastPath)
+    }
+
     @Test("reset headers parse as Go durations, seconds or timestamps")
     func resetHeaders() {
         #expect(RetryPolicy.parseResetDuration("1s") == .seconds(1))

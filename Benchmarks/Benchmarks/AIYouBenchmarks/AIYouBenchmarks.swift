@@ -91,6 +91,52 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try await limiter.acquire(operation: "bench")) }
     }
 
+    // The target: 64 waiters at 100/s get 100/s ± 2 %. 200 admissions from an empty bucket take
+    // 2.00 s at exactly the rate; the wall time of one iteration is the measurement.
+    Benchmark(
+        "Rate limiter: 64 waiters at 100/s, 200 admissions",
+        configuration: .init(metrics: [.wallClock], warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(20), maxIterations: 3)
+    ) { benchmark in
+        let limiter = RateLimiter(
+            configuration: .init(requestsPerSecond: 100, burst: 1, maxWait: .seconds(60)), maxWait: .seconds(60), timeSource: .system
+        )
+        try await limiter.acquire(operation: "empty the bucket")
+        benchmark.startMeasurement()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<64 {
+                group.addTask { for _ in 0..<(task < 8 ? 4 : 3) { try await limiter.acquire(operation: "bench") } }
+            }
+            try await group.waitForAll()
+        }
+        benchmark.stopMeasurement()
+    }
+
+    // No query of the limiter waits behind a sleeping waiter: with 64 callers queued (640 ms of
+    // waiting at 100/s), a caller whose wait would pass maxWait is refused at once.
+    Benchmark(
+        "Rate limiter: refusal while 64 callers wait",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3))
+    ) { benchmark in
+        let limiter = RateLimiter(
+            configuration: .init(requestsPerSecond: 100, burst: 1, maxWait: .milliseconds(645)), maxWait: .milliseconds(645),
+            timeSource: .system
+        )
+        try await limiter.acquire(operation: "empty the bucket")
+        let waiters = (0..<64).map { _ in Task { try await limiter.acquire(operation: "waiter") } }
+        while limiter.waitingCount < 64 { await Task.yield() }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            do {
+                try await limiter.acquire(operation: "bench")
+                fatalError("expected a refusal")
+            } catch {
+                blackHole(error)
+            }
+        }
+        benchmark.stopMeasurement()
+        for waiter in waiters { waiter.cancel() }
+    }
+
     let redactor = Redactor(knownSecrets: ["demo@aiyou.test", "demo-password", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl"])
     let errorBody = #"{"message":"Invalid credentials for demo@aiyou.test","type":"AuthenticationError","code":401,"detail":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl expired"}"#
     Benchmark("Redact an error body", configuration: fast) { benchmark in

@@ -41,9 +41,12 @@ public final class RateLimiter: Sendable {
     private let state: Mutex<State>
     private let timeSource: TimeSource
     private let maxWait: Int64
-    /// Time inside the limiter is nanoseconds since `origin`, read by `clock`.
+    /// Time inside the limiter is nanoseconds since `origin`, read by `clock`, or by `coarseClock`
+    /// where a reading up to one tick old is good enough: a bucket refilled with an older "now"
+    /// holds fewer tokens, never more, so a stale reading can only delay, not over-admit.
     private let origin: ContinuousClock.Instant
     private let clock: @Sendable () -> Int64
+    private let coarseClock: @Sendable () -> Int64
     /// `true` while a client-side rate is configured, a pause is set or callers wait: when it is
     /// `false`, `acquire` returns without taking the lock.
     private let mayDelay: Atomic<Bool>
@@ -54,11 +57,13 @@ public final class RateLimiter: Sendable {
     public init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
         let origin = timeSource.now()
         self.origin = origin
-        if let nanoseconds = timeSource.nanoseconds {
-            let base = nanoseconds()
-            self.clock = { nanoseconds() - base }
+        if let (precise, coarse) = timeSource.nanoseconds {
+            let base = precise()
+            self.clock = { precise() - base }
+            self.coarseClock = { coarse() - base }
         } else {
             self.clock = { (timeSource.now() - origin).nanoseconds }
+            self.coarseClock = clock
         }
         self.timeSource = timeSource
         self.maxWait = maxWait.nanoseconds
@@ -78,7 +83,7 @@ public final class RateLimiter: Sendable {
     /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
     public func acquire(operation: String) async throws -> ContinuousClock.Instant {
-        let now = clock()
+        let now = coarseClock()
         // No rate, no pause, nobody waiting: nothing to decide. A pause set concurrently with this
         // read is one that this call raced with anyway; the next call sees it.
         guard mayDelay.load(ordering: .acquiring) else { return instant(now) }
@@ -123,8 +128,11 @@ public final class RateLimiter: Sendable {
         if !hasRate, state.waiting == 0, state.bucket.pausedUntil == nil { mayDelay.store(false, ordering: .releasing) }
     }
 
+    /// `true` when `acquire` returns without taking the lock (no rate, no pause, no waiter).
+    var isOnFastPath: Bool { !mayDelay.load(ordering: .acquiring) }
+
     /// Callers waiting right now (for tests and diagnostics).
-    var waitingCount: Int { state.withLock { $0.waiting } }
+    public var waitingCount: Int { state.withLock { $0.waiting } }
 
     private enum Admission {
         case now(Int64)

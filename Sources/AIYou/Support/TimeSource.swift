@@ -18,9 +18,11 @@ public struct TimeSource: Sendable {
     public var wallClock: @Sendable () -> Date
     /// Sleeps for a duration; throws `CancellationError` at once when the task is cancelled.
     public var sleep: @Sendable (Duration) async throws -> Void
-    /// The clock behind `now` read as plain nanoseconds, when the platform offers it: the rate
-    /// limiter's hot path uses it to avoid `Duration` arithmetic. `nil` means "derive from `now`".
-    public var nanoseconds: (@Sendable () -> Int64)? = nil
+    /// A monotonic clock read as plain nanoseconds, and a cheaper reading of the same clock that
+    /// may lag it by one scheduler tick but is never ahead of it. The rate limiter uses them to
+    /// avoid `Duration` arithmetic on its hot path, and the cheap one where a token is available
+    /// anyway. `nil` means "derive both from `now`" (what test clocks do).
+    public var nanoseconds: (precise: @Sendable () -> Int64, coarse: @Sendable () -> Int64)? = nil
 
     /// The system's clocks and `Task.sleep`.
     public static let system = TimeSource(
@@ -30,20 +32,26 @@ public struct TimeSource: Sendable {
         nanoseconds: systemNanoseconds
     )
 
-    /// The clock `ContinuousClock` reads (boot time on Linux, raw monotonic time on Apple platforms).
-    private static var systemNanoseconds: (@Sendable () -> Int64)? {
+    /// On Linux `CLOCK_MONOTONIC` and `CLOCK_MONOTONIC_COARSE` (36 ns against 8 ns per read on
+    /// the project's machine); elsewhere the one monotonic clock for both.
+    private static var systemNanoseconds: (precise: @Sendable () -> Int64, coarse: @Sendable () -> Int64)? {
         #if canImport(Glibc) || canImport(Musl)
-        return {
-            var time = timespec()
-            clock_gettime(CLOCK_BOOTTIME, &time)
-            return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
-        }
+        return (precise: { read(CLOCK_MONOTONIC) }, coarse: { read(CLOCK_MONOTONIC_COARSE) })
         #elseif canImport(Darwin)
-        return { Int64(clamping: clock_gettime_nsec_np(CLOCK_MONOTONIC_RAW)) }
+        let read: @Sendable () -> Int64 = { Int64(clamping: clock_gettime_nsec_np(CLOCK_UPTIME_RAW)) }
+        return (precise: read, coarse: read)
         #else
         return nil
         #endif
     }
+
+    #if canImport(Glibc) || canImport(Musl)
+    private static func read(_ clock: clockid_t) -> Int64 {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+    }
+    #endif
 }
 
 extension Duration {
