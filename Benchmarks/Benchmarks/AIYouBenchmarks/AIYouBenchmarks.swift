@@ -90,6 +90,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Rate limiter acquire, tokens available", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try await limiter.acquire(operation: "bench")) }
     }
+    // What the request pipeline calls first; `acquire` only when this says "wait".
+    Benchmark("Rate limiter tryAcquire, tokens available", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(limiter.tryAcquire()) }
+    }
+    let unlimited = RateLimiter(configuration: nil, maxWait: .seconds(1), timeSource: .system)
+    Benchmark("Rate limiter tryAcquire, no rate configured", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(unlimited.tryAcquire()) }
+    }
 
     // The target: 64 waiters at 100/s get 100/s ± 2 %. 200 admissions from an empty bucket take
     // 2.00 s at exactly the rate; the wall time of one iteration is the measurement.

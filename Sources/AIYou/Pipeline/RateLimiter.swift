@@ -18,7 +18,6 @@ public final class RateLimiter: Sendable {
         var queue: [Waiter] = []
         var head = 0
         var timerRunning = false
-        var nextID: UInt64 = 0
 
         var waiting: Int { queue.count - head }
 
@@ -51,6 +50,7 @@ public final class RateLimiter: Sendable {
     /// `false`, `acquire` returns without taking the lock.
     private let mayDelay: Atomic<Bool>
     private let hasRate: Bool
+    private let nextID = Atomic<UInt64>(0)
 
     /// A limiter for `configuration`; `nil` configuration means no client-side rate (pauses still
     /// apply). A caller that would wait longer than `maxWait` fails at once.
@@ -78,25 +78,28 @@ public final class RateLimiter: Sendable {
         origin + .nanoseconds(nanoseconds)
     }
 
+    /// Admits the caller at once when it may go without waiting: `true` means "send now" (a token
+    /// was taken), `false` means "call ``acquire(operation:)``". Never blocks, never allocates.
+    public func tryAcquire() -> Bool {
+        // No rate, no pause, nobody waiting: nothing to decide. A pause set concurrently with this
+        // read is one that this call raced with anyway; the next call sees it.
+        guard mayDelay.load(ordering: .acquiring) else { return true }
+        let now = coarseClock()
+        return state.withLock { state in
+            state.bucket.refill(now: now, queued: state.waiting)
+            guard state.waiting == 0, state.bucket.tryTake(now: now) else { return false }
+            settle(&state)
+            return true
+        }
+    }
+
     /// Returns when the caller may send a request, with the instant it was admitted. Throws
     /// ``AIYouError/Code/rateLimited`` at once when the wait would exceed `maxWait` (with the
     /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
     public func acquire(operation: String) async throws -> ContinuousClock.Instant {
-        let now = coarseClock()
-        // No rate, no pause, nobody waiting: nothing to decide. A pause set concurrently with this
-        // read is one that this call raced with anyway; the next call sees it.
-        guard mayDelay.load(ordering: .acquiring) else { return instant(now) }
-        let id: UInt64? = state.withLock { state in
-            state.bucket.refill(now: now)
-            if state.waiting == 0, state.bucket.tryTake(now: now) {
-                settle(&state)
-                return nil
-            }
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        guard let id else { return instant(now) }
+        if tryAcquire() { return instant(coarseClock()) }
+        let id = nextID.add(1, ordering: .relaxed).newValue
         do {
             return instant(try await wait(id: id))
         } catch let error as AIYouError {
@@ -150,7 +153,7 @@ public final class RateLimiter: Sendable {
                 let admission: Admission = state.withLock { state in
                     // Cancelled before we could queue: the cancellation handler found nothing to remove.
                     if Task.isCancelled { return .cancelled }
-                    state.bucket.refill(now: now)
+                    state.bucket.refill(now: now, queued: state.waiting)
                     if state.waiting == 0, state.bucket.tryTake(now: now) {
                         settle(&state)
                         return .now(now)
@@ -194,7 +197,7 @@ public final class RateLimiter: Sendable {
             let now = clock()
             var admitted: [CheckedContinuation<Int64, any Error>] = []
             let sleep: Int64? = state.withLock { state in
-                state.bucket.refill(now: now)
+                state.bucket.refill(now: now, queued: state.waiting)
                 while state.waiting > 0, state.bucket.tryTake(now: now) {
                     admitted.append(state.popFirst().continuation)
                 }

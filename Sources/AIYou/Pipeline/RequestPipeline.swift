@@ -117,7 +117,7 @@ final class RequestPipeline: Sendable {
             if Task.isCancelled { throw AIYouError(.cancelled, "\(request.operation): cancelled") }
             // Login is exempt: it is one request per session, made on behalf of requests that
             // already hold their place in the limiter.
-            if request.authenticated { try await rateLimiter.acquire(operation: request.operation) }
+            if request.authenticated, !rateLimiter.tryAcquire() { try await rateLimiter.acquire(operation: request.operation) }
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
             let httpRequest = try makeHTTPRequest(request, token: token)
             let mapping = errorMapping

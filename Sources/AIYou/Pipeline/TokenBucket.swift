@@ -25,11 +25,15 @@ struct TokenBucket: Sendable {
         self.updatedAt = now
     }
 
-    /// Adds the tokens earned since the last update.
-    mutating func refill(now: Int64) {
+    /// Adds the tokens earned since the last update. With `queued` callers waiting, tokens are
+    /// not capped at the burst until they are served: the waiters would have taken each token the
+    /// moment it was earned, so a timer that wakes late must not lose them (at 100/s with burst 1,
+    /// capping cost 1.5 % of the rate to sleep overshoot).
+    mutating func refill(now: Int64, queued: Int = 0) {
         guard now > updatedAt else { return }
-        if ratePerSecond != nil, tokens < capacity {
-            tokens = min(capacity, tokens + Double(now - updatedAt) * tokensPerNanosecond)
+        let ceiling = capacity + Double(queued)
+        if ratePerSecond != nil, tokens < ceiling {
+            tokens = min(ceiling, tokens + Double(now - updatedAt) * tokensPerNanosecond)
         }
         updatedAt = now
         if let pausedUntil, pausedUntil <= now { self.pausedUntil = nil }

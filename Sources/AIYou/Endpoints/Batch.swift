@@ -1,0 +1,111 @@
+import Logging
+
+extension AIYouClient {
+    /// Every thread (matching `search`, when given) as one array, fetched fast: page 1 first, which
+    /// tells how many pages there are, then the other pages concurrently, at most
+    /// `maxConcurrentRequests` at a time. Threads keep the service's order; a thread that moved
+    /// from one page to the next while the pages were read appears once.
+    ///
+    /// Use ``allThreads(search:pageSize:logger:)`` instead to process threads as they arrive with
+    /// one request in flight.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `pageSize`
+    ///   is outside 1…50 or `maxConcurrentRequests` is below 1; otherwise the first error of a page
+    ///   request, after which no further page is requested.
+    public func fetchAllThreads(
+        search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, logger: Logger? = nil
+    ) async throws -> [ConversationThread] {
+        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
+        let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
+        try firstQuery.validate()
+        let first = try await threads(firstQuery, logger: logger)
+        guard first.hasNextPage, !first.threads.isEmpty else { return first.threads }
+        let laterPages = Array(2...first.totalPages)
+        let pages = try await concurrentMap(laterPages, limit: maxConcurrentRequests) { page in
+            try await self.threads(ThreadQuery(page: page, itemsPerPage: pageSize, search: search), logger: logger).threads
+        }
+        var seen = Set<String>()
+        var all: [ConversationThread] = []
+        all.reserveCapacity(first.totalItems)
+        for thread in first.threads + pages.joined() where seen.insert(thread.id).inserted {
+            all.append(thread)
+        }
+        return all
+    }
+
+    /// Deletes many threads, at most `maxConcurrentRequests` at a time. Each id is deleted once,
+    /// however often it is listed. A deletion that fails does not stop the others; the result
+    /// lists what was deleted and what failed, with each failure's error.
+    /// - Throws: ``AIYouError/Code/invalidRequest`` before sending anything when an id is empty or
+    ///   `maxConcurrentRequests` is below 1; ``AIYouError/Code/cancelled`` when the task is
+    ///   cancelled (deletions already sent may have happened).
+    public func deleteThreads(ids: [String], maxConcurrentRequests: Int = 4, logger: Logger? = nil) async throws -> ThreadDeletionResult {
+        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "delete threads")
+        if let position = ids.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) {
+            throw AIYouError.invalidRequest("delete threads: the id at position \(position) is empty")
+        }
+        var seen = Set<String>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        let outcomes = try await concurrentMap(unique, limit: maxConcurrentRequests) { id -> AIYouError? in
+            do {
+                try await self.deleteThread(id: id, logger: logger)
+                return nil
+            } catch let error as AIYouError {
+                return error
+            }
+        }
+        if Task.isCancelled { throw AIYouError(.cancelled, "delete threads: cancelled") }
+        var result = ThreadDeletionResult()
+        for (id, failure) in zip(unique, outcomes) {
+            if let failure {
+                result.failures.append((id, failure))
+            } else {
+                result.deleted.append(id)
+            }
+        }
+        return result
+    }
+
+    private static func validate(maxConcurrentRequests: Int, operation: String) throws {
+        guard maxConcurrentRequests >= 1 else {
+            throw AIYouError.invalidRequest("\(operation): maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
+        }
+    }
+}
+
+/// What ``AIYouClient/deleteThreads(ids:maxConcurrentRequests:logger:)`` did.
+public struct ThreadDeletionResult: Sendable {
+    /// The ids deleted, in the order given.
+    public var deleted: [String] = []
+    /// The ids that could not be deleted, in the order given, each with its error
+    /// (``AIYouError/Code/notFound`` for an id the service does not know).
+    public var failures: [(id: String, error: AIYouError)] = []
+
+    /// `true` when every id was deleted.
+    public var allSucceeded: Bool { failures.isEmpty }
+}
+
+/// Runs `operation` on every element with at most `limit` running at once, and returns the
+/// results in the elements' order. The first error thrown cancels the operations still running,
+/// starts no new one, and is rethrown.
+func concurrentMap<Element: Sendable, Result: Sendable>(
+    _ elements: [Element], limit: Int, _ operation: @escaping @Sendable (Element) async throws -> Result
+) async throws -> [Result] {
+    try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+        var results = [Result?](repeating: nil, count: elements.count)
+        var next = 0
+        while next < min(limit, elements.count) {
+            let index = next
+            group.addTask { (index, try await operation(elements[index])) }
+            next += 1
+        }
+        while let (index, value) = try await group.next() {
+            results[index] = value
+            if next < elements.count {
+                let index = next
+                group.addTask { (index, try await operation(elements[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
