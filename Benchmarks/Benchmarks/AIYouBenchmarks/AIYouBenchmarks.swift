@@ -119,14 +119,15 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    // No query of the limiter waits behind a sleeping waiter: with 64 callers queued (640 ms of
-    // waiting at 100/s), a caller whose wait would pass maxWait is refused at once.
+    // No query of the limiter waits behind a sleeping waiter: with 64 callers queued, a caller
+    // whose wait would pass maxWait is refused at once. The rate is slow enough (one per 100 s)
+    // that no waiter leaves the queue while the benchmark runs.
     Benchmark(
         "Rate limiter: refusal while 64 callers wait",
         configuration: .init(metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3))
     ) { benchmark in
         let limiter = RateLimiter(
-            configuration: .init(requestsPerSecond: 100, burst: 1, maxWait: .milliseconds(645)), maxWait: .milliseconds(645),
+            configuration: .init(requestsPerSecond: 0.01, burst: 1, maxWait: .seconds(6_450)), maxWait: .seconds(6_450),
             timeSource: .system
         )
         try await limiter.acquire(operation: "empty the bucket")

@@ -131,7 +131,7 @@ final class RequestPipeline: Sendable {
             let retryable: Bool
             var serverDelay: Duration?
             do {
-                let response = try await send(httpRequest, body: request.body)
+                let response = try await send(httpRequest, body: request.body, accept: request.accept)
                 let status = Int(response.status.code)
                 applyRateLimitHeaders(response.headers)
                 logger.debug(
@@ -202,30 +202,46 @@ final class RequestPipeline: Sendable {
         NIODeadline.now() + TimeAmount(configuration.timeouts.request)
     }
 
-    /// One attempt on the wire. Uploads take AsyncHTTPClient's write-acknowledged body stream:
-    /// each file chunk is read only after the previous one was accepted by the connection, so a
-    /// large file never piles up in memory. (The `async` request body API reads ahead of the
-    /// event loop's back-pressure signal and buffered most of a 25 MiB file in our measurements.)
-    private func send(_ request: HTTPClientRequest, body: APIRequest.Body) async throws -> HTTPClientResponse {
-        guard case .multipart(let upload) = body else {
+    /// One attempt on the wire.
+    ///
+    /// Event streams take AsyncHTTPClient's `async` API, whose body is an `AsyncSequence`.
+    /// Everything else is read whole by a delegate on the event loop (`ResponseAccumulator`), so
+    /// the answer crosses from the event loop to the caller's task once, instead of once for the
+    /// head and again for each part of the body.
+    ///
+    /// Uploads take the write-acknowledged body stream of that same API: each file chunk is read
+    /// only after the previous one was accepted by the connection, so a large file never piles up
+    /// in memory. (The `async` request body API reads ahead of the event loop's back-pressure
+    /// signal and buffered most of a 25 MiB file in our measurements.)
+    private func send(_ request: HTTPClientRequest, body: APIRequest.Body, accept: APIRequest.Accept) async throws -> HTTPClientResponse {
+        let legacyBody: HTTPClient.Body?
+        var eventLoop = HTTPClient.EventLoopPreference.indifferent
+        switch (body, accept) {
+        case (_, .eventStream):
             return try await http.execute(request, deadline: deadline, logger: transportLogger)
-        }
-        let eventLoop = http.eventLoopGroup.any()
-        let streamed = HTTPClient.Body.stream(contentLength: Int64(upload.contentLength)) { writer in
-            let finished = eventLoop.makePromise(of: Void.self)
-            finished.completeWithTask {
-                var chunks = upload.makeBodySequence().makeAsyncIterator()
-                while let chunk = try await chunks.next() {
-                    try await writer.write(.byteBuffer(chunk)).get()
+        case (.none, .json):
+            legacyBody = nil
+        case (.json(let buffer), .json):
+            legacyBody = .byteBuffer(buffer)
+        case (.multipart(let upload), .json):
+            let uploadLoop = http.eventLoopGroup.any()
+            eventLoop = .delegate(on: uploadLoop)
+            legacyBody = .stream(contentLength: Int64(upload.contentLength)) { writer in
+                let finished = uploadLoop.makePromise(of: Void.self)
+                finished.completeWithTask {
+                    var chunks = upload.makeBodySequence().makeAsyncIterator()
+                    while let chunk = try await chunks.next() {
+                        try await writer.write(.byteBuffer(chunk)).get()
+                    }
                 }
+                return finished.futureResult
             }
-            return finished.futureResult
         }
-        let legacyRequest = try HTTPClient.Request(url: request.url, method: request.method, headers: request.headers, body: streamed)
+        let legacyRequest = try HTTPClient.Request(url: request.url, method: request.method, headers: request.headers, body: legacyBody)
         let task = http.execute(
             request: legacyRequest,
             delegate: ResponseAccumulator(request: legacyRequest, maxBodySize: configuration.maxResponseBodyBytes),
-            eventLoop: .delegate(on: eventLoop), deadline: deadline, logger: transportLogger
+            eventLoop: eventLoop, deadline: deadline, logger: transportLogger
         )
         let response = try await withTaskCancellationHandler {
             try await task.futureResult.get()
