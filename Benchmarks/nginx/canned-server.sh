@@ -6,6 +6,7 @@
 #
 #   Benchmarks/nginx/canned-server.sh start    # records the answers, starts nginx
 #   Benchmarks/nginx/canned-server.sh stop
+#   curl -s http://127.0.0.1:18201/nginx_status    # connections accepted so far (both ports)
 #
 # Needs nginx and curl (Debian: apt-get install nginx curl) and a release build of aiyou
 # (swift build -c release --product aiyou).
@@ -59,6 +60,8 @@ http {
         listen 127.0.0.1:18201;
         root $work/canned;
         default_type application/json;
+        # Connections accepted so far ("accepts"): how many the client opened.
+        location = /nginx_status { stub_status; }
         # Static files answer GET only; a POST is turned into the same file.
         error_page 405 =200 \$uri;
     }

@@ -1,4 +1,7 @@
+import AIYouMockServer
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -123,6 +126,127 @@ struct FastDecodingTests {
         #expect(second.text == " bonjour")
         #expect(second.id == "chatcmpl-7f3a9c2e41d84b")
         #expect(second.model == "mistral-large-2411-instruct")
+    }
+}
+
+/// The specialised completion decoder against `JSONDecoder`, in both shapes.
+@Suite("Fast completion decoding agrees with JSONDecoder")
+struct FastCompletionDecodingTests {
+    static func compare(_ inputs: [[UInt8]]) -> FastDecodingTests.Outcome {
+        var outcome = FastDecodingTests.Outcome()
+        for input in inputs {
+            outcome.compared += 1
+            let expected = try? JSONDecoder().decode(ChatCompletion.self, from: Data(input))
+            let fast = input.withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) }
+            if let fast {
+                outcome.fastPath += 1
+                if fast != expected, outcome.mismatches.count < 5 {
+                    outcome.mismatches.append(
+                        "\(String(decoding: input, as: UTF8.self))\n  JSONDecoder: \(String(describing: expected))\n  fast: \(fast)"
+                    )
+                }
+            }
+            if expected == nil { outcome.bothFailed += 1 }
+        }
+        return outcome
+    }
+
+    @Test("3,000 generated completions, wrapped and bare, decode identically")
+    func generated() {
+        var random = SeededGenerator(seed: 0xFACADE)
+        let inputs = (0..<3_000).map { _ in Array(CompletionGenerator.completion(&random).utf8) }
+        let outcome = Self.compare(inputs)
+        #expect(outcome.mismatches.isEmpty, "\(outcome.mismatches.joined(separator: "\n"))")
+        #expect(outcome.fastPath > 1_000, "fast path taken \(outcome.fastPath) times of \(outcome.compared)")
+        #expect(outcome.fastPath < outcome.compared, "the fallback was never exercised")
+    }
+
+    @Test("6,000 mutated completions agree; what the fast path accepts, JSONDecoder accepts identically")
+    func mutated() {
+        var random = SeededGenerator(seed: 0x5EED5)
+        let inputs = (0..<6_000).map { _ in
+            ChunkGenerator.mutate(Array(CompletionGenerator.completion(&random, commonOnly: true).utf8), &random)
+        }
+        let outcome = Self.compare(inputs)
+        #expect(outcome.mismatches.isEmpty, "\(outcome.mismatches.joined(separator: "\n"))")
+        #expect(outcome.bothFailed > 1_000, "only \(outcome.bothFailed) mutations were invalid")
+        #expect(outcome.fastPath > 500)
+    }
+
+    @Test("The embedded server's completions, in both shapes, take the fast path and decode as JSONDecoder does")
+    func serverShapes() async throws {
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        for shape in MockResponseShape.allCases {
+            try await MockAIYouServer.withRunning(configuration: .init(shape: shape)) { server in
+                var request = HTTPClientRequest(url: server.baseURL + "/api/v1/chat/completions")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer \(MockAccount.demoAPIKey)")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(
+                    ByteBuffer(string: #"{"messages":[{"role":"user","content":[{"type":"text","text":"Bonjour"}]}],"assistantId":"602","stream":false}"#)
+                )
+                let response = try await http.execute(request, timeout: .seconds(10))
+                let body = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
+                let fast = body.withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) }
+                #expect(fast != nil, "shape \(shape) fell back to JSONDecoder")
+                #expect(fast == (try JSONDecoder().decode(ChatCompletion.self, from: Data(body))))
+                #expect(fast?.text.contains("Bonjour") == true)
+            }
+        }
+        try await http.shutdown()
+    }
+}
+
+/// Random completions: wrapped or bare, string or null content, extra fields; `commonOnly: false`
+/// mixes in content parts, `message` missing, dates as text.
+enum CompletionGenerator {
+    /// Text parts as the alternate shape sends them, with the odd image and unknown field.
+    static func parts(_ random: inout SeededGenerator) -> String {
+        let parts = (0..<Int.random(in: 0...3, using: &random)).map { _ -> String in
+            var members: [(String, String)] = [("text", ChunkGenerator.string(&random))]
+            if Int.random(in: 0..<5, using: &random) > 0 { members.append(("type", ChunkGenerator.pick(["\"text\"", "\"image\"", "\"image_url\"", "null"], &random))) }
+            if Int.random(in: 0..<6, using: &random) == 0 { members.append(("cache", ChunkGenerator.anyValue(&random))) }
+            return ChunkGenerator.object(members, &random)
+        }
+        return "[" + parts.joined(separator: ",") + "]"
+    }
+
+    static func completion(_ random: inout SeededGenerator, commonOnly: Bool = false) -> String {
+        let odd = !commonOnly && Int.random(in: 0..<4, using: &random) == 0
+        var members: [(String, String)] = []
+        func maybe(_ key: String, _ values: [String]) {
+            if Int.random(in: 0..<5, using: &random) > 0 { members.append((key, ChunkGenerator.pick(values, &random))) }
+        }
+        maybe("id", ["\"chatcmpl-abc\"", "null", "17"])
+        maybe("object", ["\"chat.completion\"", "null"])
+        maybe("model", ["\"mistral-small-24b\"", "null"])
+        maybe("created", odd ? ["\"2024-05-01T10:00:00Z\"", "1.5"] : ["1795620488", "1795620488123", "null"])
+        if Int.random(in: 0..<3, using: &random) == 0 { members.append(("system_fingerprint", ChunkGenerator.anyValue(&random))) }
+        let choices = (0..<Int.random(in: 0...2, using: &random)).map { index -> String in
+            var message: [(String, String)] = []
+            if Int.random(in: 0..<4, using: &random) > 0 { message.append(("role", ChunkGenerator.pick(["\"assistant\"", "null", "\"tool\""], &random))) }
+            if Int.random(in: 0..<6, using: &random) > 0 {
+                message.append(("content", odd ? ChunkGenerator.pick([#"[{"type":"image_url","image_url":{"url":"u"}}]"#, "3", #"[{"type":"text"}]"#], &random)
+                    : ChunkGenerator.pick(["null", ChunkGenerator.string(&random), ChunkGenerator.string(&random), Self.parts(&random)], &random)))
+            }
+            if Int.random(in: 0..<3, using: &random) == 0 { message.append(("refusal", ChunkGenerator.pick(["null", "\"no\""], &random))) }
+            if Int.random(in: 0..<5, using: &random) == 0 { message.append(("tool_calls", ChunkGenerator.anyValue(&random))) }
+            var choice: [(String, String)] = []
+            if Int.random(in: 0..<5, using: &random) > 0 { choice.append(("index", String(index))) }
+            if !odd || Int.random(in: 0..<3, using: &random) > 0 { choice.append(("message", ChunkGenerator.object(message, &random))) }
+            if Int.random(in: 0..<2, using: &random) == 0 { choice.append(("finish_reason", ChunkGenerator.pick(["null", "\"stop\""], &random))) }
+            if Int.random(in: 0..<5, using: &random) == 0 { choice.append(("logprobs", "null")) }
+            return ChunkGenerator.object(choice, &random)
+        }
+        if Int.random(in: 0..<12, using: &random) > 0 { members.append(("choices", "[" + choices.joined(separator: ",") + "]")) }
+        if Int.random(in: 0..<3, using: &random) == 0 {
+            members.append(("usage", #"{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#))
+        }
+        let bare = ChunkGenerator.object(members, &random)
+        guard Int.random(in: 0..<2, using: &random) == 0 else { return bare }
+        var outer: [(String, String)] = [("response", bare)]
+        if Int.random(in: 0..<3, using: &random) == 0 { outer.append(("status", "\"ok\"")) }
+        return ChunkGenerator.object(outer, &random)
     }
 }
 

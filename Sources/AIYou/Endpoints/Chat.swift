@@ -19,7 +19,9 @@ extension AIYouClient {
         nonStreaming.stream = false
         let apiRequest = APIRequest.json("chat.completion", .POST, "/api/v1/chat/completions", body: nonStreaming)
         do {
-            return try await pipeline.decode(ChatCompletion.self, apiRequest, logger: logger)
+            return try await pipeline.decode(
+                ChatCompletion.self, apiRequest, fastPath: ChatCompletionDecoder.decodeCommonShape, logger: logger
+            )
         } catch let error as AIYouError where error.isStreamOptionsRefusal {
             nonStreamingChatUnsupported.store(true, ordering: .relaxed)
             (logger ?? configuration.logger).debug("service requires streaming; answering from a stream instead")

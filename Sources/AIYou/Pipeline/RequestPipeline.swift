@@ -58,18 +58,25 @@ final class RequestPipeline: Sendable {
 
     /// Sends `request` and decodes a JSON answer as `Output`; a cacheable read is answered from
     /// the cache when it holds a fresh entry.
-    func decode<Output: Decodable & Sendable>(_ type: Output.Type, _ request: APIRequest, logger: Logger?) async throws -> Output {
+    /// `fastPath`, when given, decodes the common shape of the answer and returns `nil` for
+    /// anything else, which `JSONDecoder` then decodes (see ``JSONScanner``).
+    func decode<Output: Decodable & Sendable>(
+        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)? = nil, logger: Logger?
+    ) async throws -> Output {
         guard let group = request.cacheGroup, let cache, let ttl = configuration.cache.ttl(for: group) else {
-            return try await fetch(type, request, logger: logger)
+            return try await fetch(type, request, fastPath: fastPath, logger: logger)
         }
         let key = ResponseCache.Key(group: group, identity: credentialIdentity, target: request.method.rawValue + " " + request.target)
-        return try await cache.value(for: key, ttl: ttl) { try await self.fetch(type, request, logger: logger) }
+        return try await cache.value(for: key, ttl: ttl) { try await self.fetch(type, request, fastPath: fastPath, logger: logger) }
     }
 
-    private func fetch<Output: Decodable & Sendable>(_ type: Output.Type, _ request: APIRequest, logger: Logger?) async throws -> Output {
+    private func fetch<Output: Decodable & Sendable>(
+        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)?, logger: Logger?
+    ) async throws -> Output {
         let limit = configuration.maxResponseBodyBytes
         return try await execute(request, logger: logger) { response, mapping in
             let body = try await Self.collect(response.body, limit: limit, operation: request.operation)
+            if let fastPath, let output = body.withUnsafeReadableBytes(fastPath) { return output }
             do {
                 return try JSONCoding.decoder.decode(Output.self, from: body)
             } catch {

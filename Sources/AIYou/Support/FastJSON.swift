@@ -1,0 +1,91 @@
+import Foundation
+
+/// Which fields of an object were read, to leave duplicates to `JSONDecoder`.
+struct SeenFields {
+    private var bits: UInt32 = 0
+
+    /// Marks field `number`; `false` when it was already marked.
+    mutating func insert(_ number: Int) -> Bool {
+        let bit: UInt32 = 1 << UInt32(number)
+        guard bits & bit == 0 else { return false }
+        bits |= bit
+        return true
+    }
+
+    func contains(_ number: Int) -> Bool { bits & (1 << UInt32(number)) != 0 }
+}
+
+/// Field readers on ``JSONScanner`` with the lenient rules of `Types/LenientDecoding.swift`, for
+/// the values the fast paths accept. The outer optional is `nil` when the value is outside the
+/// subset (fall back); the inner one is JSON `null`.
+enum FastJSON {
+    static func matches(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { nameBytes in
+            for offset in 0..<key.count where key[offset] != nameBytes[offset] { return false }
+            return true
+        }
+    }
+
+    /// A string or null.
+    static func optionalString(_ scanner: inout JSONScanner, reusing reuse: String? = nil) -> String?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readString(reusing: reuse) else { return nil }
+        return .some(value)
+    }
+
+    /// `lenientString`: a string, an integer written as text, or null.
+    static func lenientString(_ scanner: inout JSONScanner, reusing reuse: String? = nil) -> String?? {
+        if let value = optionalString(&scanner, reusing: reuse) { return value }
+        guard let number = scanner.readInteger() else { return nil }
+        return .some(String(number))
+    }
+
+    /// `lenientInt`: an integer or null.
+    static func optionalInteger(_ scanner: inout JSONScanner) -> Int?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readInteger() else { return nil }
+        return .some(value)
+    }
+
+    /// `lenientDate` for Unix seconds (or milliseconds) as an integer, or null.
+    static func date(_ scanner: inout JSONScanner) -> Date?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard let value = scanner.readInteger() else { return nil }
+        let seconds = Double(value)
+        return .some(Date(timeIntervalSince1970: seconds > 1e11 ? seconds / 1000 : seconds))
+    }
+
+    /// ``Usage`` from integer counts, or null.
+    static func usage(_ scanner: inout JSONScanner) -> Usage?? {
+        if scanner.consumeNull() { return .some(nil) }
+        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+        var prompt: Int?
+        var completion: Int?
+        var total: Int?
+        if !scanner.consume(UInt8(ascii: "}")) {
+            var seen = SeenFields()
+            while true {
+                guard let key = scanner.readKey() else { return nil }
+                switch key {
+                case _ where matches(key, "prompt_tokens"):
+                    guard seen.insert(0), let value = optionalInteger(&scanner) else { return nil }
+                    prompt = value
+                case _ where matches(key, "completion_tokens"):
+                    guard seen.insert(1), let value = optionalInteger(&scanner) else { return nil }
+                    completion = value
+                case _ where matches(key, "total_tokens"):
+                    guard seen.insert(2), let value = optionalInteger(&scanner) else { return nil }
+                    total = value
+                default:
+                    guard scanner.skipValue() else { return nil }
+                }
+                guard let more = scanner.nextMember() else { return nil }
+                if !more { break }
+            }
+        }
+        let promptTokens = prompt ?? 0
+        let completionTokens = completion ?? 0
+        return .some(Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? (promptTokens + completionTokens)))
+    }
+}
