@@ -40,6 +40,17 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Decode completion, bare with parts", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ChatCompletion.self, from: Fixtures.bareCompletion)) }
     }
+    // What the client runs on a chat answer: the specialised decoder (JSONDecoder only as fallback).
+    Benchmark("Decode completion, wrapped (ChatCompletionDecoder, as the client decodes it)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(Fixtures.wrappedCompletion.withUnsafeReadableBytes { ChatCompletionDecoder.decodeCommonShape($0)! })
+        }
+    }
+    Benchmark("Decode completion, bare with parts (ChatCompletionDecoder)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(Fixtures.bareCompletion.withUnsafeReadableBytes { ChatCompletionDecoder.decodeCommonShape($0)! })
+        }
+    }
     Benchmark("Decode assistants, array", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode([Assistant].self, from: Fixtures.arrayAssistants)) }
     }

@@ -6,9 +6,10 @@ import Foundation
 /// image-URL objects, dates as text, duplicate fields and anything else return `nil`, and
 /// `JSONDecoder` decides.
 /// `FastDecodingTests` checks both paths agree on generated and mutated completions.
-enum ChatCompletionDecoder {
+@_spi(Benchmarks)
+public enum ChatCompletionDecoder {
     /// The completion when `bytes` holds the common shape, `nil` when `JSONDecoder` must decide.
-    static func decodeCommonShape(_ bytes: UnsafeRawBufferPointer) -> ChatCompletion? {
+    public static func decodeCommonShape(_ bytes: UnsafeRawBufferPointer) -> ChatCompletion? {
         var scanner = JSONScanner(bytes)
         guard scanner.consume(UInt8(ascii: "{")) else { return nil }
         var outer = Fields()
