@@ -22,6 +22,7 @@ final class RequestPipeline: Sendable {
     private let staticHeaders: HTTPHeaders
     private let requestCounter = Atomic<UInt64>(0)
     private let isShutDown = Atomic<Bool>(false)
+    private let requestTemplates = RequestTemplates()
     /// A logger for AsyncHTTPClient's own messages: disabled, because its trace output is not ours to redact.
     private let transportLogger = Configuration.disabledLogger
 
@@ -244,7 +245,7 @@ final class RequestPipeline: Sendable {
                 return finished.futureResult
             }
         }
-        let legacyRequest = try HTTPClient.Request(url: request.url, method: request.method, headers: request.headers, body: legacyBody)
+        let legacyRequest = try requestTemplates.request(url: request.url, method: request.method, headers: request.headers, body: legacyBody)
         let task = http.execute(
             request: legacyRequest,
             delegate: ResponseAccumulator(request: legacyRequest, maxBodySize: configuration.maxResponseBodyBytes),
@@ -311,5 +312,36 @@ extension Duration {
 extension TimeAmount {
     init(_ duration: Duration) {
         self = .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// `HTTPClient.Request` parses its URL string with Foundation on every request (about 20 mallocs
+/// for a chat call). The parsed form depends only on the method and the URL, so one request per
+/// method and URL is parsed once, kept, and copied with each call's headers and body. URLs with
+/// a query (thread pages, searches) vary without bound and are parsed each time.
+final class RequestTemplates: Sendable {
+    private struct Key: Hashable {
+        var method: String
+        var url: String
+    }
+
+    private let templates = Mutex<[Key: HTTPClient.Request]>([:])
+    private static let capacity = 64
+
+    func request(url: String, method: HTTPMethod, headers: HTTPHeaders, body: HTTPClient.Body?) throws -> HTTPClient.Request {
+        guard !url.utf8.contains(UInt8(ascii: "?")) else {
+            return try HTTPClient.Request(url: url, method: method, headers: headers, body: body)
+        }
+        let key = Key(method: method.rawValue, url: url)
+        if var request = templates.withLock({ $0[key] }) {
+            request.headers = headers
+            request.body = body
+            return request
+        }
+        let request = try HTTPClient.Request(url: url, method: method, headers: headers, body: body)
+        templates.withLock { templates in
+            if templates.count < Self.capacity { templates[key] = request }
+        }
+        return request
     }
 }
