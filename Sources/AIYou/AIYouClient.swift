@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+import Tracing
 
 /// The AI.YOU client. Create one per application (it holds a connection pool and the session
 /// token), share it freely between tasks, and shut it down when done:
@@ -84,6 +85,10 @@ public final class AIYouClient: Sendable {
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
         http.httpVersion = .automatic
+        // With no tracer bootstrapped, AsyncHTTPClient still starts a no-op span and fills its
+        // attribute dictionary for every request (13 % of the mallocs of a chat call). A tracer
+        // the application did bootstrap is kept.
+        if http.tracing.tracer is NoOpTracer { http.tracing.tracer = nil }
         return http
     }
 }

@@ -17,6 +17,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the transport gets the pool settings, no silent connect retries, and no no-op tracing span per request")
+    func transportSettings() throws {
+        var configuration = Configuration(baseURL: "http://127.0.0.1:9", credentials: .bearerToken("t"))
+        configuration.connectionPool = .init(maxConnectionsPerHost: 48, idleTimeout: .seconds(30), preWarmedConnections: 2)
+        let http = AIYouClient.httpConfiguration(for: configuration)
+        #expect(http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == 48)
+        #expect(http.connectionPool.idleTimeout == .seconds(30))
+        #expect(http.connectionPool.preWarmedHTTP1ConnectionCount == 2)
+        #expect(http.connectionPool.retryConnectionEstablishment == false)
+        // No tracer is bootstrapped in the tests: AsyncHTTPClient must not build spans for nothing.
+        #expect(http.tracing.tracer == nil)
+    }
+
     @Test("empty or malformed credentials are refused at construction")
     func credentials() {
         refused(Configuration(credentials: .emailPassword(email: "", password: "p")), mentioning: "email")
