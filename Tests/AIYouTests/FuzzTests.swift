@@ -45,10 +45,11 @@ struct FuzzTests {
     }
 
     @Test("the SSE parser survives 5,000 random and mutated streams in random chunks")
-    func sseParser() {
+    func sseParser() async {
         var generator = SeededGenerator(seed: 2026)
         var events = 0
         for round in 0..<5_000 {
+            if round.isMultiple(of: 250) { await Task.yield() }
             let input: [UInt8]
             if round.isMultiple(of: 3) {
                 input = (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -65,7 +66,7 @@ struct FuzzTests {
     }
 
     @Test("every decoder survives 20,000 mutated and random bodies")
-    func decoders() {
+    func decoders() async {
         var generator = SeededGenerator(seed: 7)
         let decoder = JSONDecoder()
         let decoders: [(Data) -> Void] = [
@@ -81,6 +82,7 @@ struct FuzzTests {
         ]
         var decodedSomething = 0
         for round in 0..<20_000 {
+            if round.isMultiple(of: 250) { await Task.yield() }
             let bytes: [UInt8] =
                 round.isMultiple(of: 5)
                 ? (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -93,10 +95,11 @@ struct FuzzTests {
     }
 
     @Test("error mapping and redaction survive arbitrary bodies")
-    func errorMapping() {
+    func errorMapping() async {
         var generator = SeededGenerator(seed: 99)
         let redactor = Redactor(knownSecrets: ["secret-value"])
-        for _ in 0..<5_000 {
+        for round in 0..<5_000 {
+            if round.isMultiple(of: 250) { await Task.yield() }
             let bytes = Self.mutate(Array(Self.validBodies.randomElement(using: &generator)!.utf8) + Array(" Bearer eyJa.b.c x@y.fr".utf8), using: &generator)
             let excerpt = ErrorMapping.excerpt(of: ByteBuffer(bytes: bytes), redactor: redactor)
             #expect(excerpt.count <= AIYouError.maxExcerptLength + 1)

@@ -88,16 +88,23 @@ final class SteppedClock: Sendable {
     }
 }
 
-/// Polls `condition` (real time, 1 ms apart) until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+/// Polls `condition` (real time, 1 ms apart) until it holds; throws after `timeout`, so a test
+/// whose precondition never comes fails instead of waiting forever on what follows. The timeout
+/// is generous because a loaded machine can starve the polling task for seconds.
+func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)")
-            return
+            throw ConditionNotMet(timeout: timeout)
         }
         try await Task.sleep(for: .milliseconds(1))
     }
+}
+
+/// Thrown by ``eventually(timeout:_:)``.
+struct ConditionNotMet: Error, CustomStringConvertible {
+    var timeout: Duration
+    var description: String { "condition not met within \(timeout)" }
 }
 
 /// A value shared between test tasks.
