@@ -55,8 +55,11 @@ struct ThreadsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only threads matching this term.")
     var search: String?
 
-    @Flag(name: .long, help: "Every page, one after the other.")
+    @Flag(name: .long, help: "Every page: page 1, then the others concurrently.")
     var all = false
+
+    @Option(name: .long, help: "With --all, pages requested at once.")
+    var concurrency = 4
 
     func run() async throws {
         let global = root.global
@@ -64,7 +67,9 @@ struct ThreadsCommand: AsyncParsableCommand {
             var threads: [ConversationThread] = []
             var total: Int
             if all {
-                for try await thread in try client.allThreads(search: search, pageSize: min(max(perPage, 50), 50)) { threads.append(thread) }
+                threads = try await client.fetchAllThreads(
+                    search: search, pageSize: ThreadQuery.maxItemsPerPage, maxConcurrentRequests: concurrency
+                )
                 total = threads.count
             } else {
                 let result = try await client.threads(page: page, itemsPerPage: perPage, search: search)
@@ -105,21 +110,42 @@ struct ThreadCommand: AsyncParsableCommand {
     }
 }
 
-/// `aiyou delete-thread ID`.
+/// `aiyou delete-thread ID [ID…]`.
 struct DeleteThreadCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete-thread", abstract: "Delete a thread.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete-thread", abstract: "Delete one thread, or several at once (exit status 1 if any could not be deleted)."
+    )
 
     @ParentCommand var root: AIYouCommand
 
-    @Argument(help: "The thread's id.")
-    var id: String
+    @Argument(help: "The threads' ids.")
+    var ids: [String]
+
+    @Option(name: .long, help: "Deletions sent at once, with several ids.")
+    var concurrency = 4
+
+    func validate() throws {
+        guard !ids.isEmpty else { throw ValidationError("give at least one thread id") }
+    }
 
     func run() async throws {
         let global = root.global
         try await global.withClient { client in
-            try await client.deleteThread(id: id)
-            if global.json { return Terminal.printJSON(["deleted": id]) }
-            print("deleted \(id)")
+            if ids.count == 1 {
+                try await client.deleteThread(id: ids[0])
+                if global.json { return Terminal.printJSON(["deleted": ids[0]]) }
+                print("deleted \(ids[0])")
+                return
+            }
+            let result = try await client.deleteThreads(ids: ids, maxConcurrentRequests: concurrency)
+            if global.json {
+                let failed = result.failures.map { ["id": $0.id, "error": $0.error.description] }
+                Terminal.printJSON(["deleted": result.deleted, "failed": failed] as [String: Any])
+            } else {
+                for id in result.deleted { print("deleted \(id)") }
+                for failure in result.failures { Terminal.note("aiyou: \(failure.id): \(failure.error.description)") }
+            }
+            if !result.allSucceeded { throw ExitCode.failure }
         }
     }
 }

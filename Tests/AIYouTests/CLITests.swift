@@ -69,6 +69,21 @@ struct CLITests {
         #expect((object["threads"] as? [Any])?.count == 23)
     }
 
+    @Test("delete-thread takes several ids: deletes what exists, reports the rest, exits 1")
+    func deleteSeveral() throws {
+        let listed = try Self.run(["--mock", "--json", "threads", "--all"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
+        let ids = try #require((object["threads"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+        let result = try Self.run(["--mock", "--json", "delete-thread", ids[0], ids[1], "no-such-thread", "--concurrency", "2"])
+        #expect(result.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(report["deleted"] as? [String] ?? []) == [ids[0], ids[1]])
+        #expect((report["failed"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["no-such-thread"])
+        let plain = try Self.run(["--mock", "delete-thread", ids[2], ids[3]])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("deleted \(ids[2])") && plain.stdout.contains("deleted \(ids[3])"))
+    }
+
     @Test("transcribe, models and save work against the embedded server")
     func otherCommands() throws {
         let transcribe = try Self.run(["--mock", "transcribe", "Examples/bonjour.wav", "--language", "fr"])
