@@ -27,104 +27,95 @@ struct ChatCompletionChunkDecoder: Sendable {
     /// The chunk when `bytes` holds the common shape, `nil` when `JSONDecoder` must decide.
     mutating func decodeCommonShape(_ bytes: UnsafeRawBufferPointer) -> ChatCompletionChunk? {
         var scanner = JSONScanner(bytes)
-        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
         var chunk = ChatCompletionChunk(choices: [])
         var seen = SeenFields()
-        if !scanner.consume(UInt8(ascii: "}")) {
-            while true {
-                guard let key = scanner.readKey() else { return nil }
-                switch key {
-                case _ where FastJSON.matches(key, "id"):
-                    guard seen.insert(0), let value = FastJSON.lenientString(&scanner, reusing: lastID) else { return nil }
-                    chunk.id = value
-                    lastID = value ?? lastID
-                case _ where FastJSON.matches(key, "model"):
-                    guard seen.insert(1), let value = FastJSON.lenientString(&scanner, reusing: lastModel) else { return nil }
-                    chunk.model = value
-                    lastModel = value ?? lastModel
-                case _ where FastJSON.matches(key, "created"):
-                    guard seen.insert(2), let value = FastJSON.date(&scanner) else { return nil }
-                    chunk.created = value
-                case _ where FastJSON.matches(key, "choices"):
-                    guard seen.insert(3), let choices = Self.choices(&scanner) else { return nil }
-                    chunk.choices = choices
-                case _ where FastJSON.matches(key, "usage"):
-                    guard seen.insert(4), let usage = FastJSON.usage(&scanner) else { return nil }
-                    chunk.usage = usage
-                default:
-                    guard scanner.skipValue() else { return nil }
-                }
-                guard let more = scanner.nextMember() else { return nil }
-                if !more { break }
+        var lastID = self.lastID
+        var lastModel = self.lastModel
+        let read = scanner.readObject { key, scanner in
+            switch key {
+            case _ where FastJSON.matches(key, "id"):
+                guard seen.insert(0), let value = FastJSON.lenientString(&scanner, reusing: lastID) else { return false }
+                chunk.id = value
+                lastID = value ?? lastID
+            case _ where FastJSON.matches(key, "model"):
+                guard seen.insert(1), let value = FastJSON.lenientString(&scanner, reusing: lastModel) else { return false }
+                chunk.model = value
+                lastModel = value ?? lastModel
+            case _ where FastJSON.matches(key, "created"):
+                guard seen.insert(2), let value = FastJSON.date(&scanner) else { return false }
+                chunk.created = value
+            case _ where FastJSON.matches(key, "choices"):
+                guard seen.insert(3), let choices = Self.choices(&scanner) else { return false }
+                chunk.choices = choices
+            case _ where FastJSON.matches(key, "usage"):
+                guard seen.insert(4), let usage = FastJSON.usage(&scanner) else { return false }
+                chunk.usage = usage
+            default:
+                return scanner.skipValue()
             }
+            return true
         }
+        self.lastID = lastID
+        self.lastModel = lastModel
         // A chunk needs `choices` or `usage`; without them JSONDecoder produces the error.
-        guard scanner.isAtEnd(), seen.contains(3) || seen.contains(4) else { return nil }
+        guard read, scanner.isAtEnd(), seen.contains(3) || seen.contains(4) else { return nil }
         return chunk
     }
 
     private static func choices(_ scanner: inout JSONScanner) -> [ChatCompletionChunk.Choice]? {
-        guard scanner.consume(UInt8(ascii: "[")) else { return nil }
         var choices: [ChatCompletionChunk.Choice] = []
-        if scanner.consume(UInt8(ascii: "]")) { return choices }
-        while true {
-            guard let choice = Self.choice(&scanner) else { return nil }
+        let read = scanner.readArray { scanner in
+            guard let choice = Self.choice(&scanner) else { return false }
             choices.append(choice)
-            if scanner.consume(UInt8(ascii: ",")) { continue }
-            return scanner.consume(UInt8(ascii: "]")) ? choices : nil
+            return true
         }
+        return read ? choices : nil
     }
 
     private static func choice(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Choice? {
-        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
         var choice = ChatCompletionChunk.Choice(delta: .init())
-        if scanner.consume(UInt8(ascii: "}")) { return choice }
         var seen = SeenFields()
-        while true {
-            guard let key = scanner.readKey() else { return nil }
+        let read = scanner.readObject { key, scanner in
             switch key {
             case _ where FastJSON.matches(key, "index"):
-                guard seen.insert(0), let index = FastJSON.optionalInteger(&scanner) else { return nil }
+                guard seen.insert(0), let index = FastJSON.optionalInteger(&scanner) else { return false }
                 choice.index = index ?? 0
             case _ where FastJSON.matches(key, "delta"):
-                guard seen.insert(1) else { return nil }
+                guard seen.insert(1) else { return false }
                 if !scanner.consumeNull() {
-                    guard let delta = Self.delta(&scanner) else { return nil }
+                    guard let delta = Self.delta(&scanner) else { return false }
                     choice.delta = delta
                 }
             case _ where FastJSON.matches(key, "finish_reason"):
-                guard seen.insert(2), let reason = FastJSON.lenientString(&scanner) else { return nil }
+                guard seen.insert(2), let reason = FastJSON.lenientString(&scanner) else { return false }
                 choice.finishReason = reason
             case _ where FastJSON.matches(key, "message"):
-                return nil  // the `delta`-or-`message` rule is JSONDecoder's to apply
+                return false  // the `delta`-or-`message` rule is JSONDecoder's to apply
             default:
-                guard scanner.skipValue() else { return nil }
+                return scanner.skipValue()
             }
-            guard let more = scanner.nextMember() else { return nil }
-            if !more { return choice }
+            return true
         }
+        return read ? choice : nil
     }
 
     private static func delta(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Delta? {
-        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
         var delta = ChatCompletionChunk.Delta()
-        if scanner.consume(UInt8(ascii: "}")) { return delta }
         var seen = SeenFields()
-        while true {
-            guard let key = scanner.readKey() else { return nil }
+        let read = scanner.readObject { key, scanner in
             switch key {
             case _ where FastJSON.matches(key, "role"):
-                guard seen.insert(0), let role = FastJSON.lenientString(&scanner) else { return nil }
+                guard seen.insert(0), let role = FastJSON.lenientString(&scanner) else { return false }
                 delta.role = role.map(ChatRole.init(rawValue:))
             case _ where FastJSON.matches(key, "content"):
                 // Text parts (an array) are JSONDecoder's; a string or null is read here.
-                guard seen.insert(1), let content = FastJSON.optionalString(&scanner) else { return nil }
+                guard seen.insert(1), let content = FastJSON.optionalString(&scanner) else { return false }
                 delta.content = content
             default:
-                guard scanner.skipValue() else { return nil }
+                return scanner.skipValue()
             }
-            guard let more = scanner.nextMember() else { return nil }
-            if !more { return delta }
+            return true
         }
+        return read ? delta : nil
     }
 }

@@ -59,31 +59,27 @@ enum FastJSON {
     /// ``Usage`` from integer counts, or null.
     static func usage(_ scanner: inout JSONScanner) -> Usage?? {
         if scanner.consumeNull() { return .some(nil) }
-        guard scanner.consume(UInt8(ascii: "{")) else { return nil }
         var prompt: Int?
         var completion: Int?
         var total: Int?
-        if !scanner.consume(UInt8(ascii: "}")) {
-            var seen = SeenFields()
-            while true {
-                guard let key = scanner.readKey() else { return nil }
-                switch key {
-                case _ where matches(key, "prompt_tokens"):
-                    guard seen.insert(0), let value = optionalInteger(&scanner) else { return nil }
-                    prompt = value
-                case _ where matches(key, "completion_tokens"):
-                    guard seen.insert(1), let value = optionalInteger(&scanner) else { return nil }
-                    completion = value
-                case _ where matches(key, "total_tokens"):
-                    guard seen.insert(2), let value = optionalInteger(&scanner) else { return nil }
-                    total = value
-                default:
-                    guard scanner.skipValue() else { return nil }
-                }
-                guard let more = scanner.nextMember() else { return nil }
-                if !more { break }
+        var seen = SeenFields()
+        let read = scanner.readObject { key, scanner in
+            switch key {
+            case _ where matches(key, "prompt_tokens"):
+                guard seen.insert(0), let value = optionalInteger(&scanner) else { return false }
+                prompt = value
+            case _ where matches(key, "completion_tokens"):
+                guard seen.insert(1), let value = optionalInteger(&scanner) else { return false }
+                completion = value
+            case _ where matches(key, "total_tokens"):
+                guard seen.insert(2), let value = optionalInteger(&scanner) else { return false }
+                total = value
+            default:
+                return scanner.skipValue()
             }
+            return true
         }
+        guard read else { return nil }
         let promptTokens = prompt ?? 0
         let completionTokens = completion ?? 0
         return .some(Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? (promptTokens + completionTokens)))

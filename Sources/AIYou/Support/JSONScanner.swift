@@ -109,6 +109,30 @@ struct JSONScanner {
         return negative ? -value : value
     }
 
+    /// Reads an object, handing each key to `member` with the scanner at the member's value;
+    /// `member` reads or skips the value and returns `false` to give up. `false` when the object,
+    /// or any member, is outside the subset.
+    mutating func readObject(_ member: (UnsafeRawBufferPointer, inout JSONScanner) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
+        if consume(UInt8(ascii: "}")) { return true }
+        while true {
+            guard let key = readKey(), member(key, &self), let more = nextMember() else { return false }
+            if !more { return true }
+        }
+    }
+
+    /// Reads an array, handing the scanner to `element` at each element; `false` when the array,
+    /// or any element, is outside the subset.
+    mutating func readArray(_ element: (inout JSONScanner) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "[")) else { return false }
+        if consume(UInt8(ascii: "]")) { return true }
+        while true {
+            guard element(&self) else { return false }
+            if consume(UInt8(ascii: ",")) { continue }
+            return consume(UInt8(ascii: "]"))
+        }
+    }
+
     /// Steps over any value of the subset: strings, numbers without exponent, literals, and
     /// arrays and objects nested at most 32 deep.
     mutating func skipValue(depth: Int = 0) -> Bool {
@@ -119,20 +143,9 @@ struct JSONScanner {
         case UInt8(ascii: "\""):
             return readString() != nil
         case UInt8(ascii: "{"):
-            index += 1
-            if consume(UInt8(ascii: "}")) { return true }
-            while true {
-                guard readKey() != nil, skipValue(depth: depth + 1), let more = nextMember() else { return false }
-                if !more { return true }
-            }
+            return readObject { _, scanner in scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            index += 1
-            if consume(UInt8(ascii: "]")) { return true }
-            while true {
-                guard skipValue(depth: depth + 1) else { return false }
-                if consume(UInt8(ascii: ",")) { continue }
-                return consume(UInt8(ascii: "]"))
-            }
+            return readArray { scanner in scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "t"):
             return consumeLiteral("true")
         case UInt8(ascii: "f"):
