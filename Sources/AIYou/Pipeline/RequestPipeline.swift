@@ -23,6 +23,7 @@ final class RequestPipeline: Sendable {
     private let requestCounter = Atomic<UInt64>(0)
     private let isShutDown = Atomic<Bool>(false)
     private let requestTemplates = RequestTemplates()
+    private let headerSets = HeaderSets()
     /// A logger for AsyncHTTPClient's own messages: disabled, because its trace output is not ours to redact.
     private let transportLogger = Configuration.disabledLogger
 
@@ -127,7 +128,7 @@ final class RequestPipeline: Sendable {
             // already hold their place in the limiter.
             if request.authenticated, !rateLimiter.tryAcquire() { try await rateLimiter.acquire(operation: request.operation) }
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
-            let httpRequest = try makeHTTPRequest(request, token: token)
+            let headers = headers(for: request, token: token)
             let mapping = errorMapping
             let started = time.now()
             logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
@@ -139,7 +140,7 @@ final class RequestPipeline: Sendable {
             let retryable: Bool
             var serverDelay: Duration?
             do {
-                let response = try await send(httpRequest, body: request.body, accept: request.accept)
+                let response = try await send(request, headers: headers)
                 let status = Int(response.status.code)
                 applyRateLimitHeaders(response.headers)
                 logger.debug(
@@ -213,7 +214,7 @@ final class RequestPipeline: Sendable {
     /// One attempt on the wire.
     ///
     /// Event streams take AsyncHTTPClient's `async` API, whose body is an `AsyncSequence`.
-    /// Everything else is read whole by a delegate on the event loop (`ResponseAccumulator`), so
+    /// Everything else is read whole by a delegate on the event loop (``WholeResponse``), so
     /// the answer crosses from the event loop to the caller's task once, instead of once for the
     /// head and again for each part of the body.
     ///
@@ -221,12 +222,16 @@ final class RequestPipeline: Sendable {
     /// only after the previous one was accepted by the connection, so a large file never piles up
     /// in memory. (The `async` request body API reads ahead of the event loop's back-pressure
     /// signal and buffered most of a 25 MiB file in our measurements.)
-    private func send(_ request: HTTPClientRequest, body: APIRequest.Body, accept: APIRequest.Accept) async throws -> HTTPClientResponse {
+    private func send(_ request: APIRequest, headers: HTTPHeaders) async throws -> HTTPClientResponse {
         let legacyBody: HTTPClient.Body?
         var eventLoop = HTTPClient.EventLoopPreference.indifferent
-        switch (body, accept) {
+        switch (request.body, request.accept) {
         case (_, .eventStream):
-            return try await http.execute(request, deadline: deadline, logger: transportLogger)
+            var streaming = HTTPClientRequest(url: baseURL + request.target)
+            streaming.method = request.method
+            streaming.headers = headers
+            if case .json(let buffer) = request.body { streaming.body = .bytes(buffer) }
+            return try await http.execute(streaming, deadline: deadline, logger: transportLogger)
         case (.none, .json):
             legacyBody = nil
         case (.json(let buffer), .json):
@@ -245,42 +250,44 @@ final class RequestPipeline: Sendable {
                 return finished.futureResult
             }
         }
-        let legacyRequest = try requestTemplates.request(url: request.url, method: request.method, headers: request.headers, body: legacyBody)
+        let legacyRequest = try requestTemplates.request(
+            baseURL: baseURL, target: request.target, method: request.method, headers: headers, body: legacyBody
+        )
         let task = http.execute(
-            request: legacyRequest,
-            delegate: ResponseAccumulator(request: legacyRequest, maxBodySize: configuration.maxResponseBodyBytes),
+            request: legacyRequest, delegate: WholeResponse(maxBodySize: configuration.maxResponseBodyBytes),
             eventLoop: eventLoop, deadline: deadline, logger: transportLogger
         )
-        let response = try await withTaskCancellationHandler {
+        return try await withTaskCancellationHandler {
             try await task.futureResult.get()
         } onCancel: {
             task.cancel()
         }
-        return HTTPClientResponse(
-            version: response.version, status: response.status, headers: response.headers, body: .bytes(response.body ?? ByteBuffer())
-        )
     }
 
-    private func makeHTTPRequest(_ request: APIRequest, token: String?) throws -> HTTPClientRequest {
-        var httpRequest = HTTPClientRequest(url: baseURL + request.target)
-        httpRequest.method = request.method
-        httpRequest.headers = staticHeaders
-        if let token { httpRequest.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        switch request.accept {
-        case .json: httpRequest.headers.add(name: "Accept", value: "application/json")
-        case .eventStream: httpRequest.headers.add(name: "Accept", value: "text/event-stream")
+    /// The headers of one request. All but an upload's (whose boundary varies) come from
+    /// ``HeaderSets``, built once per token and kind of request instead of on every call.
+    private func headers(for request: APIRequest, token: String?) -> HTTPHeaders {
+        if case .multipart(let upload) = request.body {
+            var headers = Self.headers(static: staticHeaders, token: token, accept: request.accept, contentType: nil)
+            headers.add(name: "Content-Type", value: upload.contentType)
+            return headers
         }
-        switch request.body {
-        case .none:
-            break
-        case .json(let buffer):
-            httpRequest.headers.add(name: "Content-Type", value: "application/json")
-            httpRequest.body = .bytes(buffer)
-        case .multipart(let upload):
-            // The body itself is streamed by `send(_:body:)`.
-            httpRequest.headers.add(name: "Content-Type", value: upload.contentType)
+        let hasJSONBody = if case .json = request.body { true } else { false }
+        return headerSets.headers(token: token, accept: request.accept, jsonBody: hasJSONBody) {
+            Self.headers(static: staticHeaders, token: token, accept: request.accept, contentType: hasJSONBody ? "application/json" : nil)
         }
-        return httpRequest
+    }
+
+    private static func headers(static base: HTTPHeaders, token: String?, accept: APIRequest.Accept, contentType: String?) -> HTTPHeaders {
+        var headers = base
+        headers.reserveCapacity(base.count + 3)
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        switch accept {
+        case .json: headers.add(name: "Accept", value: "application/json")
+        case .eventStream: headers.add(name: "Accept", value: "text/event-stream")
+        }
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        return headers
     }
 
     /// Reads a whole body, up to `limit` bytes. Past the limit: an error, or with `truncate` the
@@ -315,33 +322,55 @@ extension TimeAmount {
     }
 }
 
-/// `HTTPClient.Request` parses its URL string with Foundation on every request (about 20 mallocs
-/// for a chat call). The parsed form depends only on the method and the URL, so one request per
-/// method and URL is parsed once, kept, and copied with each call's headers and body. URLs with
-/// a query (thread pages, searches) vary without bound and are parsed each time.
+/// `HTTPClient.Request` parses its URL string with Foundation on every request. The parsed form
+/// depends only on the method and the URL, so one request per method and target is parsed once,
+/// kept, and copied with each call's headers and body. Targets with a query (thread pages,
+/// searches) vary without bound and are parsed each time.
 final class RequestTemplates: Sendable {
     private struct Key: Hashable {
         var method: String
-        var url: String
+        var target: String
     }
 
     private let templates = Mutex<[Key: HTTPClient.Request]>([:])
     private static let capacity = 64
 
-    func request(url: String, method: HTTPMethod, headers: HTTPHeaders, body: HTTPClient.Body?) throws -> HTTPClient.Request {
-        guard !url.utf8.contains(UInt8(ascii: "?")) else {
-            return try HTTPClient.Request(url: url, method: method, headers: headers, body: body)
+    func request(baseURL: String, target: String, method: HTTPMethod, headers: HTTPHeaders, body: HTTPClient.Body?) throws -> HTTPClient.Request {
+        guard !target.utf8.contains(UInt8(ascii: "?")) else {
+            return try HTTPClient.Request(url: baseURL + target, method: method, headers: headers, body: body)
         }
-        let key = Key(method: method.rawValue, url: url)
+        let key = Key(method: method.rawValue, target: target)
         if var request = templates.withLock({ $0[key] }) {
             request.headers = headers
             request.body = body
             return request
         }
-        let request = try HTTPClient.Request(url: url, method: method, headers: headers, body: body)
+        let request = try HTTPClient.Request(url: baseURL + target, method: method, headers: headers, body: body)
         templates.withLock { templates in
             if templates.count < Self.capacity { templates[key] = request }
         }
         return request
+    }
+}
+
+/// Request headers by kind of request (accepted type, JSON body or none) for the current token.
+/// A new token (after a login or refresh) replaces the sets.
+final class HeaderSets: Sendable {
+    private struct State {
+        var token: String?
+        var sets: [HTTPHeaders?] = Array(repeating: nil, count: 4)
+    }
+
+    private let state = Mutex(State())
+
+    func headers(token: String?, accept: APIRequest.Accept, jsonBody: Bool, build: () -> HTTPHeaders) -> HTTPHeaders {
+        let slot = (accept == .json ? 0 : 2) + (jsonBody ? 1 : 0)
+        if let cached = state.withLock({ $0.token == token ? $0.sets[slot] : nil }) { return cached }
+        let headers = build()
+        state.withLock { state in
+            if state.token != token { state = State(token: token) }
+            state.sets[slot] = headers
+        }
+        return headers
     }
 }
