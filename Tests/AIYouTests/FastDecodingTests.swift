@@ -25,19 +25,31 @@ struct FastDecodingTests {
     /// Decodes every input with one decoder (so the id/model reuse is exercised across inputs).
     static func compare(_ inputs: [[UInt8]]) async -> Outcome {
         var decoder = ChatCompletionChunkDecoder()
+        return await differential(
+            inputs, reference: reference,
+            fast: { input in input.withUnsafeBytes { decoder.decodeCommonShape($0) } },
+            full: { input in try? input.withUnsafeBytes { try decoder.decode($0) } }
+        )
+    }
+
+    /// Runs `fast` (the fast path alone, `nil` for a fallback) and `full` (what the client runs:
+    /// fast path or `JSONDecoder`) on every input, against `reference` (`JSONDecoder`).
+    static func differential<Value: Equatable>(
+        _ inputs: [[UInt8]], reference: ([UInt8]) -> Value?, fast: ([UInt8]) -> Value?, full: ([UInt8]) -> Value?
+    ) async -> Outcome {
         var outcome = Outcome()
         for input in inputs {
             outcome.compared += 1
             // Let the timing-sensitive tests running alongside have the cooperative threads too.
             if outcome.compared % 200 == 0 { await Task.yield() }
             let expected = reference(input)
-            let fast = input.withUnsafeBytes { decoder.decodeCommonShape($0) }
-            let full = try? input.withUnsafeBytes { try decoder.decode($0) }
-            if fast != nil { outcome.fastPath += 1 }
-            if expected == nil, full == nil { outcome.bothFailed += 1 }
-            if (fast != nil && fast != expected) || full != expected, outcome.mismatches.count < 5 {
+            let fastValue = fast(input)
+            let fullValue = full(input)
+            if fastValue != nil { outcome.fastPath += 1 }
+            if expected == nil, fullValue == nil { outcome.bothFailed += 1 }
+            if (fastValue != nil && fastValue != expected) || fullValue != expected, outcome.mismatches.count < 5 {
                 outcome.mismatches.append(
-                    "\(String(decoding: input, as: UTF8.self))\n  JSONDecoder: \(String(describing: expected))\n  fast: \(String(describing: fast))\n  decode: \(String(describing: full))"
+                    "\(String(decoding: input, as: UTF8.self))\n  JSONDecoder: \(String(describing: expected))\n  fast: \(String(describing: fastValue))\n  decode: \(String(describing: fullValue))"
                 )
             }
         }
@@ -135,23 +147,10 @@ struct FastDecodingTests {
 @Suite("Fast completion decoding agrees with JSONDecoder")
 struct FastCompletionDecodingTests {
     static func compare(_ inputs: [[UInt8]]) async -> FastDecodingTests.Outcome {
-        var outcome = FastDecodingTests.Outcome()
-        for input in inputs {
-            outcome.compared += 1
-            if outcome.compared % 200 == 0 { await Task.yield() }
-            let expected = try? JSONDecoder().decode(ChatCompletion.self, from: Data(input))
-            let fast = input.withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) }
-            if let fast {
-                outcome.fastPath += 1
-                if fast != expected, outcome.mismatches.count < 5 {
-                    outcome.mismatches.append(
-                        "\(String(decoding: input, as: UTF8.self))\n  JSONDecoder: \(String(describing: expected))\n  fast: \(fast)"
-                    )
-                }
-            }
-            if expected == nil { outcome.bothFailed += 1 }
-        }
-        return outcome
+        let reference = { (input: [UInt8]) in try? JSONDecoder().decode(ChatCompletion.self, from: Data(input)) }
+        let fast = { (input: [UInt8]) in input.withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) } }
+        // What the pipeline runs: the fast path, else JSONDecoder.
+        return await FastDecodingTests.differential(inputs, reference: reference, fast: fast, full: { fast($0) ?? reference($0) })
     }
 
     @Test("3,000 generated completions, wrapped and bare, decode identically")

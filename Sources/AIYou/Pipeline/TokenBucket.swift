@@ -2,14 +2,13 @@
 /// nanoseconds on the limiter's own monotonic scale. Integer nanoseconds keep the hot path free of
 /// `Duration` conversions, which cost more than the rest of an acquire together.
 ///
-/// Tokens refill continuously at ``ratePerSecond`` up to ``capacity`` (the burst). A pause (set
+/// Tokens refill continuously at the configured rate up to ``capacity`` (the burst). A pause (set
 /// when the service says "retry after …") makes every token unavailable until it ends.
 struct TokenBucket: Sendable {
-    /// Tokens per second; `nil` means no client-side limit (only pauses apply).
-    let ratePerSecond: Double?
+    /// The rate; `nil` means no client-side limit (only pauses apply).
+    private let tokensPerNanosecond: Double?
     /// Largest number of tokens held at once.
     let capacity: Double
-    private let tokensPerNanosecond: Double
     private(set) var tokens: Double
     private(set) var updatedAt: Int64
     private(set) var pausedUntil: Int64?
@@ -18,8 +17,7 @@ struct TokenBucket: Sendable {
     private static let epsilon = 1e-9
 
     init(ratePerSecond: Double?, burst: Int, now: Int64) {
-        self.ratePerSecond = ratePerSecond
-        self.tokensPerNanosecond = (ratePerSecond ?? 0) / 1e9
+        self.tokensPerNanosecond = ratePerSecond.map { $0 / 1e9 }
         self.capacity = Double(max(burst, 1))
         self.tokens = Double(max(burst, 1))
         self.updatedAt = now
@@ -32,7 +30,7 @@ struct TokenBucket: Sendable {
     mutating func refill(now: Int64, queued: Int = 0) {
         guard now > updatedAt else { return }
         let ceiling = capacity + Double(queued)
-        if ratePerSecond != nil, tokens < ceiling {
+        if let tokensPerNanosecond, tokens < ceiling {
             tokens = min(ceiling, tokens + Double(now - updatedAt) * tokensPerNanosecond)
         }
         updatedAt = now
@@ -42,7 +40,7 @@ struct TokenBucket: Sendable {
     /// Takes a token when one is available now; call ``refill(now:)`` first.
     mutating func tryTake(now: Int64) -> Bool {
         if let pausedUntil, now < pausedUntil { return false }
-        guard ratePerSecond != nil else { return true }
+        guard tokensPerNanosecond != nil else { return true }
         guard tokens >= 1 - Self.epsilon else { return false }
         tokens -= 1
         return true
@@ -51,7 +49,7 @@ struct TokenBucket: Sendable {
     /// Nanoseconds until the `count`-th token from now is available (counting the pause).
     func delay(untilTokens count: Int, now: Int64) -> Int64 {
         let pause = pausedUntil.map { max($0 - now, 0) } ?? 0
-        guard ratePerSecond != nil else { return pause }
+        guard let tokensPerNanosecond else { return pause }
         // Tokens earned during the pause count too.
         let available = min(capacity, tokens + Double(pause) * tokensPerNanosecond)
         let missing = Double(count) - available

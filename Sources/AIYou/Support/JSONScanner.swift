@@ -89,23 +89,13 @@ struct JSONScanner {
     /// A plain integer (`-?(0|[1-9][0-9]*)`, at most 15 digits, no fraction or exponent).
     mutating func readInteger() -> Int? {
         skipWhitespace()
-        var negative = false
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
-            negative = true
-            index += 1
-        }
-        let start = index
-        var value = 0
-        while index < bytes.count, let digit = Self.digit(bytes[index]) {
-            value = value &* 10 &+ digit
-            index += 1
-        }
-        let count = index - start
-        guard count > 0, count <= 15, !(count > 1 && bytes[start] == UInt8(ascii: "0")) else { return nil }
+        guard let (negative, digits) = scanIntegerPart() else { return nil }
         if index < bytes.count {
             let next = bytes[index]
             if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return nil }
         }
+        var value = 0
+        for offset in digits { value = value &* 10 &+ Int(bytes[offset] &- UInt8(ascii: "0")) }
         return negative ? -value : value
     }
 
@@ -180,18 +170,25 @@ struct JSONScanner {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 15 digits in the integer part.
     private mutating func skipNumber() -> Bool {
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let start = index
-        while index < bytes.count, Self.digit(bytes[index]) != nil { index += 1 }
-        let digits = index - start
-        guard digits > 0, digits <= 15, !(digits > 1 && bytes[start] == UInt8(ascii: "0")) else { return false }
+        guard scanIntegerPart() != nil else { return false }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
-            while index < bytes.count, Self.digit(bytes[index]) != nil { index += 1 }
+            while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
             guard index > fractionStart else { return false }
         }
         return index == bytes.count || (bytes[index] != UInt8(ascii: "e") && bytes[index] != UInt8(ascii: "E"))
+    }
+
+    /// `-?(0|[1-9][0-9]*)` with at most 15 digits: the sign and the digits' offsets.
+    private mutating func scanIntegerPart() -> (negative: Bool, digits: Range<Int>)? {
+        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let start = index
+        while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+        let count = index - start
+        guard count > 0, count <= 15, !(count > 1 && bytes[start] == UInt8(ascii: "0")) else { return nil }
+        return (negative, start..<index)
     }
 
     /// A string with backslash escapes, decoded; `index` is at its first byte (after the quote).
@@ -257,8 +254,8 @@ struct JSONScanner {
         return value
     }
 
-    private static func digit(_ byte: UInt8) -> Int? {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int(byte &- UInt8(ascii: "0")) : nil
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
     /// A string from UTF-8 bytes; `nil` when they are not valid UTF-8.
