@@ -19,7 +19,6 @@ public final class AIYouClient: Sendable {
     /// The configuration the client was created with.
     public let configuration: Configuration
     let pipeline: RequestPipeline
-    private let ownsHTTPClient: Bool
     /// Set once the service has answered a non-streamed chat request with the "Stream options"
     /// error: later calls stream straight away instead of failing first.
     let nonStreamingChatUnsupported = Atomic<Bool>(false)
@@ -41,10 +40,14 @@ public final class AIYouClient: Sendable {
         self.init(configuration: configuration, baseURL: baseURL, http: httpClient, owns: false)
     }
 
-    private init(configuration: Configuration, baseURL: String, http: HTTPClient, owns: Bool) {
+    private convenience init(configuration: Configuration, baseURL: String, http: HTTPClient, owns: Bool) {
+        self.init(configuration: configuration, transport: HTTPClientTransport(http: http, ownsHTTPClient: owns, baseURL: baseURL))
+    }
+
+    /// A client over any transport (tests drive the pipeline through a scripted one).
+    init(configuration: Configuration, transport: any Transport) {
         self.configuration = configuration
-        self.ownsHTTPClient = owns
-        self.pipeline = RequestPipeline(http: http, baseURL: baseURL, configuration: configuration)
+        self.pipeline = RequestPipeline(transport: transport, configuration: configuration)
     }
 
     /// Drops cached answers of `groups` (everything when empty), e.g. after changes made
@@ -58,16 +61,16 @@ public final class AIYouClient: Sendable {
         pipeline.cache?.statistics ?? CacheStatistics(hits: 0, misses: 0, evictions: 0, entries: 0)
     }
 
-    /// Closes the connection pool (when the client owns it). Calls in flight fail with
-    /// ``AIYouError/Code/clientShutdown``. Calling it twice is harmless.
+    /// Closes the connection pool (when the client owns it). Calls waiting in the rate limiter
+    /// or in a backoff end at once, and calls in flight on an owned pool fail, with
+    /// ``AIYouError/Code/clientShutdown``; later calls fail the same way. Calling it twice is
+    /// harmless. Throws ``AIYouError/Code/clientShutdown`` when the pool did not close cleanly.
     public func shutdown() async throws {
         guard pipeline.markShutDown() else { return }
-        if ownsHTTPClient {
-            do {
-                try await pipeline.http.shutdown()
-            } catch {
-                throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: error)
-            }
+        do {
+            try await pipeline.transport.shutdown()
+        } catch {
+            throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: error)
         }
     }
 

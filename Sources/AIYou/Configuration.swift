@@ -39,8 +39,8 @@ public struct Configuration: Sendable {
     /// Log in again this long before the token's `expires_at` (or at half the token's remaining
     /// lifetime, if that is sooner).
     public var tokenRefreshMargin: Duration = .seconds(60)
-    /// The largest response body the client accepts for a non-streamed answer.
-    public var maxResponseBodyBytes: Int = 32 * 1024 * 1024
+    /// How much the client reads from the service, whatever the service sends.
+    public var limits: Limits = .init()
 
     /// The clocks the client reads and sleeps on; tests replace them.
     var timeSource: TimeSource = .system
@@ -56,24 +56,68 @@ public struct Configuration: Sendable {
         Logger(label: "aiyou", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
-    /// Timeouts applied to every request.
+    /// Timeouts applied to every request. Each attempt (a retry is a new attempt) gets them anew.
     public struct Timeouts: Sendable, Hashable {
         /// Time allowed to open a TCP (and TLS) connection.
         public var connect: Duration = .seconds(10)
-        /// Deadline for a non-streamed request to receive its answer's headers.
+        /// How long one attempt may take from sending the request until its answer is in hand:
+        /// the whole body of a JSON answer; for a stream, its opening (the response headers and,
+        /// when the service refuses, the whole error body). The events of an open stream are
+        /// governed by ``streamIdle`` instead, and uploads by ``upload``.
         public var request: Duration = .seconds(120)
-        /// Longest silence allowed between two pieces of a response (between stream events, or
-        /// between parts of a body).
+        /// The longest a stream may go without delivering an event (a chunk or its end). Comments
+        /// and blank keep-alive lines do not count as events. It is also the longest silence
+        /// allowed on any connection while an answer is being read.
         public var streamIdle: Duration = .seconds(120)
+        /// What ``request`` is for an audio upload: sending the file and receiving the answer, so
+        /// that a 25 MiB file over a slow link does not fail because of the request timeout.
+        public var upload: Duration = .seconds(600)
 
-        /// Default timeouts: connect 10 s, request 120 s, idle 120 s.
+        /// Default timeouts: connect 10 s, request 120 s, stream idle 120 s, upload 600 s.
         public init() {}
 
         /// Timeouts with the given values.
-        public init(connect: Duration = .seconds(10), request: Duration = .seconds(120), streamIdle: Duration = .seconds(120)) {
+        public init(
+            connect: Duration = .seconds(10), request: Duration = .seconds(120), streamIdle: Duration = .seconds(120),
+            upload: Duration = .seconds(600)
+        ) {
             self.connect = connect
             self.request = request
             self.streamIdle = streamIdle
+            self.upload = upload
+        }
+    }
+
+    /// Bounds on what the client reads, so that no answer can make it allocate, loop or wait
+    /// without end. Going beyond one fails the call with ``AIYouError/Code/limitExceeded`` and
+    /// closes the connection.
+    public struct Limits: Sendable, Hashable {
+        /// The largest body of a successful non-streamed answer, and the most text
+        /// ``ChatCompletionStream/collect()`` assembles. Default 32 MiB.
+        public var maxResponseBodyBytes: Int = 32 * 1024 * 1024
+        /// How much of an error answer's body is read (for its message and excerpt); the rest is
+        /// not read. Default 64 KiB.
+        public var maxErrorBodyBytes: Int = 64 * 1024
+        /// The longest line, and the largest event, of a stream. Default 1 MiB.
+        public var maxStreamEventBytes: Int = 1024 * 1024
+        /// The most pages of threads walked by ``AIYouClient/allThreads(search:pageSize:logger:)``,
+        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:logger:)`` and
+        /// ``AIYouClient/thread(id:logger:)``, whatever totals the service claims. Default 1,000
+        /// (50,000 threads at 50 per page).
+        public var maxPages: Int = 1000
+
+        /// The default limits.
+        public init() {}
+
+        /// Limits with the given values.
+        public init(
+            maxResponseBodyBytes: Int = 32 * 1024 * 1024, maxErrorBodyBytes: Int = 64 * 1024, maxStreamEventBytes: Int = 1024 * 1024,
+            maxPages: Int = 1000
+        ) {
+            self.maxResponseBodyBytes = maxResponseBodyBytes
+            self.maxErrorBodyBytes = maxErrorBodyBytes
+            self.maxStreamEventBytes = maxStreamEventBytes
+            self.maxPages = maxPages
         }
     }
 
@@ -98,9 +142,19 @@ public struct Configuration: Sendable {
         }
     }
 
-    /// Retries of transient failures: connection errors before an answer, 408, 429, 500, 502, 503, 504.
-    /// The delay grows exponentially from ``initialDelay`` up to ``maxDelay``, with random jitter;
-    /// a `Retry-After` header from the server replaces it when present.
+    /// Retries of transient failures. The delay grows exponentially from ``initialDelay`` up to
+    /// ``maxDelay``, with random jitter; a `Retry-After` header from the server replaces it.
+    ///
+    /// What is retried depends on the request:
+    /// - Reads and deletions (GET, DELETE, login, the model catalogue) are retried after a
+    ///   connection failure, a broken connection, and 408, 429, 500, 502, 503, 504.
+    /// - Requests that create or generate something (chat completions and streams, saving a
+    ///   conversation, creating a model, uploads) are retried only when the service provably did
+    ///   not process them: the connection failed before the request was sent, or the answer was
+    ///   408, 429, or 503 with `Retry-After`. Set ``retriesNonIdempotent`` to retry them like reads.
+    ///
+    /// Whatever breaks where, one call sends at most ``maxRetries`` + 1 requests (a stream's
+    /// reopenings count), plus one after the client logged in again on a 401.
     public struct Retry: Sendable, Hashable {
         /// Retries after the first attempt (0 disables retrying).
         public var maxRetries: Int = 2
@@ -113,21 +167,30 @@ public struct Configuration: Sendable {
         /// The longest server-requested delay (`Retry-After`, `retry-after-ms`, rate-limit reset)
         /// the client waits out. A longer one fails at once with ``AIYouError/Code/rateLimited`` and
         /// the service's delay in ``AIYouError/retryAfter``.
+        /// It is also the longest that a 429 holds back every caller of the client: beyond it the
+        /// callers fail at once with ``AIYouError/Code/rateLimited`` for that long, then the client
+        /// sends again by itself.
         public var maxRetryAfter: Duration = .seconds(60)
+        /// Retry requests that create or generate something (a chat completion is billed) like
+        /// reads, also after they were sent: a lost answer may then mean a second generation, a
+        /// second saved thread, a second upload. Default `false`.
+        public var retriesNonIdempotent: Bool = false
 
-        /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter, server delays up to 60 s.
+        /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter, server delays up to
+        /// 60 s, non-idempotent requests retried only when provably not processed.
         public init() {}
 
         /// A policy with the given values.
         public init(
             maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10), jitter: Double = 0.2,
-            maxRetryAfter: Duration = .seconds(60)
+            maxRetryAfter: Duration = .seconds(60), retriesNonIdempotent: Bool = false
         ) {
             self.maxRetries = maxRetries
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
             self.jitter = jitter
             self.maxRetryAfter = maxRetryAfter
+            self.retriesNonIdempotent = retriesNonIdempotent
         }
 
         /// Never retry.
@@ -224,7 +287,7 @@ extension Configuration {
                 "baseURL uses plain http to \(host), which would send credentials unencrypted; use https or set allowsInsecureHTTP"
             )
         }
-        if timeouts.connect <= .zero || timeouts.request <= .zero || timeouts.streamIdle <= .zero {
+        if timeouts.connect <= .zero || timeouts.request <= .zero || timeouts.streamIdle <= .zero || timeouts.upload <= .zero {
             throw .invalidConfiguration("timeouts must be positive")
         }
         if connectionPool.maxConnectionsPerHost < 1 {
@@ -233,11 +296,13 @@ extension Configuration {
         if connectionPool.preWarmedConnections < 0 || connectionPool.preWarmedConnections > connectionPool.maxConnectionsPerHost {
             throw .invalidConfiguration("connectionPool.preWarmedConnections must be between 0 and maxConnectionsPerHost")
         }
-        if retry.maxRetries < 0 || retry.initialDelay < .zero || retry.maxDelay < retry.initialDelay || !(0...1).contains(retry.jitter) {
-            throw .invalidConfiguration("retry: maxRetries ≥ 0, 0 ≤ initialDelay ≤ maxDelay and jitter in 0…1 are required")
+        if retry.maxRetries < 0 || retry.maxRetries > 100 || retry.initialDelay < .zero || retry.maxDelay < retry.initialDelay
+            || retry.maxDelay > WireValue.maxServerDelay || !(0...1).contains(retry.jitter)
+        {
+            throw .invalidConfiguration("retry: 0 ≤ maxRetries ≤ 100, 0 ≤ initialDelay ≤ maxDelay ≤ 1 day and jitter in 0…1 are required")
         }
-        if retry.maxRetryAfter < .zero {
-            throw .invalidConfiguration("retry.maxRetryAfter must not be negative")
+        if retry.maxRetryAfter < .zero || retry.maxRetryAfter > WireValue.maxServerDelay {
+            throw .invalidConfiguration("retry.maxRetryAfter must be between 0 and 1 day")
         }
         if let rateLimit {
             guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero else {
@@ -247,16 +312,32 @@ extension Configuration {
         if cache.isEnabled, cache.maxEntries < 1 || [cache.assistantsTTL, cache.modelsTTL, cache.threadsTTL ?? .seconds(1)].contains(where: { $0 <= .zero }) {
             throw .invalidConfiguration("cache: maxEntries ≥ 1 and positive times to live are required")
         }
-        if maxResponseBodyBytes < 1024 {
-            throw .invalidConfiguration("maxResponseBodyBytes must be at least 1024")
+        if limits.maxResponseBodyBytes < 1024 || limits.maxErrorBodyBytes < 256 || limits.maxStreamEventBytes < 1024 || limits.maxPages < 1 {
+            throw .invalidConfiguration(
+                "limits: maxResponseBodyBytes ≥ 1024, maxErrorBodyBytes ≥ 256, maxStreamEventBytes ≥ 1024 and maxPages ≥ 1 are required"
+            )
         }
         var normalised = trimmed
         while normalised.hasSuffix("/") { normalised.removeLast() }
         return normalised
     }
 
+    /// Whether `host` names this machine: `localhost`, an IPv4 address in 127.0.0.0/8, or `::1`
+    /// (also as an IPv4-mapped `::ffff:127.x.y.z`). Decided by parsing the address, so that
+    /// `127.evil.example` is not loopback.
     static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare.hasPrefix("127.")
+        var bare = host.lowercased()
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        if bare == "localhost" || bare == "localhost." { return true }
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, bare, &ipv4) == 1 {
+            return withUnsafeBytes(of: &ipv4) { $0[0] } == 127
+        }
+        var ipv6 = in6_addr()
+        guard inet_pton(AF_INET6, bare, &ipv6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: &ipv6) { Array($0) }
+        let loopback: [UInt8] = Array(repeating: 0, count: 15) + [1]
+        let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
+        return bytes == loopback || (bytes.prefix(12).elementsEqual(mappedPrefix) && bytes[12] == 127)
     }
 }

@@ -38,6 +38,10 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let cancelled = Code("cancelled")
         /// The client was shut down before or during the call.
         public static let clientShutdown = Code("clientShutdown")
+        /// The answer went beyond one of the client's limits (``Configuration/Limits``): a body,
+        /// a stream event or line, or the number of pages walked. The connection was closed;
+        /// nothing beyond the limit was read or kept.
+        public static let limitExceeded = Code("limitExceeded")
 
         /// The code's name, e.g. `rateLimited`.
         public var description: String { name }
@@ -59,6 +63,14 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var retryAfter: Duration?
     /// The lower-level error this one wraps (a connection error, a `DecodingError`, …), when any.
     public var underlying: (any Error)?
+    /// What the service's answer means beyond its status, when the client recognised it.
+    var hint: Hint?
+
+    /// Answers the client recognises by their content and acts upon.
+    enum Hint: Sendable, Hashable {
+        /// The service refuses non-streamed chat completions ("Stream options" error).
+        case streamingRequired
+    }
 
     /// The longest body excerpt kept in an error.
     public static let maxExcerptLength = 512
@@ -84,23 +96,24 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         self.underlying = underlying
     }
 
-    /// One line: code, status, message, and the retry delay when known.
+    /// One line: code, status, message, and the retry delay when known. Control characters are
+    /// escaped, so printing it cannot drive a terminal.
     public var description: String {
         var text = "AIYouError.\(code)"
         if let status { text += " (HTTP \(status))" }
         text += ": \(message)"
         if let retryAfter { text += " [retry after \(retryAfter.formattedSeconds)]" }
         if let requestID { text += " [request id \(requestID)]" }
-        return text
+        return SafeText.escapingControlCharacters(text, keepingLineBreaks: false)
     }
 
-    /// ``description`` plus the body excerpt and the underlying error's type.
+    /// ``description`` plus the error type, the body excerpt and the underlying error's type.
     public var debugDescription: String {
         var text = description
         if let errorType { text += " [type \(errorType)]" }
         if let bodyExcerpt, !bodyExcerpt.isEmpty { text += " body: \(bodyExcerpt)" }
         if let underlying { text += " underlying: \(type(of: underlying))" }
-        return text
+        return SafeText.escapingControlCharacters(text, keepingLineBreaks: false)
     }
 }
 
@@ -117,7 +130,7 @@ extension AIYouError {
 extension Duration {
     /// `1.5 s`, `250 ms` — for messages.
     var formattedSeconds: String {
-        let milliseconds = Int64(components.seconds) * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = self.milliseconds
         if milliseconds < 1000 { return "\(milliseconds) ms" }
         let tenths = milliseconds / 100
         return "\(tenths / 10).\(tenths % 10) s"

@@ -69,12 +69,16 @@ struct AudioTests {
         }
     }
 
-    @Test("a 503 during an upload is retried by streaming the file again from the start")
+    @Test("a 503 with Retry-After during an upload is retried by streaming the file again; without it the upload is not sent twice")
     func retryRestreams() async throws {
         let path = try Self.makeFile(name: "retry.mp3", size: 200_000)
         defer { Self.remove(path) }
         try await withServerAndClient { server, client in
             server.enqueueFaults([.status(503)], for: .transcriptions)
+            await expectAIYouError(.apiError) { try await client.transcribe(fileAt: path) }
+            #expect(server.requestCount(.transcriptions) == 1, "a 503 without Retry-After may have been processed: not resent")
+            server.resetCounters()
+            server.enqueueFaults([.status(503, headers: ["Retry-After": "0"])], for: .transcriptions)
             _ = try await client.transcribe(fileAt: path)
             #expect(server.requestCount(.transcriptions) == 2)
             #expect(server.lastUpload?.byteCount == 200_000)

@@ -54,7 +54,7 @@ struct EncodingTests {
 
     @Test("query values are percent-encoded")
     func queryEncoding() {
-        let request = APIRequest(operation: "t", method: .GET, path: "/p", query: [("search", "café & co/?=")])
+        let request = APIRequest(operation: .threads, method: .GET, path: "/p", query: [("search", "café & co/?=")])
         #expect(request.target == "/p?search=caf%C3%A9%20%26%20co%2F%3F%3D")
         #expect(PercentEncoding.encodeComponent("a/b c") == "a%2Fb%20c")
     }

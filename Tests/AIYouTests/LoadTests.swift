@@ -14,6 +14,8 @@ struct LoadTests {
         try await MockAIYouServer.withRunning { server in
             var configuration = Fixture.configuration(server, credentials: Fixture.apiKey, time: time)
             configuration.logger = counter.logger
+            // Every call is retried alike here, chat completions too: this test counts retries.
+            configuration.retry.retriesNonIdempotent = true
             let client = try AIYouClient(configuration: configuration)
             server.setRandomFailureRate(0.2, status: 503, seed: 7)
             let outcomes = try await withThrowingTaskGroup(of: (successes: Int, failures: [AIYouError]).self) { group in

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -136,17 +137,15 @@ struct RateLimiterTests {
         try await limiter.acquire(operation: "t")
         let waiting = Task { try await limiter.acquire(operation: "t") }
         try await eventually { limiter.waitingCount == 1 }
-        let started = ContinuousClock.now
         waiting.cancel()
         let result = await waiting.result
-        let elapsed = ContinuousClock.now - started
         guard case .failure(let error as AIYouError) = result else {
             Issue.record("expected a cancelled error, got \(result)")
             return
         }
         #expect(error.code == .cancelled)
         #expect(limiter.waitingCount == 0)
-        #expect(elapsed < .seconds(1), "returned after \(elapsed) of real time (the virtual wait was 1 s and never elapsed)")
+        #expect(clock.elapsed == .zero, "returned on cancellation: the virtual wait of 1 s never elapsed")
         // The next caller is first in line: admitted after one interval, not two.
         let next = Task { try await limiter.acquire(operation: "t") }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
@@ -159,7 +158,7 @@ struct RateLimiterTests {
         let clock = SteppedClock()
         let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
         try await limiter.acquire(operation: "t")
-        limiter.pause(for: .seconds(2))
+        limiter.serverAskedToWait(.seconds(2), ceiling: .seconds(60))
         let task = Task { try await limiter.acquire(operation: "t") }
         // Wait for the limiter's timer to be asleep too, or advancing would not wake it.
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
@@ -167,13 +166,13 @@ struct RateLimiterTests {
         #expect(limiter.waitingCount == 1)
         clock.advance(by: .seconds(1))
         #expect(try await task.value - clock.start == .seconds(2))
-        limiter.apply(remaining: 0, resetAfter: .milliseconds(500))
+        limiter.serverAskedToWait(.milliseconds(500), ceiling: .seconds(60))
         let afterReset = Task { try await limiter.acquire(operation: "t") }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
         clock.advanceToNextDeadline()
         #expect(try await afterReset.value - clock.start == .milliseconds(2500))
         let refusedLong = RateLimiter(configuration: nil, maxWait: .seconds(1), timeSource: clock.source)
-        refusedLong.pause(for: .seconds(30))
+        refusedLong.serverAskedToWait(.seconds(30), ceiling: .seconds(60))
         do {
             try await refusedLong.acquire(operation: "t")
             Issue.record("expected a rate-limit error")
@@ -189,7 +188,7 @@ struct RateLimiterTests {
         let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
         #expect(limiter.isOnFastPath)
         try await limiter.acquire(operation: "t")
-        limiter.pause(for: .seconds(1))
+        limiter.serverAskedToWait(.seconds(1), ceiling: .seconds(60))
         #expect(!limiter.isOnFastPath)
         let held = Task { try await limiter.acquire(operation: "t") }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
@@ -203,10 +202,46 @@ struct RateLimiterTests {
 
     @Test("reset headers parse as Go durations, seconds or timestamps")
     func resetHeaders() {
-        #expect(RetryPolicy.parseResetDuration("1s") == .seconds(1))
-        #expect(RetryPolicy.parseResetDuration("250ms") == .milliseconds(250))
-        #expect(RetryPolicy.parseResetDuration("1m30s") == .seconds(90))
-        #expect(RetryPolicy.parseResetDuration("0.5") == .milliseconds(500))
-        #expect(RetryPolicy.parseResetDuration("soon") == nil)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(RetryPolicy.resetDelay("1s", now: now) == .seconds(1))
+        #expect(RetryPolicy.resetDelay("250ms", now: now) == .milliseconds(250))
+        #expect(RetryPolicy.resetDelay("1m30s", now: now) == .seconds(90))
+        #expect(RetryPolicy.resetDelay("0.5", now: now) == .milliseconds(500))
+        #expect(RetryPolicy.resetDelay("soon", now: now) == nil)
+        #expect(RetryPolicy.resetDelay("1800000030", now: now) == .seconds(30))
+    }
+
+    @Test("a wait beyond the ceiling refuses callers at once for the ceiling, then the client sends again by itself")
+    func refusalBeyondCeiling() async throws {
+        let clock = SteppedClock()
+        let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
+        limiter.serverAskedToWait(.seconds(86_400), ceiling: .seconds(5))
+        for _ in 0..<3 {
+            do {
+                try await limiter.acquire(operation: "t")
+                Issue.record("expected a rate-limit error")
+            } catch let error as AIYouError {
+                #expect(error.code == .rateLimited)
+                #expect(error.retryAfter == .seconds(86_400), "the service's delay is reported")
+            }
+        }
+        #expect(limiter.waitingCount == 0, "nobody waits: they failed fast")
+        clock.advance(by: .seconds(5))
+        #expect(try await limiter.acquire(operation: "t") - clock.start == .seconds(5), "after the ceiling the client sends again")
+        #expect(limiter.tryAcquire())
+    }
+
+    @Test("shutdown ends every wait with clientShutdown and refuses new ones")
+    func shutdownEndsWaits() async throws {
+        let clock = SteppedClock()
+        let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
+        limiter.serverAskedToWait(.seconds(30), ceiling: .seconds(60))
+        let waiters = (0..<5).map { _ in Task { try await limiter.acquire(operation: "t") } }
+        try await eventually { limiter.waitingCount == 5 }
+        limiter.shutdown()
+        for waiter in waiters {
+            await expectAIYouError(.clientShutdown) { try await waiter.value }
+        }
+        await expectAIYouError(.clientShutdown) { try await limiter.acquire(operation: "t") }
     }
 }

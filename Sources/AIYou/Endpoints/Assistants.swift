@@ -5,7 +5,7 @@ extension AIYouClient {
     /// recent threads. Accepts both the Hydra collection and the plain array the service sends.
     /// - Throws: ``AIYouError``.
     public func assistants(logger: Logger? = nil) async throws -> [Assistant] {
-        var request = APIRequest(operation: "assistants", method: .GET, path: "/api/v1/user/assistants")
+        var request = APIRequest(operation: .assistants, method: .GET, path: "/api/v1/user/assistants")
         request.cacheGroup = .assistants
         return try await pipeline.decode(CollectionResponse<Assistant>.self, request, logger: logger).items
     }

@@ -22,7 +22,7 @@ extension AIYouClient {
     {
         let upload = try Self.audioUpload(path: path, language: language, format: format)
         let request = APIRequest(
-            operation: "audio.transcription", method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)
+            operation: .transcription, method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)
         )
         return try await pipeline.decode(Transcription.self, request, logger: logger)
     }

@@ -1,47 +1,96 @@
 import Logging
 
 extension AIYouClient {
-    /// Every thread (matching `search`, when given) as one array, fetched fast: page 1 first, which
-    /// tells how many pages there are, then the other pages concurrently, at most
-    /// `maxConcurrentRequests` at a time. Threads keep the service's order; a thread that moved
-    /// from one page to the next while the pages were read appears once.
+    /// Every thread (matching `search`, when given) as one array, fetched fast: page 1 first, then
+    /// the following pages concurrently, at most `maxConcurrentRequests` at a time. Threads keep
+    /// the service's order; a thread that moved from one page to the next while the pages were
+    /// read appears once.
     ///
-    /// Use ``allThreads(search:pageSize:logger:)`` instead to process threads as they arrive with
-    /// one request in flight.
+    /// The service's totals never size anything: pages are requested a few at a time ahead of the
+    /// ones read, the walk ends at the first empty or short page (or at the last page the total
+    /// announces), and never goes beyond ``Configuration/Limits/maxPages``; the result grows as
+    /// pages arrive. Use ``allThreads(search:pageSize:logger:)`` instead to process threads as
+    /// they arrive with one request in flight.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `pageSize`
     ///   is outside 1…50 or `maxConcurrentRequests` is below 1; otherwise the first error of a page
-    ///   request, after which no further page is requested.
+    ///   the walk needed, after which no further page is requested;
+    ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces more.
     public func fetchAllThreads(
         search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, logger: Logger? = nil
     ) async throws -> [ConversationThread] {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
         let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
         try firstQuery.validate()
-        let first = try await threads(firstQuery, logger: logger)
-        guard first.hasNextPage, !first.threads.isEmpty else { return first.threads }
-        let laterPages = Array(2...first.totalPages)
-        let pages = try await concurrentMap(laterPages, limit: maxConcurrentRequests) { page in
-            try await self.threads(ThreadQuery(page: page, itemsPerPage: pageSize, search: search), logger: logger).threads
-        }
+        let maxPages = configuration.limits.maxPages
         var seen = Set<String>()
         var all: [ConversationThread] = []
-        all.reserveCapacity(first.totalItems)
-        for thread in first.threads + pages.joined() where seen.insert(thread.id).inserted {
-            all.append(thread)
+        func append(_ page: ThreadPage) {
+            for thread in page.threads where seen.insert(thread.id).inserted { all.append(thread) }
         }
-        return all
+        let first = try await threads(firstQuery, logger: logger)
+        append(first)
+        if first.isLast(requested: firstQuery) { return all }
+        // The announced total may end the walk early; it never extends it beyond maxPages.
+        let lastPage = min(first.totalPages, maxPages)
+        // Pages 2, 3, … are requested ahead of the one being read, by at most the concurrency
+        // limit, and appended in order as they complete; the first last page ends the walk and
+        // cancels the requests beyond it (their results and errors are not needed).
+        return try await withThrowingTaskGroup(of: (Int, Result<ThreadPage, any Error>).self) { group in
+            var nextToRequest = 2
+            var nextToAppend = 2
+            var arrived: [Int: Result<ThreadPage, any Error>] = [:]
+            func requestMore() {
+                while nextToRequest <= lastPage, nextToRequest < nextToAppend + maxConcurrentRequests {
+                    let query = ThreadQuery(page: nextToRequest, itemsPerPage: pageSize, search: search)
+                    group.addTask {
+                        do {
+                            return (query.page, .success(try await self.threads(query, logger: logger)))
+                        } catch {
+                            return (query.page, .failure(error))
+                        }
+                    }
+                    nextToRequest += 1
+                }
+            }
+            requestMore()
+            while let (number, result) = try await group.next() {
+                arrived[number] = result
+                while let result = arrived.removeValue(forKey: nextToAppend) {
+                    let page = try result.get()
+                    append(page)
+                    let query = ThreadQuery(page: nextToAppend, itemsPerPage: pageSize, search: search)
+                    if page.isLast(requested: query) {
+                        group.cancelAll()
+                        return all
+                    }
+                    if nextToAppend >= maxPages {
+                        group.cancelAll()
+                        throw AIYouError(
+                            .limitExceeded, "fetch all threads: \(maxPages) pages read and the service announces more; stopped (limits.maxPages)"
+                        )
+                    }
+                    nextToAppend += 1
+                }
+                requestMore()
+            }
+            return all
+        }
     }
 
     /// Deletes many threads, at most `maxConcurrentRequests` at a time. Each id is deleted once,
     /// however often it is listed. A deletion that fails does not stop the others; the result
     /// lists what was deleted and what failed, with each failure's error.
-    /// - Throws: ``AIYouError/Code/invalidRequest`` before sending anything when an id is empty or
-    ///   `maxConcurrentRequests` is below 1; ``AIYouError/Code/cancelled`` when the task is
+    /// - Throws: ``AIYouError/Code/invalidRequest`` before sending anything when an id is empty,
+    ///   `.` or `..`, or holds control characters, or `maxConcurrentRequests` is below 1; ``AIYouError/Code/cancelled`` when the task is
     ///   cancelled (deletions already sent may have happened).
     public func deleteThreads(ids: [String], maxConcurrentRequests: Int = 4, logger: Logger? = nil) async throws -> ThreadDeletionResult {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "delete threads")
-        if let position = ids.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) {
-            throw AIYouError.invalidRequest("delete threads: the id at position \(position) is empty")
+        for (position, id) in ids.enumerated() {
+            do {
+                _ = try PercentEncoding.pathSegment(id, operation: .deleteThread)
+            } catch {
+                throw AIYouError.invalidRequest("delete threads: the id at position \(position) is not valid (\(error.message))")
+            }
         }
         var seen = Set<String>()
         let unique = ids.filter { seen.insert($0).inserted }

@@ -17,12 +17,12 @@ extension AIYouClient {
         }
         var nonStreaming = request
         nonStreaming.stream = false
-        let apiRequest = APIRequest.json("chat.completion", .POST, "/api/v1/chat/completions", body: nonStreaming)
+        let apiRequest = APIRequest.json(.chatCompletion, .POST, "/api/v1/chat/completions", body: nonStreaming)
         do {
             return try await pipeline.decode(
                 ChatCompletion.self, apiRequest, fastPath: ChatCompletionDecoder.decodeCommonShape, logger: logger
             )
-        } catch let error as AIYouError where error.isStreamOptionsRefusal {
+        } catch let error as AIYouError where error.hint == .streamingRequired {
             nonStreamingChatUnsupported.store(true, ordering: .relaxed)
             (logger ?? configuration.logger).debug("service requires streaming; answering from a stream instead")
             return try await chatCompletionStream(request, logger: logger).collect()
@@ -37,29 +37,25 @@ extension AIYouClient {
         try request.validate()
         var streaming = request
         streaming.stream = true
-        let apiRequest = APIRequest.json("chat.stream", .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
-        let limit = min(configuration.maxResponseBodyBytes, 1 << 20)
+        let apiRequest = APIRequest.json(.chatStream, .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
+        // One budget for the call: the pipeline's retries and the stream's reopenings draw from it.
+        let budget = RetryBudget(maxRetries: configuration.retry.maxRetries)
         let open: @Sendable () async throws -> ChatCompletionStream.Connection = { [pipeline] in
-            try await pipeline.execute(apiRequest, logger: logger) { response, mapping in
-                let status = Int(response.status.code)
-                if let contentType = response.headers.first(name: "content-type"), !contentType.lowercased().contains("text/event-stream") {
-                    let body = try await RequestPipeline.collect(response.body, limit: limit, operation: "chat.stream", truncate: true)
+            try await pipeline.execute(apiRequest, budget: budget, logger: logger) { response, mapping in
+                guard case .stream(let body) = response.body else {
+                    let contentType = response.headers.first(name: "content-type") ?? "none"
                     throw mapping.decodingError(
-                        body: body, status: status, operation: "chat.stream", expected: "an event stream (got \(contentType))",
-                        underlying: AIYouError(.decoding, "unexpected content type")
+                        body: response.wholeBody, status: response.status, operation: .chatStream,
+                        expected: "an event stream (got content type \(contentType))", underlying: AIYouError(.decoding, "unexpected content type")
                     )
                 }
-                return ChatCompletionStream.Connection(body: response.body, status: status, mapping: mapping)
+                return ChatCompletionStream.Connection(body: body, status: response.status, mapping: mapping)
             }
         }
-        return ChatCompletionStream(first: try await open(), operation: "chat.stream", maxReopens: configuration.retry.maxRetries, reopen: open)
-    }
-}
-
-extension AIYouError {
-    /// The service's refusal of a non-streamed chat request ("Stream options …").
-    var isStreamOptionsRefusal: Bool {
-        guard code == .apiError else { return false }
-        return message.lowercased().contains("stream options") || (bodyExcerpt?.lowercased().contains("stream options") ?? false)
+        let reopen: @Sendable (TransportError) async throws -> ChatCompletionStream.Connection = { [pipeline] failure in
+            try await pipeline.prepareReopen(after: failure, of: apiRequest, budget: budget, logger: logger)
+            return try await open()
+        }
+        return ChatCompletionStream(first: try await open(), operation: .chatStream, limits: configuration.limits, reopen: reopen)
     }
 }

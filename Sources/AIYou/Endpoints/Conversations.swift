@@ -7,7 +7,7 @@ extension AIYouClient {
     ///   `assistantID` or `conversation` is empty.
     public func saveConversation(_ request: SaveConversationRequest, logger: Logger? = nil) async throws -> SavedConversation {
         try request.validate()
-        var apiRequest = APIRequest.json("conversations.save", .POST, "/api/v1/save", body: request)
+        var apiRequest = APIRequest.json(.saveConversation, .POST, "/api/v1/save", body: request)
         // A saved thread shows in the thread list and in its assistant's recent threads.
         apiRequest.invalidates = [.threads, .assistants]
         return try await pipeline.decode(SavedConversation.self, apiRequest, logger: logger)

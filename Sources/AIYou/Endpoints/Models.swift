@@ -7,12 +7,12 @@ extension AIYouClient {
     /// provider. Every shape is flattened into one ``ModelList``.
     /// - Throws: ``AIYouError``.
     public func models(logger: Logger? = nil) async throws -> ModelList {
-        var request = APIRequest(operation: "models", method: .GET, path: "/api/v1/models")
+        var request = APIRequest(operation: .models, method: .GET, path: "/api/v1/models")
         request.cacheGroup = .models
         do {
             return try await pipeline.decode(ModelList.self, request, logger: logger)
         } catch let error as AIYouError where error.status == 404 || error.status == 405 {
-            var fallback = APIRequest.json("models", .POST, "/api/v1/models", body: EmptyObjectBody())
+            var fallback = APIRequest.json(.models, .POST, "/api/v1/models", body: EmptyObjectBody())
             fallback.cacheGroup = .models
             return try await pipeline.decode(ModelList.self, fallback, logger: logger)
         }
@@ -24,7 +24,7 @@ extension AIYouClient {
     ///   empty or the context window is not positive.
     public func createModel(_ request: CreateModelRequest, logger: Logger? = nil) async throws -> Model {
         try request.validate()
-        var apiRequest = APIRequest.json("models.create", .POST, "/api/v1/models", body: request)
+        var apiRequest = APIRequest.json(.createModel, .POST, "/api/v1/models", body: request)
         apiRequest.invalidates = [.models]
         let created = try await pipeline.decode(CreatedModel.self, apiRequest, logger: logger)
         if let model = created.model { return model }

@@ -7,7 +7,7 @@ extension AIYouClient {
     ///   `itemsPerPage` is outside 1…50.
     public func threads(_ query: ThreadQuery = ThreadQuery(), logger: Logger? = nil) async throws -> ThreadPage {
         try query.validate()
-        var request = APIRequest(operation: "threads", method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
+        var request = APIRequest(operation: .threads, method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
         request.cacheGroup = .threads
         return try await pipeline.decode(ThreadPage.self, request, logger: logger)
     }
@@ -18,8 +18,12 @@ extension AIYouClient {
     }
 
     /// Every thread (matching `search`, when given), fetched page by page as you iterate.
+    ///
+    /// The walk ends at the first empty or short page, or at the last page the service's total
+    /// announces, whichever comes first; it never goes beyond ``Configuration/Limits/maxPages``.
     /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
-    ///   iteration throws the errors of the page requests.
+    ///   iteration throws the errors of the page requests, and ``AIYouError/Code/limitExceeded``
+    ///   when page `maxPages` is full and the service announces more.
     public func allThreads(search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, logger: Logger? = nil) throws -> ThreadSequence {
         let query = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
         try query.validate()
@@ -27,11 +31,13 @@ extension AIYouClient {
     }
 
     /// The thread with `id`. The service has no route for one thread, so this walks the pages of
-    /// the thread list until it finds it.
-    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id,
-    ///   ``AIYouError/Code/notFound`` when no page holds the thread.
+    /// the thread list until it finds it (as ``allThreads(search:pageSize:logger:)`` walks them).
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id or one with
+    ///   control characters, ``AIYouError/Code/notFound`` when no page holds the thread,
+    ///   ``AIYouError/Code/limitExceeded`` when ``Configuration/Limits/maxPages`` pages were walked
+    ///   without finding it while the service announces more.
     public func thread(id: String, logger: Logger? = nil) async throws -> ConversationThread {
-        guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("thread: the id is empty") }
+        _ = try PercentEncoding.pathSegment(id, operation: .threads)
         for try await thread in try allThreads(logger: logger) where thread.id == id {
             return thread
         }
@@ -39,13 +45,12 @@ extension AIYouClient {
     }
 
     /// Deletes a thread (`DELETE /api/v1/threads/{id}`).
-    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id,
-    ///   ``AIYouError/Code/notFound`` when the service does not know it.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending for an id that
+    ///   is empty, `.` or `..`, or holds control characters; ``AIYouError/Code/notFound`` when the
+    ///   service does not know it.
     public func deleteThread(id: String, logger: Logger? = nil) async throws {
-        guard !id.allSatisfy(\.isWhitespace) else { throw AIYouError.invalidRequest("delete thread: the id is empty") }
-        var request = APIRequest(
-            operation: "threads.delete", method: .DELETE, path: "/api/v1/threads/" + PercentEncoding.encodeComponent(id)
-        )
+        let segment = try PercentEncoding.pathSegment(id, operation: .deleteThread)
+        var request = APIRequest(operation: .deleteThread, method: .DELETE, path: "/api/v1/threads/" + segment)
         request.invalidates = [.threads, .assistants]
         try await pipeline.discardingBody(request, logger: logger)
     }
@@ -74,6 +79,8 @@ public struct ThreadSequence: AsyncSequence, Sendable {
         private var buffer: [ConversationThread] = []
         private var index = 0
         private var exhausted = false
+        /// Set when the walk stopped at `maxPages` while the service announces more pages.
+        private var stoppedAtLimit = false
 
         init(client: AIYouClient, query: ThreadQuery, logger: Logger?) {
             self.client = client
@@ -85,12 +92,22 @@ public struct ThreadSequence: AsyncSequence, Sendable {
         /// Throws ``AIYouError``.
         public mutating func next() async throws -> ConversationThread? {
             while index >= buffer.count {
-                guard !exhausted else { return nil }
+                guard !exhausted else {
+                    guard stoppedAtLimit else { return nil }
+                    stoppedAtLimit = false
+                    throw AIYouError(
+                        .limitExceeded,
+                        "threads: \(client.configuration.limits.maxPages) pages read and the service announces more; stopped (limits.maxPages)"
+                    )
+                }
                 let page = try await client.threads(query, logger: logger)
                 buffer = page.threads
                 index = 0
-                // Stop on an empty page too, so a service that miscounts cannot loop us forever.
-                exhausted = !page.hasNextPage || page.threads.isEmpty
+                exhausted = page.isLast(requested: query)
+                if !exhausted, query.page >= client.configuration.limits.maxPages {
+                    exhausted = true
+                    stoppedAtLimit = true
+                }
                 query.page += 1
             }
             defer { index += 1 }

@@ -17,8 +17,8 @@ struct APIRequest: Sendable {
         case eventStream
     }
 
-    /// A short name for logs and error messages, e.g. `chat.completion`.
-    var operation: String
+    /// What the request does: its name in logs and errors, and whether it is idempotent.
+    var operation: Operation
     var method: HTTPMethod
     /// Path below the base URL, already percent-encoded, starting with `/`.
     var path: String
@@ -33,7 +33,7 @@ struct APIRequest: Sendable {
     var invalidates: Set<CacheGroup> = []
 
     /// A request whose body is `body` written as JSON.
-    static func json(_ operation: String, _ method: HTTPMethod, _ path: String, body: some JSONBody, accept: Accept = .json) -> APIRequest {
+    static func json(_ operation: Operation, _ method: HTTPMethod, _ path: String, body: some JSONBody, accept: Accept = .json) -> APIRequest {
         APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
     }
 
@@ -54,6 +54,21 @@ struct APIRequest: Sendable {
 
 /// RFC 3986 percent-encoding for the pieces of a URL the client builds.
 enum PercentEncoding {
+    /// `id` as one path segment, percent-encoded. Refused with ``AIYouError/Code/invalidRequest``
+    /// before anything is sent when it is empty or blank, `.` or `..` (which a server or proxy
+    /// would read as "this" or "the parent" folder), or holds control characters. `operation`
+    /// names the call in the error message.
+    static func pathSegment(_ id: String, operation: Operation) throws(AIYouError) -> String {
+        if id.allSatisfy(\.isWhitespace) { throw .invalidRequest("\(operation.name): the id is empty") }
+        if id == "." || id == ".." { throw .invalidRequest("\(operation.name): the id \"\(id)\" is not a valid identifier") }
+        if SafeText.containsControlCharacters(id) {
+            throw .invalidRequest(
+                "\(operation.name): the id \"\(SafeText.escapingControlCharacters(id, keepingLineBreaks: false))\" contains control characters"
+            )
+        }
+        return encodeComponent(id)
+    }
+
     /// Encodes everything but unreserved characters (`A–Z a–z 0–9 - . _ ~`); used for query
     /// names and values and for a single path segment (an id) alike.
     static func encodeComponent(_ value: String) -> String {

@@ -1,32 +1,43 @@
 import Foundation
 import Logging
-import NIOHTTP1
-import Synchronization
 
 /// Holds the bearer token and logs in when needed: once at first use, again shortly before the
-/// token expires, and once after the service rejects it. Concurrent callers that need a login share
-/// a single one (single flight): the first starts it, the others await the same task.
+/// token expires, and once after the service rejects it.
+///
+/// Concurrent callers that need a login share a single one (``SharedWork``): the first starts it,
+/// the others join it, and a caller whose task is cancelled leaves at once while the login goes
+/// on for the others. When an early refresh fails while the current token is still valid, the
+/// callers go on with that token, and the next refresh is tried a little later.
 final class Authenticator: Sendable {
     struct Token: Sendable {
         var value: String
         /// When to log in again; `nil` when the service gave no expiry (refresh on 401 only).
         var refreshAt: Date?
+        /// When the token stops working; `nil` when unknown.
+        var expiresAt: Date?
     }
 
     private struct State: Sendable {
         var token: Token?
-        var login: Task<Token, any Error>?
+        var login: SharedWork<Token>?
+        /// The most recent tokens this client was issued, for redaction.
+        var issued: [String] = []
     }
 
     private enum Next {
         case ready(String)
-        case wait(Task<Token, any Error>)
+        case wait(SharedWork<Token>, fallback: String?)
     }
+
+    /// How many issued tokens are remembered for redaction: days of hourly refreshes, while a
+    /// process that runs for months neither grows nor slows its error paths without bound. A token
+    /// older than that expired long ago (and, being a JWT, is still masked by its shape).
+    static let rememberedTokens = 64
 
     private let credentials: Credentials
     private let refreshMargin: Duration
     private let timeSource: TimeSource
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(credentials: Credentials, refreshMargin: Duration, timeSource: TimeSource) {
         self.credentials = credentials
@@ -34,15 +45,17 @@ final class Authenticator: Sendable {
         self.timeSource = timeSource
     }
 
-    /// The token currently held, for redaction.
-    var currentToken: String? {
+    /// Every token this client holds or was issued (most recent first), for redaction.
+    var issuedTokens: [String] {
         switch credentials.storage {
-        case .bearerToken(let token): token
-        case .emailPassword: state.withLock { $0.token?.value }
+        case .bearerToken(let token): [token]
+        case .emailPassword: state.withLock { $0.issued.reversed() }
         }
     }
 
     /// A valid token, logging in through `pipeline` when there is none or it is about to expire.
+    /// Throws the login's ``AIYouError``, or ``AIYouError/Code/cancelled`` as soon as the task is
+    /// cancelled while it waits for a login.
     func token(pipeline: RequestPipeline, logger: Logger) async throws -> String {
         let email: String
         let password: String
@@ -52,17 +65,29 @@ final class Authenticator: Sendable {
         }
         let now = timeSource.wallClock()
         let next: Next = state.withLock { state in
-            if let token = state.token, token.refreshAt.map({ now < $0 }) ?? true {
-                return .ready(token.value)
+            var fallback: String?
+            if let token = state.token {
+                if token.refreshAt.map({ now < $0 }) ?? true { return .ready(token.value) }
+                if token.expiresAt.map({ now < $0 }) ?? false { fallback = token.value }
             }
-            if let running = state.login { return .wait(running) }
-            let task = Task { try await self.logIn(email: email, password: password, pipeline: pipeline, logger: logger) }
-            state.login = task
-            return .wait(task)
+            if let running = state.login { return .wait(running, fallback: fallback) }
+            let login = SharedWork { try await self.logIn(email: email, password: password, pipeline: pipeline, logger: logger) }
+            state.login = login
+            return .wait(login, fallback: fallback)
         }
         switch next {
-        case .ready(let token): return token
-        case .wait(let login): return try await login.value.value
+        case .ready(let token):
+            return token
+        case .wait(let login, let fallback):
+            do {
+                return try await login.value().value
+            } catch is CancellationError {
+                throw AIYouError(.cancelled, "\(Operation.login.name): cancelled while waiting for the login")
+            } catch {
+                guard let fallback else { throw error }
+                logger.debug("early token refresh failed; using the current token until it expires")
+                return fallback
+            }
         }
     }
 
@@ -76,19 +101,32 @@ final class Authenticator: Sendable {
 
     private func logIn(email: String, password: String, pipeline: RequestPipeline, logger: Logger) async throws -> Token {
         do {
-            var request = APIRequest.json("login", .POST, "/api/login", body: LoginRequest(email: email, password: password))
+            var request = APIRequest.json(.login, .POST, "/api/login", body: LoginRequest(email: email, password: password))
             request.authenticated = false
             let response = try await pipeline.decode(LoginResponse.self, request, logger: logger)
             let now = timeSource.wallClock()
-            let token = Token(value: response.token, refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) })
+            let token = Token(value: response.token, refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) }, expiresAt: response.expiresAt)
             state.withLock { state in
                 state.token = token
                 state.login = nil
+                state.issued.append(response.token)
+                if state.issued.count > Self.rememberedTokens { state.issued.removeFirst(state.issued.count - Self.rememberedTokens) }
             }
-            logger.debug("logged in", metadata: ["aiyou.token.expires_in_s": "\(response.expiresAt.map { Int($0.timeIntervalSince(now)) } ?? -1)"])
+            logger.debug(
+                "logged in", metadata: ["aiyou.token.expires_in_s": "\(response.expiresAt.map { WireValue.wholeSeconds(from: now, to: $0) } ?? -1)"]
+            )
             return token
         } catch {
-            state.withLock { $0.login = nil }
+            let now = timeSource.wallClock()
+            state.withLock { state in
+                state.login = nil
+                // A failed early refresh: keep the valid token, and try again after a while rather
+                // than on every call.
+                if var token = state.token, let expiresAt = token.expiresAt, now < expiresAt {
+                    token.refreshAt = now.addingTimeInterval(min(30, expiresAt.timeIntervalSince(now) / 2))
+                    state.token = token
+                }
+            }
             throw error
         }
     }
@@ -99,4 +137,3 @@ final class Authenticator: Sendable {
         return expiresAt.addingTimeInterval(-min(refreshMargin.seconds, max(remaining, 0) / 2))
     }
 }
-

@@ -1,111 +1,138 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
-/// Turns what went wrong on the wire into an ``AIYouError``, redacting every piece of text that
-/// came from the response.
+/// Turns what went wrong on the wire into an ``AIYouError``. Every piece of text that came from
+/// the network (the service's message, error type, request id, body excerpt) is composed first,
+/// then redacted, stripped of control characters and cut, in that order (``Redactor/clean(_:limit:)``).
 struct ErrorMapping: Sendable {
     /// Where the secrets to hide come from; `nil` for a stream decoded outside a client.
     let credentials: Credentials?
     let authenticator: Authenticator?
+    /// The most of a body that is read for an error (``Configuration/Limits/maxErrorBodyBytes``):
+    /// a body this long may have been cut by the limit.
+    var errorBodyLimit: Int = Configuration.Limits().maxErrorBodyBytes
 
-    /// Built only when an error is, so the success path pays nothing for redaction.
+    /// The longest message kept in an error.
+    static let maxMessageLength = 600
+    /// The longest request id or error type kept.
+    static let maxFieldLength = 128
+
+    /// Built only when an error is, so the success path pays nothing for redaction. It hides the
+    /// credentials and every token this client was issued.
     var redactor: Redactor {
-        Redactor(knownSecrets: (credentials?.secrets ?? []) + [authenticator?.currentToken].compactMap { $0 })
+        Redactor(knownSecrets: (credentials?.secrets ?? []) + (authenticator?.issuedTokens ?? []))
     }
 
     /// An error for a non-2xx answer.
-    func error(
-        status: Int, headers: HTTPHeaders, body: ByteBuffer?, operation: String, serverDelay: Duration?
-    ) -> AIYouError {
+    func error(status: Int, headers: HTTPHeaders, body: ByteBuffer?, operation: Operation, serverDelay: Duration?) -> AIYouError {
         let redactor = self.redactor
         let parsed = body.flatMap { try? JSONCoding.decoder.decode(ErrorBody.self, from: $0) }
-        let excerpt = body.map { Self.excerpt(of: $0, redactor: redactor) }
-        let requestID = headers.first(name: "x-request-id") ?? headers.first(name: "request-id")
-        let serverMessage = parsed?.message.map { redactor.redact(String($0.prefix(300))) }
+        let serverMessage = parsed?.message
         let code: AIYouError.Code
         let message: String
         switch status {
-        case 401 where operation == "login":
+        case 401 where operation == .login:
             code = .unauthorized
             message = "login refused: the email or password was not accepted"
-        case 400 where operation == "login":
+        case 400 where operation == .login:
             code = .unauthorized
             message = "login rejected as a bad request" + (serverMessage.map { ": \($0)" } ?? "")
         case 401:
             code = .unauthorized
-            message = "\(operation): the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "\(operation.name): the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
         case 404:
             code = .notFound
-            message = "\(operation): not found" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "\(operation.name): not found" + (serverMessage.map { " (\($0))" } ?? "")
         case 429:
             code = .rateLimited
-            message = "\(operation): rate limited by the service" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "\(operation.name): rate limited by the service" + (serverMessage.map { " (\($0))" } ?? "")
         default:
             code = .apiError
-            message = "\(operation): " + (serverMessage ?? HTTPResponseStatus(statusCode: status).reasonPhrase)
+            message = "\(operation.name): " + (serverMessage ?? HTTPResponseStatus(statusCode: status).reasonPhrase)
         }
-        return AIYouError(
-            code, message, status: status, errorType: parsed?.type, bodyExcerpt: excerpt, requestID: requestID,
+        var error = AIYouError(
+            code, redactor.clean(message, limit: Self.maxMessageLength), status: status,
+            errorType: parsed?.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
+            bodyExcerpt: body.map { excerpt(of: $0, redactor: redactor) },
+            requestID: Self.requestID(in: headers, redactor: redactor),
             retryAfter: code == .rateLimited ? serverDelay : nil
         )
+        error.hint = Self.hint(for: serverMessage)
+        return error
     }
 
     /// An error for a 2xx answer whose body was not what the endpoint expects. An error object
     /// (`{"object": "error", …}`) becomes an API error; anything else a decoding error.
-    func decodingError(body: ByteBuffer, status: Int, operation: String, expected: String, underlying: any Error) -> AIYouError {
+    func decodingError(body: ByteBuffer, status: Int, operation: Operation, expected: String, underlying: any Error) -> AIYouError {
         let redactor = self.redactor
         if let parsed = try? JSONCoding.decoder.decode(ErrorBody.self, from: body), parsed.isErrorObject {
-            return AIYouError(
-                .apiError, "\(operation): " + redactor.redact(parsed.message ?? "the service answered with an error"),
-                status: parsed.code.flatMap { Int($0) } ?? status, errorType: parsed.type,
-                bodyExcerpt: Self.excerpt(of: body, redactor: redactor)
+            // The status an error object names, when it is a real HTTP status.
+            let namedStatus = parsed.code.flatMap { Int($0) }.flatMap { (100...599).contains($0) ? $0 : nil }
+            var error = AIYouError(
+                .apiError, redactor.clean("\(operation.name): " + (parsed.message ?? "the service answered with an error"), limit: Self.maxMessageLength),
+                status: namedStatus ?? status, errorType: parsed.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
+                bodyExcerpt: excerpt(of: body, redactor: redactor)
             )
+            error.hint = Self.hint(for: parsed.message)
+            return error
         }
         let reason = body.readableBytes == 0 ? "the body is empty" : Self.describe(underlying)
         return AIYouError(
-            .decoding, "\(operation): could not read \(expected) from the answer: \(reason)", status: status,
-            bodyExcerpt: Self.excerpt(of: body, redactor: redactor), underlying: underlying
+            .decoding, redactor.clean("\(operation.name): could not read \(expected) from the answer: \(reason)", limit: Self.maxMessageLength),
+            status: status, bodyExcerpt: excerpt(of: body, redactor: redactor), underlying: underlying
         )
     }
 
-    /// A transport failure, classified; `retryable` tells whether another attempt may succeed.
-    func transportError(_ error: any Error, operation: String) -> (error: AIYouError, retryable: Bool) {
-        if let error = error as? AIYouError { return (error, false) }
-        if error is CancellationError {
-            return (AIYouError(.cancelled, "\(operation): cancelled", underlying: error), false)
+    /// An error for a failure on the wire.
+    func error(for failure: TransportError, operation: Operation) -> AIYouError {
+        let code: AIYouError.Code
+        let message: String
+        switch failure.kind {
+        case .connectionFailed, .broken:
+            code = .network
+            message = failure.reason
+        case .connectTimeout, .requestTimeout, .idleTimeout:
+            code = .timeout
+            message = failure.reason
+        case .tooLarge:
+            code = .limitExceeded
+            message = failure.reason
+        case .cancelled:
+            code = .cancelled
+            message = "cancelled"
+        case .shutdown:
+            code = .clientShutdown
+            message = "the client has been shut down"
+        case .invalidRequest:
+            code = .invalidRequest
+            message = failure.reason
         }
-        if error is ResponseAccumulator.ResponseTooBigError {
-            return (AIYouError(.decoding, "\(operation): the answer is larger than the configured maxResponseBodyBytes", underlying: error), false)
-        }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .cancelled:
-                return (AIYouError(.cancelled, "\(operation): cancelled", underlying: error), false)
-            case .deadlineExceeded:
-                return (AIYouError(.timeout, "\(operation): no answer before the request timeout", underlying: error), false)
-            case .readTimeout:
-                return (AIYouError(.timeout, "\(operation): the connection stayed silent longer than the idle timeout", underlying: error), false)
-            case .connectTimeout, .getConnectionFromPoolTimeout:
-                return (AIYouError(.timeout, "\(operation): could not connect before the connect timeout", underlying: error), true)
-            case .alreadyShutdown:
-                return (AIYouError(.clientShutdown, "\(operation): the client has been shut down", underlying: error), false)
-            default:
-                return (AIYouError(.network, "\(operation): \(error.shortDescription)", underlying: error), true)
-            }
-        }
-        return (AIYouError(.network, "\(operation): connection failed (\(Self.describe(error)))", underlying: error), true)
+        return AIYouError(code, "\(operation.name): \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))", underlying: failure.underlying ?? failure)
     }
 
-    /// The first ``AIYouError/maxExcerptLength`` characters of a body, redacted.
-    static func excerpt(of body: ByteBuffer, redactor: Redactor) -> String {
-        let limit = AIYouError.maxExcerptLength
-        let bytes = body.getBytes(at: body.readerIndex, length: min(body.readableBytes, limit * 4)) ?? []
-        // Redact before cutting, so a secret at the cut cannot survive half-masked.
-        let text = redactor.redact(String(decoding: bytes, as: UTF8.self))
-        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    /// The request id the service sent, redacted and cut.
+    static func requestID(in headers: HTTPHeaders, redactor: Redactor) -> String? {
+        (headers.first(name: "x-request-id") ?? headers.first(name: "request-id")).map { redactor.clean($0, limit: maxFieldLength) }
+    }
+
+    /// The client acts on one message: the service's refusal of non-streamed chat completions.
+    static func hint(for serverMessage: String?) -> AIYouError.Hint? {
+        guard let serverMessage, serverMessage.utf8.count < 4096, serverMessage.lowercased().contains("stream options") else { return nil }
+        return .streamingRequired
+    }
+
+    /// The first ``AIYouError/maxExcerptLength`` characters of a body: the body (at most
+    /// ``errorBodyLimit`` bytes of it) is redacted first, then control characters are escaped,
+    /// then it is cut. A body that reached the limit may end in the middle of a secret, which
+    /// redaction would not recognise: its last bytes (as many as the longest secret, at least
+    /// 4 KiB) are dropped before redacting.
+    func excerpt(of body: ByteBuffer, redactor: Redactor) -> String {
+        var bytes = body.readableBytesView.prefix(errorBodyLimit)
+        if body.readableBytes >= errorBodyLimit {
+            bytes = bytes.dropLast(max(4096, redactor.longestSecretLength))
+        }
+        return redactor.clean(String(decoding: bytes, as: UTF8.self), limit: AIYouError.maxExcerptLength)
     }
 
     /// A short, secret-free reason for a decoding or transport failure.

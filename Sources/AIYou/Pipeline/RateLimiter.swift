@@ -1,23 +1,29 @@
 import Synchronization
 
 /// Admits requests at a configured rate, in arrival order, and holds every request back while the
-/// service has asked the client to wait (a 429's `Retry-After`).
+/// service has asked the client to wait (a 429's `Retry-After`, or no requests remaining until a
+/// reset). A wait the service asks for is honoured up to ``Configuration/Retry/maxRetryAfter``;
+/// when it asks for more, callers fail at once with ``AIYouError/Code/rateLimited`` (and the
+/// service's delay) during that ceiling, after which the client sends again by itself.
 ///
 /// The lock protects only the bucket and the queue; nobody sleeps while holding it. Waiting callers
 /// park on a continuation; one timer task sleeps until the next token is due and hands tokens to
 /// the queue head first (FIFO). A cancelled waiter leaves the queue at once, giving its place back.
 @_spi(Benchmarks)
 public final class RateLimiter: Sendable {
-    private struct Waiter {
+    private struct Waiter: Sendable {
         let id: UInt64
         let continuation: CheckedContinuation<Int64, any Error>
     }
 
-    private struct State {
+    private struct State: Sendable {
         var bucket: TokenBucket
         var queue: [Waiter] = []
         var head = 0
         var timerRunning = false
+        /// While set, callers are refused: the service asked for a wait beyond the ceiling.
+        var refusal: Refusal?
+        var isShutDown = false
 
         var waiting: Int { queue.count - head }
 
@@ -37,7 +43,13 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    /// Callers are refused until `until`; the service's own delay ends at `retryAt`.
+    private struct Refusal: Sendable {
+        var until: Int64
+        var retryAt: Int64
+    }
+
+    private let state: Locked<State>
     private let timeSource: TimeSource
     private let maxWait: Int64
     /// Time inside the limiter is nanoseconds since `origin`, read by `clock`, or by `coarseClock`
@@ -69,7 +81,7 @@ public final class RateLimiter: Sendable {
         self.maxWait = maxWait.nanoseconds
         self.hasRate = configuration != nil
         self.mayDelay = Atomic(configuration != nil)
-        self.state = Mutex(
+        self.state = Locked(
             State(bucket: TokenBucket(ratePerSecond: configuration?.requestsPerSecond, burst: configuration?.burst ?? 1, now: 0))
         )
     }
@@ -86,9 +98,10 @@ public final class RateLimiter: Sendable {
         guard mayDelay.load(ordering: .acquiring) else { return true }
         let now = coarseClock()
         return state.withLock { state in
+            if state.isShutDown || state.refusal.map({ now < $0.until }) == true { return false }
             state.bucket.refill(now: now, queued: state.waiting)
             guard state.waiting == 0, state.bucket.tryTake(now: now) else { return false }
-            settle(&state)
+            settle(&state, now: now)
             return true
         }
     }
@@ -109,26 +122,65 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    /// Holds every request back until `duration` from now (the service's `Retry-After`).
-    func pause(for duration: Duration) {
+    /// The service asked the client to wait `delay` (a 429's `Retry-After`, or a rate-limit
+    /// reset): up to `ceiling`, every request is held back that long; beyond it, every caller is
+    /// refused at once for `ceiling`, with the service's remaining delay as `retryAfter`.
+    func serverAskedToWait(_ delay: Duration, ceiling: Duration) {
         let now = clock()
-        let until = now + duration.nanoseconds
-        state.withLock { state in
-            state.bucket.pause(until: until)
-            mayDelay.store(true, ordering: .releasing)
+        guard delay > ceiling else {
+            state.withLock { state in
+                state.bucket.pause(until: Self.adding(delay, to: now))
+                mayDelay.store(true, ordering: .releasing)
+            }
+            return
         }
+        let refusal = Refusal(until: Self.adding(ceiling, to: now), retryAt: Self.adding(delay, to: now))
+        let refused: [Waiter] = state.withLock { state in
+            if let current = state.refusal, current.until >= refusal.until, current.retryAt >= refusal.retryAt { return [] }
+            state.refusal = refusal
+            mayDelay.store(true, ordering: .releasing)
+            var refused: [Waiter] = []
+            while state.waiting > 0 { refused.append(state.popFirst()) }
+            return refused
+        }
+        for waiter in refused { waiter.continuation.resume(throwing: refusalError(retryAt: refusal.retryAt, now: now)) }
     }
 
-    /// Applies the service's rate-limit headers: with no requests remaining, pause until the reset.
-    func apply(remaining: Int, resetAfter: Duration?) {
-        guard remaining <= 0, let resetAfter else { return }
-        pause(for: resetAfter)
+    /// Ends every wait with ``AIYouError/Code/clientShutdown`` and refuses new ones.
+    func shutdown() {
+        let waiters: [Waiter] = state.withLock { state in
+            state.isShutDown = true
+            mayDelay.store(true, ordering: .releasing)
+            var waiters: [Waiter] = []
+            while state.waiting > 0 { waiters.append(state.popFirst()) }
+            return waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: Self.shutdownError) }
     }
 
-    /// Clears the "may delay" flag once there is neither a rate, nor a pause, nor a waiter.
-    /// Called with the lock held.
-    private func settle(_ state: inout State) {
-        if !hasRate, state.waiting == 0, state.bucket.pausedUntil == nil { mayDelay.store(false, ordering: .releasing) }
+    private static let shutdownError = AIYouError(.clientShutdown, "the client was shut down while the call waited for its turn")
+
+    private func refusalError(retryAt: Int64, now: Int64) -> AIYouError {
+        let delay = Duration.nanoseconds(max(retryAt - now, 0))
+        return AIYouError(
+            .rateLimited, "the service asked the client to wait \(delay.formattedSeconds), more than retry.maxRetryAfter; not sending",
+            retryAfter: delay
+        )
+    }
+
+    /// `now` plus `duration` on the limiter's nanosecond scale, saturating.
+    private static func adding(_ duration: Duration, to now: Int64) -> Int64 {
+        let (sum, overflow) = now.addingReportingOverflow(duration.nanoseconds)
+        return overflow ? .max : sum
+    }
+
+    /// Clears the "may delay" flag once there is neither a rate, nor a pause, nor a refusal, nor a
+    /// waiter. Called with the lock held.
+    private func settle(_ state: inout State, now: Int64) {
+        if let refusal = state.refusal, refusal.until <= now { state.refusal = nil }
+        if !hasRate, state.waiting == 0, state.bucket.pausedUntil == nil, state.refusal == nil, !state.isShutDown {
+            mayDelay.store(false, ordering: .releasing)
+        }
     }
 
     /// `true` when `acquire` returns without taking the lock (no rate, no pause, no waiter).
@@ -140,6 +192,8 @@ public final class RateLimiter: Sendable {
     private enum Admission {
         case now(Int64)
         case refused(Int64)
+        case refusedByService(AIYouError)
+        case shutDown
         case cancelled
         case queued(startTimer: Bool)
     }
@@ -153,9 +207,14 @@ public final class RateLimiter: Sendable {
                 let admission: Admission = state.withLock { state in
                     // Cancelled before we could queue: the cancellation handler found nothing to remove.
                     if Task.isCancelled { return .cancelled }
+                    if state.isShutDown { return .shutDown }
+                    if let refusal = state.refusal {
+                        if now < refusal.until { return .refusedByService(refusalError(retryAt: refusal.retryAt, now: now)) }
+                        state.refusal = nil
+                    }
                     state.bucket.refill(now: now, queued: state.waiting)
                     if state.waiting == 0, state.bucket.tryTake(now: now) {
-                        settle(&state)
+                        settle(&state, now: now)
                         return .now(now)
                     }
                     let delay = state.bucket.delay(untilTokens: state.waiting + 1, now: now)
@@ -177,6 +236,10 @@ public final class RateLimiter: Sendable {
                             retryAfter: delay
                         )
                     )
+                case .refusedByService(let error):
+                    continuation.resume(throwing: error)
+                case .shutDown:
+                    continuation.resume(throwing: Self.shutdownError)
                 case .cancelled:
                     continuation.resume(throwing: CancellationError())
                 case .queued(let startTimer):
@@ -184,8 +247,9 @@ public final class RateLimiter: Sendable {
                 }
             }
         } onCancel: {
+            let now = clock()
             state.withLock { state in
-                defer { settle(&state) }
+                defer { settle(&state, now: now) }
                 return state.remove(id: id)
             }?.continuation.resume(throwing: CancellationError())
         }
@@ -203,7 +267,7 @@ public final class RateLimiter: Sendable {
                 }
                 guard state.waiting > 0 else {
                     state.timerRunning = false
-                    settle(&state)
+                    settle(&state, now: now)
                     return nil
                 }
                 return state.bucket.delay(untilTokens: 1, now: now)

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// An in-memory cache of decoded answers for reads that change rarely, with a time to live per
 /// entry, a least-recently-used bound, and single flight: concurrent identical misses share one
@@ -11,15 +10,18 @@ final class ResponseCache: Sendable {
         var target: String
     }
 
-    private struct Entry {
+    private struct Entry: Sendable {
         var value: any Sendable
         var expiresAt: ContinuousClock.Instant
         var lastUse: UInt64
     }
 
-    private struct State {
+    private struct State: Sendable {
         var entries: [Key: Entry] = [:]
-        var inFlight: [Key: Task<any Sendable, any Error>] = [:]
+        /// Loads running now. An invalidation removes the loads of its groups from here, so that
+        /// a read issued after a write never joins a load that began before it.
+        var inFlight: [Key: Load] = [:]
+        var loadCounter: UInt64 = 0
         var useCounter: UInt64 = 0
         var hits = 0
         var misses = 0
@@ -28,7 +30,13 @@ final class ResponseCache: Sendable {
         var generations: [CacheGroup: UInt64] = [:]
     }
 
-    private let state = Mutex(State())
+    /// A running load, with the number that tells it apart from a later load of the same key.
+    private struct Load: Sendable {
+        var id: UInt64
+        var work: SharedWork<any Sendable>
+    }
+
+    private let state = Locked(State())
     private let maxEntries: Int
     private let timeSource: TimeSource
 
@@ -39,11 +47,12 @@ final class ResponseCache: Sendable {
 
     private enum Lookup {
         case hit(any Sendable)
-        case wait(Task<any Sendable, any Error>)
+        case wait(SharedWork<any Sendable>)
     }
 
     /// The cached value for `key`, or the result of `load` (stored for `ttl`). Concurrent callers
-    /// with the same key while `load` runs wait for it instead of loading again.
+    /// with the same key while `load` runs wait for it instead of loading again; a caller whose
+    /// task is cancelled stops waiting at once (the load goes on for the others).
     func value<Value: Sendable>(for key: Key, ttl: Duration, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let now = timeSource.now()
         let lookup: Lookup = state.withLock { state in
@@ -55,33 +64,37 @@ final class ResponseCache: Sendable {
                 return .hit(entry.value)
             }
             state.misses += 1
-            if let running = state.inFlight[key] { return .wait(running) }
+            if let running = state.inFlight[key] { return .wait(running.work) }
             let generation = state.generations[key.group, default: 0]
-            let task = Task<any Sendable, any Error> {
+            state.loadCounter += 1
+            let id = state.loadCounter
+            let work = SharedWork<any Sendable> {
                 do {
                     let value = try await load()
-                    self.store(value, for: key, ttl: ttl, generation: generation)
+                    self.store(value, for: key, ttl: ttl, generation: generation, load: id)
                     return value
                 } catch {
-                    self.state.withLock { _ = $0.inFlight.removeValue(forKey: key) }
+                    self.state.withLock { state in
+                        if state.inFlight[key]?.id == id { state.inFlight.removeValue(forKey: key) }
+                    }
                     throw error
                 }
             }
-            state.inFlight[key] = task
-            return .wait(task)
+            state.inFlight[key] = Load(id: id, work: work)
+            return .wait(work)
         }
         switch lookup {
         case .hit(let value):
             return value as! Value
-        case .wait(let task):
-            return try await task.value as! Value
+        case .wait(let work):
+            return try await work.value() as! Value
         }
     }
 
-    private func store(_ value: any Sendable, for key: Key, ttl: Duration, generation: UInt64) {
+    private func store(_ value: any Sendable, for key: Key, ttl: Duration, generation: UInt64, load: UInt64) {
         let expiresAt = timeSource.now() + ttl
         state.withLock { state in
-            state.inFlight.removeValue(forKey: key)
+            if state.inFlight[key]?.id == load { state.inFlight.removeValue(forKey: key) }
             guard state.generations[key.group, default: 0] == generation else { return }
             state.useCounter += 1
             state.entries[key] = Entry(value: value, expiresAt: expiresAt, lastUse: state.useCounter)
@@ -93,12 +106,13 @@ final class ResponseCache: Sendable {
     }
 
     /// Drops every entry of `groups` (all entries when `groups` is empty); loads already running
-    /// for them will not be stored.
+    /// for them will not be stored, and later reads start loads of their own.
     func invalidate(_ groups: Set<CacheGroup>) {
         state.withLock { state in
             let affected = groups.isEmpty ? Set(CacheGroup.allCases) : groups
             for group in affected { state.generations[group, default: 0] += 1 }
             state.entries = state.entries.filter { !affected.contains($0.key.group) }
+            state.inFlight = state.inFlight.filter { !affected.contains($0.key.group) }
         }
     }
 

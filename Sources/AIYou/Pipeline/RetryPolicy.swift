@@ -1,51 +1,92 @@
 import Foundation
 import NIOHTTP1
 
-/// Decides whether a failed attempt is tried again and how long to wait first.
+/// Decides, for one failed attempt, whether the call tries again and after how long. A pure
+/// function of the attempt's outcome, the request's idempotency and the retries already used, so
+/// that the whole table is tested without a network (`RetryPolicyTests`).
 struct RetryPolicy: Sendable {
     var configuration: Configuration.Retry
 
-    /// Statuses worth another attempt: timeouts, rate limits and transient server errors.
+    /// How one attempt ended, as far as retrying is concerned.
+    enum Outcome: Sendable {
+        /// The service answered with a status that is not a success (a 401 is handled before).
+        case status(Int, serverDelay: Duration?)
+        /// The exchange failed on the wire.
+        case failure(TransportError)
+    }
+
+    /// What to do next.
+    enum Decision: Sendable, Hashable {
+        case retry(after: Duration)
+        case fail
+    }
+
+    /// Statuses after which an idempotent request is worth another attempt.
     static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 
-    func isRetryable(status: Int) -> Bool { Self.retryableStatuses.contains(status) }
+    /// The decision after `outcome`, for a request that is `idempotent` (or treated so), when
+    /// `retriesUsed` retries of the call's budget are spent.
+    func decide(_ outcome: Outcome, idempotent: Bool, retriesUsed: Int) -> Decision {
+        guard retriesUsed < configuration.maxRetries else { return .fail }
+        let treatedAsIdempotent = idempotent || configuration.retriesNonIdempotent
+        switch outcome {
+        case .status(let status, let serverDelay):
+            if let serverDelay, serverDelay > configuration.maxRetryAfter { return .fail }
+            let retryable: Bool
+            if treatedAsIdempotent {
+                retryable = Self.retryableStatuses.contains(status)
+            } else {
+                // Only answers that say the request was not acted upon: 408 (the service did not
+                // receive it whole), 429 (refused before processing), 503 with Retry-After.
+                retryable = status == 408 || status == 429 || (status == 503 && serverDelay != nil)
+            }
+            return retryable ? .retry(after: delay(beforeRetry: retriesUsed + 1, serverDelay: serverDelay)) : .fail
+        case .failure(let error):
+            switch error.kind {
+            case .connectionFailed, .connectTimeout, .broken:
+                guard treatedAsIdempotent || !error.requestSent else { return .fail }
+                return .retry(after: delay(beforeRetry: retriesUsed + 1, serverDelay: nil))
+            case .requestTimeout, .idleTimeout, .tooLarge, .cancelled, .shutdown, .invalidRequest:
+                return .fail
+            }
+        }
+    }
 
-    /// Delay before retry number `retry` (1-based): the server's `Retry-After` when it gave one,
-    /// else exponential backoff from ``Configuration/Retry/initialDelay`` capped at
+    /// Delay before retry number `retry` (1-based): the server's delay when it gave one, else
+    /// exponential backoff from ``Configuration/Retry/initialDelay`` capped at
     /// ``Configuration/Retry/maxDelay``, with jitter.
     func delay(beforeRetry retry: Int, serverDelay: Duration?) -> Duration {
         if let serverDelay { return serverDelay }
-        let base = configuration.initialDelay.seconds * pow(2, Double(max(retry - 1, 0)))
-        let capped = min(base, configuration.maxDelay.seconds)
+        let maxSeconds = configuration.maxDelay.seconds
+        let base = configuration.initialDelay.seconds * pow(2, Double(min(max(retry - 1, 0), 62)))
+        let capped = min(base, maxSeconds)
         let spread = capped * configuration.jitter
         let jittered = capped - spread + Double.random(in: 0...1) * 2 * spread
-        return .milliseconds(Int64(max(0, min(jittered, configuration.maxDelay.seconds)) * 1000))
+        // maxDelay is at most a day (validated), so the nanoseconds fit.
+        return .nanoseconds(Int64(max(0, min(jittered, maxSeconds)) * 1e9))
     }
 
-    /// Reads `retry-after-ms`, then `Retry-After` (seconds or an HTTP date).
+    /// The delay a server asked for: `retry-after-ms`, then `Retry-After` (seconds or an HTTP
+    /// date), read through ``WireValue`` (clamped to a day; unreadable values are ignored).
     static func serverDelay(in headers: HTTPHeaders, now: Date) -> Duration? {
-        if let text = headers.first(name: "retry-after-ms"), let milliseconds = Double(text.trimmingCharacters(in: .whitespaces)),
-            milliseconds >= 0
-        {
-            return .milliseconds(Int64(milliseconds))
+        if let text = headers.first(name: "retry-after-ms"), let milliseconds = WireValue.decimal(text[...]) {
+            return WireValue.delay(milliseconds: milliseconds)
         }
-        guard let text = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
-        if let date = HTTPDate.parse(text) { return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)) }
+        guard let text = headers.first(name: "retry-after") else { return nil }
+        if let seconds = WireValue.decimal(text[...]) { return WireValue.delay(seconds: seconds) }
+        if let date = HTTPDate.parse(text) { return WireValue.delay(until: date, now: now) }
         return nil
     }
-}
 
-extension RetryPolicy {
     /// A rate-limit reset value: Go-style durations (`1s`, `250ms`, `1m30s`), plain seconds
-    /// (`2`, `0.5`), or a Unix timestamp in seconds (taken relative to now).
-    static func parseResetDuration(_ text: String) -> Duration? {
+    /// (`2`, `0.5`), or a Unix timestamp in seconds (taken relative to `now`); clamped like every
+    /// server delay.
+    static func resetDelay(_ text: String, now: Date) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds >= 0 {
-            if seconds > 1_000_000_000 {
-                return .milliseconds(Int64(max(0, seconds - Date().timeIntervalSince1970) * 1000))
-            }
-            return .milliseconds(Int64(seconds * 1000))
+        guard trimmed.utf8.count <= 64 else { return nil }
+        if let seconds = WireValue.decimal(trimmed[...]) {
+            if seconds > 1_000_000_000 { return WireValue.delay(seconds: seconds - now.timeIntervalSince1970) }
+            return WireValue.delay(seconds: seconds)
         }
         var total = 0.0
         var number = ""
@@ -53,7 +94,7 @@ extension RetryPolicy {
         var sawUnit = false
         while index < trimmed.endIndex {
             let character = trimmed[index]
-            if character.isNumber || character == "." {
+            if character.isASCII, character.isNumber || character == "." {
                 number.append(character)
                 index = trimmed.index(after: index)
                 continue
@@ -63,7 +104,7 @@ extension RetryPolicy {
                 unit.append(trimmed[index])
                 index = trimmed.index(after: index)
             }
-            guard let value = Double(number) else { return nil }
+            guard let value = WireValue.decimal(number[...]) else { return nil }
             switch unit {
             case "h": total += value * 3600
             case "m": total += value * 60
@@ -77,7 +118,7 @@ extension RetryPolicy {
             sawUnit = true
         }
         guard sawUnit, number.isEmpty else { return nil }
-        return .milliseconds(Int64(total * 1000))
+        return WireValue.delay(seconds: total)
     }
 }
 
@@ -87,11 +128,12 @@ enum HTTPDate {
 
     static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5].uppercased() == "GMT",
-            let day = Int(parts[1]), let month = months.firstIndex(of: parts[2].lowercased()), let year = Int(parts[3])
+        guard text.utf8.count <= 64, parts.count == 6, parts[5].uppercased() == "GMT",
+            let day = Int(parts[1]), (1...31).contains(day), let month = months.firstIndex(of: parts[2].lowercased()),
+            let year = Int(parts[3]), (1...9999).contains(year)
         else { return nil }
         let time = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard time.count == 3 else { return nil }
+        guard time.count == 3, (0...23).contains(time[0]), (0...59).contains(time[1]), (0...60).contains(time[2]) else { return nil }
         var components = DateComponents()
         components.timeZone = TimeZone(identifier: "GMT")
         components.year = year
@@ -100,6 +142,6 @@ enum HTTPDate {
         components.hour = time[0]
         components.minute = time[1]
         components.second = time[2]
-        return Calendar(identifier: .gregorian).date(from: components)
+        return Calendar(identifier: .gregorian).date(from: components).map(WireValue.clamped)
     }
 }

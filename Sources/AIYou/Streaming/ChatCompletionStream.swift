@@ -21,29 +21,33 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
     private let source: Source
 
-    /// One HTTP response carrying the event stream.
+    /// One HTTP answer carrying the event stream.
     struct Connection: Sendable {
-        var body: HTTPClientResponse.Body
+        var body: any EventStreamSource
         var status: Int
         var mapping: ErrorMapping
     }
 
     /// - Parameters:
-    ///   - first: the response already received.
-    ///   - reopen: sends the request again (through the whole pipeline) when the stream breaks
-    ///     before its first chunk reached the caller; at most `maxReopens` times.
-    init(first: Connection, operation: String, maxReopens: Int, reopen: @escaping @Sendable () async throws -> Connection) {
-        self.source = Source(first: first, operation: operation, maxReopens: maxReopens, reopen: reopen)
+    ///   - first: the answer already received.
+    ///   - reopen: when the stream breaks before its first chunk reached the caller, asked to send
+    ///     the request again; it applies the retry policy and the call's retry budget, and throws
+    ///     the error to report when it may not.
+    init(
+        first: Connection, operation: Operation, limits: Configuration.Limits,
+        reopen: (@Sendable (TransportError) async throws -> Connection)?
+    ) {
+        self.source = Source(first: first, operation: operation, limits: limits, reopen: reopen)
     }
 
     /// Decodes an event stream you already have, e.g. a body read with your own HTTP client:
-    /// the same parser and decoder the client uses, without any request. A break in `bytes` is
-    /// thrown, never retried.
+    /// the same parser, decoder and limits the client uses, without any request. A break in
+    /// `bytes` is thrown, never retried.
     public init<Bytes: AsyncSequence & Sendable>(decoding bytes: Bytes) where Bytes.Element == ByteBuffer {
         let connection = Connection(
-            body: .stream(bytes), status: 200, mapping: ErrorMapping(credentials: nil, authenticator: nil)
+            body: SequenceStreamSource(bytes), status: 200, mapping: ErrorMapping(credentials: nil, authenticator: nil)
         )
-        self.init(first: connection, operation: "stream", maxReopens: 0, reopen: { connection })
+        self.init(first: connection, operation: .chatStream, limits: Configuration.Limits(), reopen: nil)
     }
 
     /// Starts reading the stream. A second iteration throws instead of reading.
@@ -55,27 +59,28 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         private let source: Source
         private var connection: Connection
-        private var body: HTTPClientResponse.Body.AsyncIterator?
-        private var parser = SSEParser()
+        /// Closes the connection when the iteration is abandoned (the iterator dropped mid-stream).
+        private let lifetime: StreamLifetime?
+        private var parser: SSEParser
         /// Chunks decoded from the network buffers read so far, and how the stream ends if it did.
         private var events = EventDecoder()
         private var bodyEnded = false
         private var finished = false
         private var deliveredChunks = 0
-        private var reopens = 0
 
         init(source: Source) {
             self.source = source
             self.connection = source.first
-            if source.claim() { body = source.first.body.makeAsyncIterator() }
+            self.parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
+            self.lifetime = source.claim() ? StreamLifetime(source.first.body) : nil
         }
 
         /// The next chunk, or `nil` at the end of the stream. Throws ``AIYouError``.
         public mutating func next() async throws -> ChatCompletionChunk? {
-            guard body != nil || bodyEnded else {
+            guard lifetime != nil else {
                 guard !finished else { return nil }
                 finished = true
-                throw AIYouError(.invalidRequest, "\(source.operation): a ChatCompletionStream can be iterated only once")
+                throw AIYouError(.invalidRequest, "\(source.operation.name): a ChatCompletionStream can be iterated only once")
             }
             while !finished {
                 if let chunk = events.nextChunk() {
@@ -84,14 +89,14 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 }
                 switch events.ending {
                 case .done:
+                    // The stream is over: stop reading for the caller; a short tail is dropped so the
+                    // connection can be reused, a long one closes it.
                     finished = true
-                    // Read to the end so the connection returns to the pool instead of being closed.
-                    while let _ = try? await body?.next() {}
-                    body = nil
+                    connection.body.finish()
                     return nil
                 case .failed(let body, let underlying):
                     finished = true
-                    self.body = nil
+                    connection.body.close()
                     throw connection.mapping.decodingError(
                         body: body, status: connection.status, operation: source.operation, expected: "a stream chunk", underlying: underlying
                     )
@@ -102,7 +107,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     finished = true
                     if !events.sawEvent {
                         throw AIYouError(
-                            .decoding, "\(source.operation): the stream ended before any event", status: connection.status, bodyExcerpt: ""
+                            .decoding, "\(source.operation.name): the stream ended before any event", status: connection.status, bodyExcerpt: ""
                         )
                     }
                     return nil
@@ -111,47 +116,58 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 // while the parser is being mutated (no copy of its buffers).
                 var decoder = EventDecoder()
                 swap(&decoder, &events)
-                if let buffer = try await nextBuffer() {
-                    parser.parse(buffer) { decoder.add($0) }
-                } else {
-                    bodyEnded = true
-                    body = nil
-                    parser.finish { decoder.add($0) }
+                let eventsBefore = decoder.eventCount
+                defer { swap(&decoder, &events) }
+                let buffer = try await nextBuffer()
+                do {
+                    if let buffer {
+                        try parser.parse(buffer) { decoder.add($0) }
+                    } else {
+                        bodyEnded = true
+                        try parser.finish { decoder.add($0) }
+                    }
+                } catch {
+                    finished = true
+                    connection.body.close()
+                    throw AIYouError(
+                        .limitExceeded,
+                        "\(source.operation.name): a stream line or event is larger than \(error.limit) bytes (limits.maxStreamEventBytes); the stream was closed"
+                    )
                 }
-                swap(&decoder, &events)
+                if decoder.eventCount != eventsBefore { connection.body.eventDelivered() }
             }
             return nil
         }
 
-        /// The next network chunk. A break before the caller got any chunk reopens the stream
-        /// (the request goes through the pipeline again); after that, the break is the caller's error.
+        /// The next network chunk. A break before the caller got any chunk may reopen the stream
+        /// (the request goes through the pipeline again, within the call's retry budget); after
+        /// that, the break is the caller's error.
         private mutating func nextBuffer() async throws -> ByteBuffer? {
             while true {
+                connection.body.waitingForEvent()
                 do {
-                    return try await body?.next()
+                    return try await connection.body.next()
                 } catch {
-                    var (failure, retryable) = connection.mapping.transportError(error, operation: source.operation)
-                    if retryable, deliveredChunks == 0, reopens < source.maxReopens, !Task.isCancelled {
-                        reopens += 1
-                        parser = SSEParser()
-                        events = EventDecoder()
-                        body = nil
+                    let failure = error as? TransportError ?? TransportError(.broken, ErrorMapping.describe(error), underlying: error)
+                    connection.body.close()
+                    if deliveredChunks == 0, !events.sawEvent, let reopen = source.reopen, failure.kind != .cancelled {
                         do {
-                            connection = try await source.reopen()
+                            connection = try await reopen(failure)
                         } catch {
                             finished = true
                             throw error
                         }
-                        body = connection.body.makeAsyncIterator()
+                        lifetime?.body = connection.body
+                        parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
+                        events = EventDecoder()
                         continue
                     }
                     finished = true
-                    body = nil
-                    if failure.code == .network {
-                        failure.message =
-                            "\(source.operation): the stream broke after \(deliveredChunks) chunk(s) (\(ErrorMapping.describe(error)))"
+                    var mapped = connection.mapping.error(for: failure, operation: source.operation)
+                    if mapped.code == .network {
+                        mapped.message = "\(source.operation.name): the stream broke after \(deliveredChunks) chunk(s) (\(failure.reason))"
                     }
-                    throw failure
+                    throw mapped
                 }
             }
         }
@@ -170,6 +186,8 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
         private(set) var ending: Ending?
         private(set) var sawEvent = false
+        /// Events that reached a conclusion (a chunk, the end, an error); keep-alives do not count.
+        private(set) var eventCount = 0
         private var chunks: [ChatCompletionChunk] = []
         private var chunkIndex = 0
         private var decoder = ChatCompletionChunkDecoder()
@@ -192,9 +210,11 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             let data = event.data
             if data.count == 6, data.elementsEqual("[DONE]".utf8) {
                 ending = .done
+                eventCount += 1
                 return
             }
             if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return }
+            eventCount += 1
             do {
                 if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
                 let chunk = try data.withUnsafeBytes { try decoder.decode($0) }
@@ -205,24 +225,43 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         }
     }
 
-    /// Holds the first response and makes sure only one iterator reads it.
+    /// Holds the first answer and makes sure only one iterator reads it.
     final class Source: Sendable {
         let first: Connection
-        let operation: String
-        let maxReopens: Int
-        let reopen: @Sendable () async throws -> Connection
+        let operation: Operation
+        let limits: Configuration.Limits
+        let reopen: (@Sendable (TransportError) async throws -> Connection)?
         private let claimed = Atomic<Bool>(false)
 
-        init(first: Connection, operation: String, maxReopens: Int, reopen: @escaping @Sendable () async throws -> Connection) {
+        init(first: Connection, operation: Operation, limits: Configuration.Limits, reopen: (@Sendable (TransportError) async throws -> Connection)?) {
             self.first = first
             self.operation = operation
-            self.maxReopens = maxReopens
+            self.limits = limits
             self.reopen = reopen
+        }
+
+        deinit {
+            // Never iterated: let go of the connection instead of holding it until a timeout.
+            if !claimed.load(ordering: .relaxed) { first.body.close() }
         }
 
         /// `true` for the first caller only.
         func claim() -> Bool {
             !claimed.exchange(true, ordering: .relaxed)
+        }
+    }
+
+    /// Closes the stream's current connection when its iterator goes away, so that a loop left
+    /// early (`break`, a thrown error, a cancelled task) releases the connection at once.
+    final class StreamLifetime {
+        var body: any EventStreamSource
+
+        init(_ body: any EventStreamSource) {
+            self.body = body
+        }
+
+        deinit {
+            body.close()
         }
     }
 }
@@ -232,10 +271,14 @@ extension ChatCompletionStream {
     public var textDeltas: TextDeltas { TextDeltas(stream: self) }
 
     /// Reads the whole stream and assembles it into one ``ChatCompletion``: the deltas of each
-    /// choice concatenated, the last finish reason and usage kept. Throws ``AIYouError``.
+    /// choice concatenated, the last finish reason and usage kept. Throws ``AIYouError``;
+    /// ``AIYouError/Code/limitExceeded`` when the text grows beyond
+    /// ``Configuration/Limits/maxResponseBodyBytes`` (what a non-streamed answer may hold).
     public func collect() async throws -> ChatCompletion {
-        var assembler = ChatCompletionAssembler()
-        for try await chunk in self { assembler.add(chunk) }
+        var assembler = ChatCompletionAssembler(maxBytes: source.limits.maxResponseBodyBytes)
+        for try await chunk in self {
+            try assembler.add(chunk, operation: source.operation)
+        }
         return assembler.completion
     }
 
@@ -263,15 +306,33 @@ extension ChatCompletionStream {
     }
 }
 
-/// Folds stream chunks into one completion.
+/// Folds stream chunks into one completion, within a bound on the text and on the number of
+/// choices (a server decides both).
 struct ChatCompletionAssembler: Sendable {
+    /// The most distinct choices assembled.
+    static let maxChoices = 256
+    let maxBytes: Int
+    private var bytes = 0
     private var id: String?
     private var model: String?
     private var created: Date?
     private var usage: Usage?
     private var choices: [Int: (role: ChatRole, text: String, finishReason: String?)] = [:]
 
-    mutating func add(_ chunk: ChatCompletionChunk) {
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    mutating func add(_ chunk: ChatCompletionChunk, operation: Operation) throws(AIYouError) {
+        for choice in chunk.choices {
+            bytes = WireValue.sum(bytes, choice.delta.content?.utf8.count ?? 0)
+            guard bytes <= maxBytes else {
+                throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)")
+            }
+            guard choices[choice.index] != nil || choices.count < Self.maxChoices else {
+                throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer has more than \(Self.maxChoices) choices")
+            }
+        }
         id = id ?? chunk.id
         model = model ?? chunk.model
         created = created ?? chunk.created

@@ -20,7 +20,17 @@ struct ServerSentEvent: Sendable, Hashable {
 /// line that straddles two chunks. Lines may end in `\n`, `\r\n` or `\r`, even when the `\r` and
 /// `\n` arrive in different chunks; a chunk may end anywhere, also inside a UTF-8 character (bytes
 /// are only turned into text once an event is complete).
+///
+/// Memory is bounded: a line, or an event's data, longer than `maxEventBytes` throws
+/// ``TooLarge`` instead of growing (a server could otherwise send one endless line).
 struct SSEParser: Sendable {
+    /// A line or an event went beyond the parser's limit; the stream cannot continue.
+    struct TooLarge: Error, Sendable {
+        var limit: Int
+    }
+
+    /// The longest line, and the largest event data, accepted.
+    let maxEventBytes: Int
     private var partialLine: [UInt8] = []
     private var lastByteWasCR = false
     private var atStreamStart = true
@@ -30,17 +40,20 @@ struct SSEParser: Sendable {
     private var lastEventID: String?
     private var retry: Int?
 
-    init() {}
+    /// A parser that accepts lines and events of up to `maxEventBytes` (default 1 MiB).
+    init(maxEventBytes: Int = Configuration.Limits().maxStreamEventBytes) {
+        self.maxEventBytes = maxEventBytes
+    }
 
-    /// Feeds one chunk; calls `emit` for each event completed by it.
-    mutating func parse(_ buffer: ByteBuffer, emit: (ServerSentEvent) throws -> Void) rethrows {
-        try buffer.withUnsafeReadableBytes { bytes in
+    /// Feeds one chunk; calls `emit` for each event completed by it. Throws ``TooLarge``.
+    mutating func parse(_ buffer: ByteBuffer, emit: (ServerSentEvent) -> Void) throws(TooLarge) {
+        try buffer.withUnsafeReadableBytes { (bytes) throws(TooLarge) in
             try parse(bytes, emit: emit)
         }
     }
 
-    /// Feeds raw bytes; calls `emit` for each event completed by them.
-    mutating func parse(_ bytes: UnsafeRawBufferPointer, emit: (ServerSentEvent) throws -> Void) rethrows {
+    /// Feeds raw bytes; calls `emit` for each event completed by them. Throws ``TooLarge``.
+    mutating func parse(_ bytes: UnsafeRawBufferPointer, emit: (ServerSentEvent) -> Void) throws(TooLarge) {
         var start = 0
         let count = bytes.count
         if atStreamStart, count > 0 {
@@ -63,10 +76,10 @@ struct SSEParser: Sendable {
             if partialLine.isEmpty {
                 try processLine(line, emit: emit)
             } else {
-                partialLine.append(contentsOf: line)
+                try appendToPartialLine(line)
                 let joined = partialLine
                 partialLine.removeAll(keepingCapacity: true)
-                try joined.withUnsafeBytes { try processLine($0, emit: emit) }
+                try processLine(joined, emit: emit)
             }
             index += 1
             if byte == UInt8(ascii: "\r") {
@@ -79,27 +92,46 @@ struct SSEParser: Sendable {
             start = index
         }
         if start < count {
-            partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
+            try appendToPartialLine(UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
         }
+    }
+
+    private mutating func appendToPartialLine(_ bytes: UnsafeRawBufferPointer) throws(TooLarge) {
+        guard bytes.count <= maxEventBytes - partialLine.count else { throw TooLarge(limit: maxEventBytes) }
+        partialLine.append(contentsOf: bytes)
     }
 
     /// The stream ended: an unterminated last line is taken as a line, and an event whose data
     /// lines were all received is delivered even without the final blank line (servers that close
     /// right after the last event are common; nothing is lost that was fully received).
-    mutating func finish(emit: (ServerSentEvent) throws -> Void) rethrows {
+    mutating func finish(emit: (ServerSentEvent) -> Void) throws(TooLarge) {
         if !partialLine.isEmpty {
             let line = partialLine
             partialLine.removeAll()
-            try line.withUnsafeBytes { try processLine($0, emit: emit) }
+            try processLine(line, emit: emit)
         }
-        try dispatch(emit: emit)
+        dispatch(emit: emit)
     }
 
-    private mutating func processLine(_ line: UnsafeRawBufferPointer, emit: (ServerSentEvent) throws -> Void) rethrows {
+    /// ``processLine(_:emit:)`` for a line held in an array (one that straddled two chunks).
+    private mutating func processLine(_ line: [UInt8], emit: (ServerSentEvent) -> Void) throws(TooLarge) {
+        var failure: TooLarge?
+        line.withUnsafeBytes { bytes in
+            do throws(TooLarge) {
+                try processLine(bytes, emit: emit)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func processLine(_ line: UnsafeRawBufferPointer, emit: (ServerSentEvent) -> Void) throws(TooLarge) {
         if line.isEmpty {
-            try dispatch(emit: emit)
+            dispatch(emit: emit)
             return
         }
+        guard line.count <= maxEventBytes else { throw TooLarge(limit: maxEventBytes) }
         if line[0] == UInt8(ascii: ":") { return }  // comment / keep-alive
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
         let name = UnsafeRawBufferPointer(rebasing: line[0..<colon])
@@ -107,6 +139,7 @@ struct SSEParser: Sendable {
         if valueStart < line.count, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<line.count])
         if Self.equals(name, "data") {
+            guard value.count < maxEventBytes - data.count else { throw TooLarge(limit: maxEventBytes) }
             if hasData { data.append(UInt8(ascii: "\n")) }
             data.append(contentsOf: value)
             hasData = true
@@ -122,7 +155,7 @@ struct SSEParser: Sendable {
         // Any other field is ignored, as the format requires.
     }
 
-    private mutating func dispatch(emit: (ServerSentEvent) throws -> Void) rethrows {
+    private mutating func dispatch(emit: (ServerSentEvent) -> Void) {
         defer {
             data.removeAll(keepingCapacity: true)
             hasData = false
@@ -130,7 +163,7 @@ struct SSEParser: Sendable {
             retry = nil
         }
         guard hasData else { return }
-        try emit(ServerSentEvent(type: eventType, data: data, id: lastEventID, retry: retry))
+        emit(ServerSentEvent(type: eventType, data: data, id: lastEventID, retry: retry))
     }
 
     private static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {

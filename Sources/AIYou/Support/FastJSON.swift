@@ -53,7 +53,7 @@ enum FastJSON {
         if scanner.consumeNull() { return .some(nil) }
         guard let value = scanner.readInteger() else { return nil }
         let seconds = Double(value)
-        return .some(Date(timeIntervalSince1970: seconds > 1e11 ? seconds / 1000 : seconds))
+        return .some(WireValue.date(unixSeconds: seconds > 1e11 ? seconds / 1000 : seconds))
     }
 
     /// ``Usage`` from integer counts, or null.
@@ -82,6 +82,8 @@ enum FastJSON {
         guard read else { return nil }
         let promptTokens = prompt ?? 0
         let completionTokens = completion ?? 0
-        return .some(Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? (promptTokens + completionTokens)))
+        return .some(
+            Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? WireValue.sum(promptTokens, completionTokens))
+        )
     }
 }

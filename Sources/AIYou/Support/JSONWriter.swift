@@ -66,6 +66,14 @@ struct JSONWriter {
         buffer.writeStaticString(value ? "true" : "false")
     }
 
+    /// `value` as it appears inside the quotes of a JSON string this writer writes.
+    static func escaped(_ value: String) -> String {
+        var writer = JSONWriter(capacity: value.utf8.count + 8)
+        writer.writeString(value)
+        let bytes = writer.buffer.readableBytesView
+        return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+    }
+
     /// An array element that is a string.
     mutating func element(_ value: String) {
         separate()

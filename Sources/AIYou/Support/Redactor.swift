@@ -11,9 +11,29 @@ public struct Redactor: Sendable {
     /// Exact strings to hide; empty strings are ignored.
     var knownSecrets: [String]
 
-    /// A redactor that also hides the exact strings in `knownSecrets` (3 characters or more).
+    /// A redactor that also hides the exact strings in `knownSecrets` (3 characters or more),
+    /// also where they appear JSON-escaped (a server echoing the request body back).
     public init(knownSecrets: [String] = []) {
-        self.knownSecrets = knownSecrets.filter { $0.utf8.count >= 3 }
+        var secrets: [String] = []
+        for secret in knownSecrets where secret.utf8.count >= 3 {
+            for variant in [secret, JSONWriter.escaped(secret), JSONWriter.escaped(secret).replacingAll("/", with: "\\/")]
+            where !secrets.contains(variant) {
+                secrets.append(variant)
+            }
+        }
+        // Longest first, so that a secret containing another one is masked whole.
+        self.knownSecrets = secrets.sorted { $0.utf8.count > $1.utf8.count }
+    }
+
+    /// The length in bytes of the longest exact secret (0 when none is known).
+    var longestSecretLength: Int { knownSecrets.first?.utf8.count ?? 0 }
+
+    /// `text` redacted, with control characters escaped and line breaks turned into spaces, then
+    /// cut to `limit` characters (with `…`): in that order, so that no secret survives half-cut
+    /// and no escape sequence from the wire reaches a terminal or a log.
+    public func clean(_ text: String, limit: Int) -> String {
+        let safe = SafeText.escapingControlCharacters(redact(text), keepingLineBreaks: false)
+        return safe.count > limit ? String(safe.prefix(limit)) + "…" : safe
     }
 
     /// Returns `text` with every secret masked.

@@ -20,12 +20,13 @@ public struct Usage: Decodable, Hashable, Sendable {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
     }
 
-    /// Decodes counts given as numbers or numeric strings; missing counts are 0.
+    /// Decodes counts given as numbers or numeric strings; missing counts are 0, a missing total
+    /// is the sum of the two others (saturating at `Int.max`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         promptTokens = container.lenientInt(.promptTokens) ?? 0
         completionTokens = container.lenientInt(.completionTokens) ?? 0
-        totalTokens = container.lenientInt(.totalTokens) ?? (promptTokens + completionTokens)
+        totalTokens = container.lenientInt(.totalTokens) ?? WireValue.sum(promptTokens, completionTokens)
     }
 }
 

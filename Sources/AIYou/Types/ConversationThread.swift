@@ -83,10 +83,23 @@ public struct ThreadPage: Decodable, Hashable, Sendable {
     /// This page's number (1-based).
     public var currentPage: Int
 
-    /// Number of pages for ``totalItems`` at ``itemsPerPage``.
-    public var totalPages: Int { itemsPerPage > 0 ? (totalItems + itemsPerPage - 1) / itemsPerPage : 0 }
-    /// `true` when a later page exists.
+    /// Number of pages for ``totalItems`` at ``itemsPerPage``, as the service counts them (0 when
+    /// either is not positive).
+    public var totalPages: Int {
+        guard totalItems > 0, itemsPerPage > 0 else { return 0 }
+        return totalItems / itemsPerPage + (totalItems % itemsPerPage == 0 ? 0 : 1)
+    }
+    /// `true` when the service announces a page after this one.
     public var hasNextPage: Bool { currentPage < totalPages }
+
+    /// Whether this page, read for `query`, is the last one to read: it is empty, or shorter
+    /// than its page size (the one asked for, or a smaller one the service says it used), or the
+    /// service's total ends with it. The service's numbers only ever end a walk; they never make
+    /// it longer than the pages actually hold.
+    func isLast(requested query: ThreadQuery) -> Bool {
+        let pageSize = itemsPerPage > 0 ? min(itemsPerPage, query.itemsPerPage) : query.itemsPerPage
+        return threads.isEmpty || threads.count < pageSize || query.page >= totalPages
+    }
 
     /// A page with the given values.
     public init(threads: [ConversationThread], totalItems: Int, itemsPerPage: Int, currentPage: Int) {

@@ -38,7 +38,7 @@ extension KeyedDecodingContainer {
         guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
         if let value = try? decode(Int.self, forKey: key) { return value }
         if let value = try? decode(Double.self, forKey: key), value.rounded() == value, abs(value) < 9e15 { return Int(value) }
-        if let text = try? decode(String.self, forKey: key) { return Int(text.trimmingCharacters(in: .whitespaces)) }
+        if let text = try? decode(String.self, forKey: key), text.utf8.count <= 32 { return Int(text.trimmingCharacters(in: .whitespaces)) }
         return nil
     }
 
@@ -65,14 +65,15 @@ extension KeyedDecodingContainer {
         return nil
     }
 
-    /// A date from ISO 8601 text or Unix seconds (integer or fractional).
+    /// A date from ISO 8601 text or Unix seconds (integer or fractional), clamped to the years
+    /// 1…9999 (``WireValue/date(unixSeconds:)``).
     func lenientDate(_ key: Key) -> Date? {
         guard contains(key), (try? decodeNil(forKey: key)) == false else { return nil }
         if let seconds = try? decode(Double.self, forKey: key) {
             // Milliseconds since 1970 are > 1e11 for any date after 1973.
-            return Date(timeIntervalSince1970: seconds > 1e11 ? seconds / 1000 : seconds)
+            return WireValue.date(unixSeconds: seconds > 1e11 ? seconds / 1000 : seconds)
         }
-        if let text = try? decode(String.self, forKey: key) { return LenientDate.parse(text) }
+        if let text = try? decode(String.self, forKey: key), text.utf8.count <= 64 { return LenientDate.parse(text).map(WireValue.clamped) }
         return nil
     }
 

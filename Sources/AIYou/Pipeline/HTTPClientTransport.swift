@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The production ``Transport``: AsyncHTTPClient's delegate API, with the client's own response
+/// delegates. JSON answers are read whole on the event loop by ``WholeResponse`` (one hop back to
+/// the caller, a deadline over the whole exchange); streams by ``EventStreamResponse`` (a deadline
+/// per phase, back-pressure, a bounded tail).
+///
+/// Uploads use the write-acknowledged body stream of that API: each file chunk is read only after
+/// the previous one was accepted by the connection, so a large file never piles up in memory.
+final class HTTPClientTransport: Transport {
+    let http: HTTPClient
+    private let ownsHTTPClient: Bool
+    private let baseURL: String
+    private let templates = RequestTemplates()
+    /// AsyncHTTPClient's own messages stay off: its trace output is not ours to redact.
+    private let logger = Configuration.disabledLogger
+
+    init(http: HTTPClient, ownsHTTPClient: Bool, baseURL: String) {
+        self.http = http
+        self.ownsHTTPClient = ownsHTTPClient
+        self.baseURL = baseURL
+    }
+
+    func shutdown() async throws {
+        guard ownsHTTPClient else { return }
+        try await http.shutdown()
+    }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var eventLoop = HTTPClient.EventLoopPreference.indifferent
+        let body: HTTPClient.Body?
+        switch request.body {
+        case .none:
+            body = nil
+        case .json(let buffer):
+            body = .byteBuffer(buffer)
+        case .multipart(let upload):
+            let uploadLoop = http.eventLoopGroup.any()
+            eventLoop = .delegate(on: uploadLoop)
+            body = .stream(contentLength: Int64(upload.contentLength)) { writer in
+                let finished = uploadLoop.makePromise(of: Void.self)
+                finished.completeWithTask {
+                    var chunks = upload.makeBodySequence().makeAsyncIterator()
+                    while let chunk = try await chunks.next() {
+                        try await writer.write(.byteBuffer(chunk)).get()
+                    }
+                }
+                return finished.futureResult
+            }
+        }
+        let prepared: HTTPClient.Request
+        do {
+            prepared = try templates.request(baseURL: baseURL, target: request.target, method: request.method, headers: request.headers, body: body)
+        } catch {
+            throw TransportError(.invalidRequest, "the request URL is not valid", requestSent: false, underlying: error)
+        }
+        switch request.accept {
+        case .json:
+            return try await sendWhole(prepared, request, eventLoop: eventLoop)
+        case .eventStream:
+            return try await sendStream(prepared, request, eventLoop: eventLoop)
+        }
+    }
+
+    private func sendWhole(_ prepared: HTTPClient.Request, _ request: TransportRequest, eventLoop: HTTPClient.EventLoopPreference) async throws
+        -> TransportResponse
+    {
+        let delegate = WholeResponse(limits: request.limits)
+        let task = http.execute(
+            request: prepared, delegate: delegate, eventLoop: eventLoop, deadline: .now() + TimeAmount(request.timeout), logger: logger
+        )
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            if let partial = delegate.partialErrorAnswer(after: error) { return partial }
+            throw Self.transportError(error, requestSent: delegate.requestSent)
+        }
+    }
+
+    /// Opens a stream. A successful `text/event-stream` answer is returned as a source; anything
+    /// else (an error status, another content type) is read whole, up to the error-body limit,
+    /// within the request timeout.
+    private func sendStream(_ prepared: HTTPClient.Request, _ request: TransportRequest, eventLoop: HTTPClient.EventLoopPreference) async throws
+        -> TransportResponse
+    {
+        let delegate = EventStreamResponse(requestTimeout: request.timeout, eventTimeout: request.eventTimeout)
+        let task = http.execute(request: prepared, delegate: delegate, eventLoop: eventLoop, deadline: nil, logger: logger)
+        delegate.start(task)
+        let head = try await delegate.head()
+        let status = Int(head.status.code)
+        let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
+        if (200..<300).contains(status), contentType.hasPrefix("text/event-stream") {
+            delegate.startEvents()
+            return TransportResponse(status: status, headers: head.headers, body: .stream(delegate))
+        }
+        let body = try await delegate.collect(limit: request.limits.maxErrorBodyBytes)
+        return TransportResponse(status: status, headers: head.headers, body: .whole(body))
+    }
+
+    /// Classifies a failure of AsyncHTTPClient or NIO.
+    static func transportError(_ error: any Error, requestSent: Bool) -> TransportError {
+        switch error {
+        case let error as TransportError:
+            return error
+        case is CancellationError:
+            return TransportError(.cancelled, "cancelled", requestSent: requestSent, underlying: error)
+        case let error as HTTPClientError:
+            switch error {
+            case .cancelled:
+                return TransportError(.cancelled, "cancelled", requestSent: requestSent, underlying: error)
+            case .deadlineExceeded:
+                return TransportError(.requestTimeout, "no complete answer before the request timeout", requestSent: requestSent, underlying: error)
+            case .readTimeout:
+                return TransportError(.idleTimeout, "the connection stayed silent longer than the idle timeout", requestSent: requestSent, underlying: error)
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return TransportError(.connectTimeout, "could not connect before the connect timeout", requestSent: requestSent, underlying: error)
+            case .alreadyShutdown:
+                return TransportError(.shutdown, "the HTTP client has been shut down", requestSent: requestSent, underlying: error)
+            case .remoteConnectionClosed:
+                return TransportError(.broken, "the service closed the connection", requestSent: requestSent, underlying: error)
+            default:
+                return TransportError(.broken, error.shortDescription, requestSent: requestSent, underlying: error)
+            }
+        case is HTTPParserError:
+            return TransportError(.broken, "the answer was cut off or malformed", requestSent: requestSent, underlying: error)
+        case ChannelError.connectTimeout:
+            return TransportError(.connectTimeout, "could not connect before the connect timeout", requestSent: requestSent, underlying: error)
+        case is NIOConnectionError:
+            return TransportError(.connectionFailed, "could not connect", requestSent: requestSent, underlying: error)
+        case let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode):
+            return TransportError(.connectionFailed, "could not connect (\(ErrorMapping.describe(error)))", requestSent: requestSent, underlying: error)
+        default:
+            return TransportError(.broken, "connection failed (\(ErrorMapping.describe(error)))", requestSent: requestSent, underlying: error)
+        }
+    }
+}
+
+/// `HTTPClient.Request` parses its URL string with Foundation on every request. The parsed form
+/// depends only on the method and the URL, so one request per method and target is parsed once,
+/// kept, and copied with each call's headers and body. Targets with a query (thread pages,
+/// searches) vary without bound and are parsed each time.
+final class RequestTemplates: Sendable {
+    private struct Key: Hashable, Sendable {
+        var method: String
+        var target: String
+    }
+
+    private let templates = Locked<[Key: HTTPClient.Request]>([:])
+    private static let capacity = 64
+
+    func request(baseURL: String, target: String, method: HTTPMethod, headers: HTTPHeaders, body: HTTPClient.Body?) throws -> HTTPClient.Request {
+        guard !target.utf8.contains(UInt8(ascii: "?")) else {
+            return try HTTPClient.Request(url: baseURL + target, method: method, headers: headers, body: body)
+        }
+        let key = Key(method: method.rawValue, target: target)
+        if var request = templates.withLock({ $0[key] }) {
+            request.headers = headers
+            request.body = body
+            return request
+        }
+        let request = try HTTPClient.Request(url: baseURL + target, method: method, headers: headers, body: body)
+        templates.withLock { templates in
+            if templates.count < Self.capacity { templates[key] = request }
+        }
+        return request
+    }
+}

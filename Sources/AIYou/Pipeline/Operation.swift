@@ -1,0 +1,27 @@
+/// What a request does, as a typed fact the pipeline decides on (never a string comparison):
+/// its name in logs and errors, and whether sending it twice is harmless.
+enum Operation: String, Sendable, Hashable, CaseIterable {
+    case login = "login"
+    case chatCompletion = "chat.completion"
+    case chatStream = "chat.stream"
+    case assistants = "assistants"
+    case models = "models"
+    case createModel = "models.create"
+    case saveConversation = "conversations.save"
+    case threads = "threads"
+    case deleteThread = "threads.delete"
+    case transcription = "audio.transcription"
+
+    /// The short name used in log metadata and error messages, e.g. `chat.completion`.
+    var name: String { rawValue }
+
+    /// `true` when a second identical request changes nothing the first did not: reads,
+    /// deletions, and the login (a second session token harms nothing). Everything that creates or
+    /// generates something (a billed completion, a thread, a model, a transcription) is not.
+    var isIdempotent: Bool {
+        switch self {
+        case .login, .assistants, .models, .threads, .deleteThread: true
+        case .chatCompletion, .chatStream, .createModel, .saveConversation, .transcription: false
+        }
+    }
+}
