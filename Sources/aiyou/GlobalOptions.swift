@@ -96,17 +96,24 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Output helpers: stdout for results, stderr for everything else.
+/// Output helpers: stdout for results, stderr for everything else. Everything printed goes
+/// through ``SafeText``: text from the service (answers, names, error messages) can hold escape
+/// sequences, and none of them reaches the terminal raw.
 enum Terminal {
     /// Prints one line to stderr and exits with status 1.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("aiyou: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("aiyou: \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))\n".utf8))
         exit(1)
     }
 
     /// Prints to stderr.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(SafeText.escapingControlCharacters(message))\n".utf8))
+    }
+
+    /// Prints a line of results to stdout.
+    static func line(_ text: String) {
+        print(SafeText.escapingControlCharacters(text))
     }
 
     /// Flushes what `print` buffered, so a caller reading the pipe sees it now.
@@ -116,7 +123,7 @@ enum Terminal {
 
     /// Writes `text` to stdout at once (no buffering), for streamed answers.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(SafeText.escapingControlCharacters(text).utf8))
     }
 
     /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull).

@@ -14,7 +14,7 @@ struct AssistantsCommand: AsyncParsableCommand {
             let assistants = try await client.assistants()
             if global.json { return Terminal.printJSON(assistants.map(\.jsonObject)) }
             for assistant in assistants {
-                print("\(assistant.id)\t\(assistant.name ?? "-")\t\(assistant.model ?? assistant.modelAI ?? "-")")
+                Terminal.line("\(assistant.id)\t\(assistant.name ?? "-")\t\(assistant.model ?? assistant.modelAI ?? "-")")
             }
         }
     }
@@ -34,7 +34,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 return Terminal.printJSON(["models": list.models.map(\.jsonObject), "total": list.total] as [String: Any])
             }
             for model in list.models {
-                print("\(model.name)\t\(model.provider ?? "-")\t\(model.contextWindow.map(String.init) ?? "-")")
+                Terminal.line("\(model.name)\t\(model.provider ?? "-")\t\(model.contextWindow.map(String.init) ?? "-")")
             }
         }
     }
@@ -79,7 +79,7 @@ struct ThreadsCommand: AsyncParsableCommand {
             if global.json {
                 return Terminal.printJSON(["threads": threads.map(\.jsonObject), "totalItems": total] as [String: Any])
             }
-            for thread in threads { print(ThreadCommand.line(for: thread)) }
+            for thread in threads { Terminal.line(ThreadCommand.line(for: thread)) }
             Terminal.note("\(threads.count) shown, \(total) in all")
         }
     }
@@ -99,8 +99,8 @@ struct ThreadCommand: AsyncParsableCommand {
         try await global.withClient { client in
             let thread = try await client.thread(id: id)
             if global.json { return Terminal.printJSON(thread.jsonObject) }
-            print(Self.line(for: thread))
-            if let content = thread.content, !content.isEmpty { print(content) }
+            Terminal.line(Self.line(for: thread))
+            if let content = thread.content, !content.isEmpty { Terminal.line(content) }
         }
     }
 
@@ -134,7 +134,7 @@ struct DeleteThreadCommand: AsyncParsableCommand {
             if ids.count == 1 {
                 try await client.deleteThread(id: ids[0])
                 if global.json { return Terminal.printJSON(["deleted": ids[0]]) }
-                print("deleted \(ids[0])")
+                Terminal.line("deleted \(ids[0])")
                 return
             }
             let result = try await client.deleteThreads(ids: ids, maxConcurrentRequests: concurrency)
@@ -142,7 +142,7 @@ struct DeleteThreadCommand: AsyncParsableCommand {
                 let failed = result.failures.map { ["id": $0.id, "error": $0.error.description] }
                 Terminal.printJSON(["deleted": result.deleted, "failed": failed] as [String: Any])
             } else {
-                for id in result.deleted { print("deleted \(id)") }
+                for id in result.deleted { Terminal.line("deleted \(id)") }
                 for failure in result.failures { Terminal.note("aiyou: \(failure.id): \(failure.error.description)") }
             }
             if !result.allSucceeded { throw ExitCode.failure }

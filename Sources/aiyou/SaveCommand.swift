@@ -47,7 +47,7 @@ struct SaveCommand: AsyncParsableCommand {
                 )
             )
             if global.json { return Terminal.printJSON(["id": saved.id, "object": saved.object, "createdAt": saved.createdAt] as [String: Any?]) }
-            print(saved.id)
+            Terminal.line(saved.id)
         }
     }
 
@@ -80,7 +80,7 @@ struct TranscribeCommand: AsyncParsableCommand {
         try await global.withClient { client in
             let transcription = try await client.transcribe(fileAt: file, language: language, format: format)
             if global.json { return Terminal.printJSON(["transcription": transcription.text]) }
-            print(transcription.text)
+            Terminal.line(transcription.text)
         }
     }
 }

@@ -1,9 +1,9 @@
 import Logging
-import Synchronization
+@testable import AIYou
 
 /// Counts log messages by text, cheaply enough for load tests.
 final class MessageCounter: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Locked<[String: Int]>([:])
 
     func count(_ message: String) -> Int { counts.withLock { $0[message, default: 0] } }
     fileprivate func record(_ message: String) { counts.withLock { $0[message, default: 0] += 1 } }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -8,20 +7,20 @@ import Testing
 /// ``advanceToNextDeadline()`` passes their deadline, so a test controls exactly when each timer,
 /// pause and backoff ends.
 final class SteppedClock: Sendable {
-    private struct Sleeper {
+    private struct Sleeper: Sendable {
         let id: UInt64
         let deadline: Duration
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    private struct State {
+    private struct State: Sendable {
         var offset: Duration = .zero
         var sleepers: [Sleeper] = []
         var nextID: UInt64 = 0
         var sleepDurations: [Duration] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let start = ContinuousClock.now
     private let startDate = Date()
 
@@ -105,20 +104,4 @@ func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async
 struct ConditionNotMet: Error, CustomStringConvertible {
     var timeout: Duration
     var description: String { "condition not met within \(timeout)" }
-}
-
-/// A value shared between test tasks.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<Result: Sendable>(_ body: @Sendable (inout Value) -> Result) -> Result {
-        mutex.withLock { value in
-            var copy = value
-            defer { value = copy }
-            return body(&copy)
-        }
-    }
-
-    var value: Value { withLock { $0 } }
 }

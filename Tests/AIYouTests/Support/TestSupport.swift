@@ -2,7 +2,6 @@ import AIYouMockServer
 import Foundation
 import InMemoryLogging
 import Logging
-import Synchronization
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -10,12 +9,12 @@ import Testing
 /// A clock for tests: time moves only when a test advances it or when the client sleeps (a sleep
 /// advances it at once and is recorded), so expiry and backoff run instantly.
 final class ManualTime: Sendable {
-    private struct State {
+    private struct State: Sendable {
         var offset: Duration = .zero
         var sleeps: [Duration] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let startInstant = ContinuousClock.now
     private let startDate = Date()
 
