@@ -48,6 +48,40 @@ struct RedactionTests {
         }
     }
 
+    @Test("every token ever issued, a password at the 300-character cut, the request id and the error type stay out of errors and logs")
+    func everyFieldAndEveryToken() async throws {
+        let capture = LogCapture()
+        try await withServerAndClient(client: { $0.logger = capture.logger }) { server, client in
+            _ = try await client.assistants()
+            let first = try #require(client.pipeline.authenticator.issuedTokens.first)
+            server.expireAllTokens()
+            _ = try await client.assistants()
+            let tokens = client.pipeline.authenticator.issuedTokens
+            #expect(tokens.count == 2 && tokens.contains(first), "a second login happened")
+            let password = MockAccount.demo.password
+            // The password starts at character 295: a client cutting at 300 before redacting would
+            // keep "demo-". The message also carries the token issued before the re-login, escape
+            // sequences, and a JSON-escaped copy of the login body.
+            let message = String(repeating: "x", count: 294) + " " + password + " old token \(first) " + #"\u001b[31m \u0007"#
+                + #" {\"email\":\"\#(MockAccount.demo.email)\",\"password\":\"\#(password)\"}"#
+            let body = #"{"message": "\#(message)", "type": "\#(first)\u001b]0;title\u0007", "code": 500}"#
+            server.enqueueFaults([.status(422, body: body, headers: ["x-request-id": "req-\(tokens[0])"])], for: .assistants)
+            let error = try #require(await expectAIYouError(.apiError) { try await client.assistants() })
+            let outputs = [
+                error.description, error.debugDescription, error.message, error.errorType ?? "", error.requestID ?? "", error.bodyExcerpt ?? "",
+                "\(error)", String(reflecting: error), capture.text,
+            ]
+            for output in outputs {
+                for secret in tokens + [MockAccount.demo.email, password, String(password.prefix(5)) + "…"] {
+                    #expect(!output.contains(secret), "\(output.prefix(80))… contains a secret")
+                }
+                #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "no escape sequence survives")
+            }
+            #expect(error.message.contains("[REDACTED]"))
+            #expect(error.requestID == "req-[REDACTED]")
+        }
+    }
+
     @Test("secret shapes are masked without knowing the values")
     func patterns() {
         let text = #"Authorization: Bearer abc.def-123 {"password": "p@ss", "email":"x@y.fr"} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature bob.smith+tag@mail.example.org."#

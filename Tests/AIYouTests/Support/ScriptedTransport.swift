@@ -12,6 +12,38 @@ final class ScriptedTransport: Transport {
         case answer(Int, headers: [(String, String)] = [], body: String = "")
         /// A failure on the wire.
         case failure(TransportError.Kind, requestSent: Bool)
+        /// Waits until `gate` opens (or the task is cancelled), then plays `step`.
+        indirect case held(Gate, Step)
+    }
+
+    /// Holds scripted answers until the test opens it.
+    final class Gate: Sendable {
+        private let state = Locked<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        init() {}
+
+        /// Lets every held answer through, now and later.
+        func open() {
+            let waiters = state.withLock { state in
+                state.isOpen = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+
+        /// Waiting attempts.
+        var waiting: Int { state.withLock { $0.waiters.count } }
+
+        func wait() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let isOpen = state.withLock { state in
+                    if !state.isOpen { state.waiters.append(continuation) }
+                    return state.isOpen
+                }
+                if isOpen { continuation.resume() }
+            }
+        }
     }
 
     private struct State: Sendable {
@@ -41,7 +73,14 @@ final class ScriptedTransport: Transport {
             state.sent.append(request)
             return state.steps.isEmpty ? fallback : state.steps.removeFirst()
         }
+        return try await play(step)
+    }
+
+    private func play(_ step: Step) async throws -> TransportResponse {
         switch step {
+        case .held(let gate, let step):
+            await gate.wait()
+            return try await play(step)
         case .answer(let status, let headers, let body):
             return TransportResponse(status: status, headers: HTTPHeaders(headers), body: .whole(ByteBuffer(string: body)))
         case .failure(let kind, let requestSent):
