@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Inspection and control for tests. Every member is thread-safe and can be used while
 /// requests are in flight.
@@ -30,26 +30,26 @@ extension MockAIYouServer {
 
     /// The response shape; changing it affects the requests that arrive afterwards.
     public var shape: MockResponseShape {
-        get { self.state.settings.withLock { $0.shape } }
-        set { self.state.settings.withLock { $0.shape = newValue } }
+        get { self.state.settings.withLockedValue { $0.shape } }
+        set { self.state.settings.withLockedValue { $0.shape = newValue } }
     }
 
     /// Whether non-streaming chat requests are refused with the "Stream options" error.
     public var requireStreaming: Bool {
-        get { self.state.settings.withLock { $0.requireStreaming } }
-        set { self.state.settings.withLock { $0.requireStreaming = newValue } }
+        get { self.state.settings.withLockedValue { $0.requireStreaming } }
+        set { self.state.settings.withLockedValue { $0.requireStreaming = newValue } }
     }
 
     /// The number of content chunks in a streamed answer (at least 1 is used).
     public var streamChunkCount: Int {
-        get { self.state.settings.withLock { $0.streamChunkCount } }
-        set { self.state.settings.withLock { $0.streamChunkCount = newValue } }
+        get { self.state.settings.withLockedValue { $0.streamChunkCount } }
+        set { self.state.settings.withLockedValue { $0.streamChunkCount = newValue } }
     }
 
     /// The pause between streamed events.
     public var streamChunkInterval: Duration {
-        get { self.state.settings.withLock { $0.streamChunkInterval } }
-        set { self.state.settings.withLock { $0.streamChunkInterval = newValue } }
+        get { self.state.settings.withLockedValue { $0.streamChunkInterval } }
+        set { self.state.settings.withLockedValue { $0.streamChunkInterval = newValue } }
     }
 
     /// Queues faults for `route`: each following request to it consumes one, in order, then
@@ -86,7 +86,7 @@ extension MockAIYouServer {
 
     /// What the server saw of the last successful audio upload.
     public var lastUpload: UploadRecord? {
-        self.state.lastUpload.withLock { $0 }
+        self.state.lastUpload.withLockedValue { $0 }
     }
 
     /// The number of stored threads.

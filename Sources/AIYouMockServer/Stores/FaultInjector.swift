@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Decides which fault, if any, a request meets: first the faults queued for its route, then
 /// the random failure rate (never applied to login).
@@ -14,26 +14,26 @@ final class FaultInjector: Sendable {
         var randomFailure: RandomFailure?
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Appends faults to the queue of `route`.
     func enqueue(_ faults: [MockFault], for route: MockRoute) {
         guard !faults.isEmpty else { return }
-        self.state.withLock { $0.queues[route, default: []].append(contentsOf: faults) }
+        self.state.withLockedValue { $0.queues[route, default: []].append(contentsOf: faults) }
     }
 
     /// Answers `rate` of the requests to every route but login with `status`; a rate of zero
     /// turns random failures off.
     func setRandomFailureRate(_ rate: Double, status: Int, seed: UInt64) {
         let clamped = rate.isFinite ? min(max(rate, 0), 1) : 0
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.randomFailure = clamped > 0 ? RandomFailure(rate: clamped, status: status, generator: SplitMix64(seed: seed)) : nil
         }
     }
 
     /// The fault the next request to `route` meets, consuming it from the queue.
     func nextFault(for route: MockRoute) -> MockFault? {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if var queue = state.queues[route], !queue.isEmpty {
                 let fault = queue.removeFirst()
                 state.queues[route] = queue.isEmpty ? nil : queue
