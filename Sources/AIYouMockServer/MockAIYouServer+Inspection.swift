@@ -20,8 +20,8 @@ extension MockAIYouServer {
     }
 
     /// Sets the request counts, the recorded requests, ``issuedTokenCount`` and
-    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued faults and
-    /// ``lastUpload`` are kept.
+    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued and persistent
+    /// faults, the random failure rate and ``lastUpload`` are kept.
     public func resetCounters() {
         self.state.recorder.reset()
         self.state.tokens.resetIssuedCount()
@@ -53,7 +53,7 @@ extension MockAIYouServer {
     }
 
     /// Queues faults for `route`: each following request to it consumes one, in order, then
-    /// normal answers resume.
+    /// normal answers resume (or the persistent fault, see ``setPersistentFault(_:for:)``).
     ///
     /// - Parameters:
     ///   - faults: The faults, in the order requests meet them.
@@ -62,8 +62,23 @@ extension MockAIYouServer {
         self.state.faults.enqueue(faults, for: route)
     }
 
+    /// Sets a fault that every request to `route` meets once the faults queued for it are used
+    /// up, until it is replaced or cleared with `nil`.
+    ///
+    /// A request meets, in this order: the next queued fault of its route
+    /// (``enqueueFaults(_:for:)``), else the route's persistent fault, else a random failure
+    /// (``setRandomFailureRate(_:status:seed:)``), else no fault. A persistent fault is never
+    /// used up and survives ``resetCounters()``.
+    ///
+    /// - Parameters:
+    ///   - fault: The fault, or `nil` to clear the route's persistent fault.
+    ///   - route: The route it applies to.
+    public func setPersistentFault(_ fault: MockFault?, for route: MockRoute) {
+        self.state.faults.setPersistent(fault, for: route)
+    }
+
     /// Answers a random fraction of all requests except logins with `status` (after queued
-    /// faults). The draw is reproducible for a given seed; a rate of 0 turns it off.
+    /// and persistent faults). The draw is reproducible for a given seed; a rate of 0 turns it off.
     ///
     /// - Parameters:
     ///   - rate: The fraction of requests to fail, from 0 to 1.

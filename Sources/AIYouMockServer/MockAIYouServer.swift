@@ -103,7 +103,8 @@ public final class MockAIYouServer: Sendable {
     }
 
     /// Stops the server gracefully and waits until it has stopped: it stops accepting
-    /// connections, lets requests in flight finish, lets go of held requests, and closes idle
+    /// connections, lets requests in flight finish, lets go of held requests, ends the endless
+    /// answers of faults such as ``MockFault/endlessComments(interval:)``, and closes idle
     /// connections. Calling it again, or on a server never started, does nothing.
     public func shutdown() async throws {
         let running: Running? = self.lifecycle.withLockedValue { lifecycle in
