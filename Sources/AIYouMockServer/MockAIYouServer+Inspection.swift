@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Inspection and control for tests. Every member is thread-safe and can be used while
 /// requests are in flight.
@@ -20,8 +20,8 @@ extension MockAIYouServer {
     }
 
     /// Sets the request counts, the recorded requests, ``issuedTokenCount`` and
-    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued faults and
-    /// ``lastUpload`` are kept.
+    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued and persistent
+    /// faults, the random failure rate and ``lastUpload`` are kept.
     public func resetCounters() {
         self.state.recorder.reset()
         self.state.tokens.resetIssuedCount()
@@ -30,30 +30,30 @@ extension MockAIYouServer {
 
     /// The response shape; changing it affects the requests that arrive afterwards.
     public var shape: MockResponseShape {
-        get { self.state.settings.withLock { $0.shape } }
-        set { self.state.settings.withLock { $0.shape = newValue } }
+        get { self.state.settings.withLockedValue { $0.shape } }
+        set { self.state.settings.withLockedValue { $0.shape = newValue } }
     }
 
     /// Whether non-streaming chat requests are refused with the "Stream options" error.
     public var requireStreaming: Bool {
-        get { self.state.settings.withLock { $0.requireStreaming } }
-        set { self.state.settings.withLock { $0.requireStreaming = newValue } }
+        get { self.state.settings.withLockedValue { $0.requireStreaming } }
+        set { self.state.settings.withLockedValue { $0.requireStreaming = newValue } }
     }
 
     /// The number of content chunks in a streamed answer (at least 1 is used).
     public var streamChunkCount: Int {
-        get { self.state.settings.withLock { $0.streamChunkCount } }
-        set { self.state.settings.withLock { $0.streamChunkCount = newValue } }
+        get { self.state.settings.withLockedValue { $0.streamChunkCount } }
+        set { self.state.settings.withLockedValue { $0.streamChunkCount = newValue } }
     }
 
     /// The pause between streamed events.
     public var streamChunkInterval: Duration {
-        get { self.state.settings.withLock { $0.streamChunkInterval } }
-        set { self.state.settings.withLock { $0.streamChunkInterval = newValue } }
+        get { self.state.settings.withLockedValue { $0.streamChunkInterval } }
+        set { self.state.settings.withLockedValue { $0.streamChunkInterval = newValue } }
     }
 
     /// Queues faults for `route`: each following request to it consumes one, in order, then
-    /// normal answers resume.
+    /// normal answers resume (or the persistent fault, see ``setPersistentFault(_:for:)``).
     ///
     /// - Parameters:
     ///   - faults: The faults, in the order requests meet them.
@@ -62,8 +62,23 @@ extension MockAIYouServer {
         self.state.faults.enqueue(faults, for: route)
     }
 
+    /// Sets a fault that every request to `route` meets once the faults queued for it are used
+    /// up, until it is replaced or cleared with `nil`.
+    ///
+    /// A request meets, in this order: the next queued fault of its route
+    /// (``enqueueFaults(_:for:)``), else the route's persistent fault, else a random failure
+    /// (``setRandomFailureRate(_:status:seed:)``), else no fault. A persistent fault is never
+    /// used up and survives ``resetCounters()``.
+    ///
+    /// - Parameters:
+    ///   - fault: The fault, or `nil` to clear the route's persistent fault.
+    ///   - route: The route it applies to.
+    public func setPersistentFault(_ fault: MockFault?, for route: MockRoute) {
+        self.state.faults.setPersistent(fault, for: route)
+    }
+
     /// Answers a random fraction of all requests except logins with `status` (after queued
-    /// faults). The draw is reproducible for a given seed; a rate of 0 turns it off.
+    /// and persistent faults). The draw is reproducible for a given seed; a rate of 0 turns it off.
     ///
     /// - Parameters:
     ///   - rate: The fraction of requests to fail, from 0 to 1.
@@ -86,7 +101,7 @@ extension MockAIYouServer {
 
     /// What the server saw of the last successful audio upload.
     public var lastUpload: UploadRecord? {
-        self.state.lastUpload.withLock { $0 }
+        self.state.lastUpload.withLockedValue { $0 }
     }
 
     /// The number of stored threads.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Synchronization
 
@@ -37,7 +38,7 @@ public final class MockAIYouServer: Sendable {
     }
 
     let state: MockServerState
-    private let lifecycle = Mutex(Lifecycle.idle)
+    private let lifecycle = NIOLockedValueBox(Lifecycle.idle)
     private let boundPort = Atomic<Int>(0)
 
     /// Creates a server; it listens only once ``start()`` returns.
@@ -67,7 +68,7 @@ public final class MockAIYouServer: Sendable {
         )
         let group = ServiceGroup(configuration: .init(services: [application], logger: self.state.logger))
 
-        try self.lifecycle.withLock { lifecycle in
+        try self.lifecycle.withLockedValue { lifecycle in
             guard case .idle = lifecycle else { throw MockServerError.alreadyStarted }
             let task = Task {
                 defer { listeningContinuation.finish() }
@@ -102,10 +103,11 @@ public final class MockAIYouServer: Sendable {
     }
 
     /// Stops the server gracefully and waits until it has stopped: it stops accepting
-    /// connections, lets requests in flight finish, lets go of held requests, and closes idle
+    /// connections, lets requests in flight finish, lets go of held requests, ends the endless
+    /// answers of faults such as ``MockFault/endlessComments(interval:)``, and closes idle
     /// connections. Calling it again, or on a server never started, does nothing.
     public func shutdown() async throws {
-        let running: Running? = self.lifecycle.withLock { lifecycle in
+        let running: Running? = self.lifecycle.withLockedValue { lifecycle in
             switch lifecycle {
             case .idle:
                 lifecycle = .stopped
@@ -123,7 +125,7 @@ public final class MockAIYouServer: Sendable {
         self.state.isStopping.store(true, ordering: .relaxed)
         await running.group.triggerGracefulShutdown()
         defer {
-            self.lifecycle.withLock { $0 = .stopped }
+            self.lifecycle.withLockedValue { $0 = .stopped }
         }
         try await running.task.value
     }
@@ -132,7 +134,7 @@ public final class MockAIYouServer: Sendable {
     /// gracefully. Meant for long-running use such as a `serve` command.
     public func run() async throws {
         try await self.start()
-        let running: Running? = self.lifecycle.withLock { lifecycle in
+        let running: Running? = self.lifecycle.withLockedValue { lifecycle in
             if case .running(let running) = lifecycle { running } else { nil }
         }
         if let running {

@@ -12,7 +12,12 @@ struct FaultOption: ExpressibleByArgument, Sendable {
     static let help = """
         ROUTE=SPEC[,SPEC…]. ROUTE: \(routes.keys.sorted().joined(separator: ", ")). \
         SPEC: a status (503), 429:SECONDS (Retry-After), delay:DURATION (250ms, 2s), hang, drop, drop-after:K \
-        (stream cut after K events), malformed-json, malformed-sse, wrong-content-type, empty. Repeatable.
+        (stream cut after K events), malformed-json, malformed-sse, wrong-content-type, empty; hostile answers: \
+        oversized-line:BYTES (an SSE line, or a JSON body, that long), endless-comments:INTERVAL, \
+        tail-after-done (events after [DONE]), drip:STATUS:INTERVAL (body one byte per INTERVAL), absurd-numbers, \
+        echo-secrets:STATUS (request body and Authorization echoed), escapes:STATUS (terminal escapes in the error), \
+        drop-after-processing, lying-pages:TOTAL, lying-full-pages:TOTAL (threads total lies; pages never run out). \
+        Repeatable.
         """
 
     let route: MockRoute
@@ -44,8 +49,26 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         case ("malformed-sse", nil): return .malformedSSE
         case ("wrong-content-type", nil): return .wrongContentType
         case ("empty", nil): return .emptyBody
+        case ("oversized-line", let bytes?): return Int(bytes).flatMap { $0 >= 0 ? .oversizedStreamLine(bytes: $0) : nil }
+        case ("endless-comments", let interval?): return parseDuration(interval).map { .endlessComments(interval: $0) }
+        case ("tail-after-done", nil): return .tailAfterDone
+        case ("drip", let arguments?):
+            let parts = arguments.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let status = parseStatus(parts[0]), let interval = parseDuration(parts[1]) else { return nil }
+            return .drip(status: status, interval: interval)
+        case ("absurd-numbers", nil): return .absurdNumbers
+        case ("echo-secrets", let status?): return parseStatus(status).map { .echoSecrets(status: $0) }
+        case ("escapes", let status?): return parseStatus(status).map { .escapeSequences(status: $0) }
+        case ("drop-after-processing", nil): return .dropAfterProcessing
+        case ("lying-pages", let total?): return Int(total).map { .lyingPageCounts(totalItems: $0, fullPages: false) }
+        case ("lying-full-pages", let total?): return Int(total).map { .lyingPageCounts(totalItems: $0, fullPages: true) }
         default: return nil
         }
+    }
+
+    /// A status code from 100 to 599.
+    static func parseStatus(_ text: String) -> Int? {
+        Int(text).flatMap { (100...599).contains($0) ? $0 : nil }
     }
 
     /// `250ms`, `2s`, or plain seconds.

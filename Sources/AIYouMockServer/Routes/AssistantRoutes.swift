@@ -1,10 +1,11 @@
 import Hummingbird
 
 /// `GET /api/v1/user/assistants`: the fixture assistants, as a Hydra collection with numeric
-/// ids (primary) or a plain array with string ids (alternate).
+/// ids (primary) or a plain array with string ids (alternate). With absurd numbers, always the
+/// Hydra collection, claiming `1e300` items.
 struct AssistantRoutes: Sendable {
     func list(_ input: RouteRequest) -> Response {
-        let shape = input.shape
+        let shape: MockResponseShape = input.absurdNumbers ? .primary : input.shape
         let members = Fixtures.assistants.map { Self.json(for: $0, shape: shape) }
         switch shape {
         case .primary:
@@ -13,7 +14,7 @@ struct AssistantRoutes: Sendable {
                     "@context": "/api/contexts/Assistant",
                     "@id": "/api/v1/user/assistants",
                     "@type": "hydra:Collection",
-                    "hydra:totalItems": .int(members.count),
+                    "hydra:totalItems": input.absurdNumbers ? AbsurdNumbers.huge : .int(members.count),
                     "hydra:member": .array(members),
                 ]
             )

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 
 /// `POST /api/v1/audio/transcriptions`: reads the multipart body as a stream, counting the
 /// bytes of the `audioFile` part, and answers a transcription naming the file and its size.
@@ -40,7 +41,7 @@ struct AudioRoutes: Sendable {
             language: form.text["language"],
             format: form.text["format"]
         )
-        self.state.lastUpload.withLock { $0 = upload }
+        self.state.lastUpload.withLockedValue { $0 = upload }
 
         var transcription = "Transcription de \(upload.filename) (\(upload.byteCount) octets)"
         if let language = upload.language, !language.isEmpty {

@@ -19,7 +19,7 @@ struct AuthRoutes: Sendable {
         let userID: JSONValue = input.shape == .primary ? .int(account.userID) : .string(String(account.userID))
         return MockResponses.json([
             "token": .string(token),
-            "expires_at": .string(MockDateFormatter.string(from: expiresAt, shape: input.shape)),
+            "expires_at": input.absurdNumbers ? AbsurdNumbers.huge : .string(MockDateFormatter.string(from: expiresAt, shape: input.shape)),
             "user": [
                 "id": userID,
                 "email": .string(account.email),

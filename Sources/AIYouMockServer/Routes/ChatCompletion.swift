@@ -6,15 +6,27 @@ struct ChatCompletion: Sendable {
     var reply: String
     var promptTokens: Int
     var completionTokens: Int
+    /// When set, `created`, the choice's `index` and the token counts are written as extremes
+    /// and `total_tokens` is left out (``MockFault/absurdNumbers``).
+    var absurdNumbers = false
 
     /// The `usage` object.
     var usage: JSONValue {
-        [
+        if self.absurdNumbers {
+            return ["prompt_tokens": AbsurdNumbers.largestInteger, "completion_tokens": AbsurdNumbers.largestInteger]
+        }
+        return [
             "prompt_tokens": .int(self.promptTokens),
             "completion_tokens": .int(self.completionTokens),
             "total_tokens": .int(self.promptTokens + self.completionTokens),
         ]
     }
+
+    /// `created` as written.
+    private var createdValue: JSONValue { self.absurdNumbers ? AbsurdNumbers.huge : .int(self.created) }
+
+    /// The choice's `index` as written.
+    private var indexValue: JSONValue { self.absurdNumbers ? AbsurdNumbers.largestInteger : 0 }
 
     /// The non-streaming answer: wrapped with a string `content` (primary) or bare with an
     /// array of parts (alternate).
@@ -28,10 +40,10 @@ struct ChatCompletion: Sendable {
             "id": .string(self.id),
             "object": "chat.completion",
             "model": .string(self.model),
-            "created": .int(self.created),
+            "created": self.createdValue,
             "choices": [
                 [
-                    "index": 0,
+                    "index": self.indexValue,
                     "message": ["role": "assistant", "content": content, "refusal": nil],
                     "finish_reason": "stop",
                 ]
@@ -60,10 +72,10 @@ struct ChatCompletion: Sendable {
             (key: "id", value: .string(self.id)),
             (key: "object", value: "chat.completion.chunk"),
             (key: "model", value: .string(self.model)),
-            (key: "created", value: .int(self.created)),
+            (key: "created", value: self.createdValue),
             (
                 key: "choices",
-                value: [["index": 0, "delta": delta, "finish_reason": finishReason.map { .string($0) } ?? .null]]
+                value: [["index": self.indexValue, "delta": delta, "finish_reason": finishReason.map { .string($0) } ?? .null]]
             ),
         ]
         if let usage {

@@ -31,7 +31,8 @@ struct ChatRoutes: Sendable {
             created: Int(Date().timeIntervalSince1970),
             reply: "Bonjour ! Vous avez dit : \(request.lastUserText)",
             promptTokens: request.promptWordCount,
-            completionTokens: chunkCount
+            completionTokens: chunkCount,
+            absurdNumbers: input.absurdNumbers
         )
         guard request.stream else {
             return MockResponses.json(completion.json(shape: input.shape))
@@ -43,16 +44,14 @@ struct ChatRoutes: Sendable {
             encoder: SSEEventEncoder(shape: input.shape),
             interval: input.settings.streamChunkInterval,
             dropAfterEvents: input.dropStreamAfter,
-            isAbandoned: { [state = self.state, channel = input.context.channel] in
-                state.isStopping.load(ordering: .relaxed) || state.connections.isGone(channel)
-            }
+            tailAfterDone: input.answerFault == .tailAfterDone,
+            watch: ClientWatch(state: self.state, channel: input.context.channel)
         )
-        let channel = input.context.channel
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { bodyWriter in
-                try await writer.write(to: &bodyWriter, channel: channel)
+                try await writer.write(to: &bodyWriter)
             }
         )
     }

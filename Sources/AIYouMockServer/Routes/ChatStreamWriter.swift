@@ -10,6 +10,10 @@ import NIOCore
 struct ChatStreamWriter: Sendable {
     /// Unpaced events are written once this many bytes are pending.
     static let batchSize = 16 * 1024
+    /// The number of `{"tail":true}` events in one write of the tail.
+    static let tailBatchEvents = 128
+    /// The pause before each write of the tail.
+    static let tailPause: Duration = .milliseconds(1)
 
     let completion: ChatCompletion
     let chunkCount: Int
@@ -17,11 +21,28 @@ struct ChatStreamWriter: Sendable {
     let interval: Duration
     /// When set, only this many content events are sent before the connection is closed.
     let dropAfterEvents: Int?
-    /// `true` once the client went away or the server is stopping: a paced stream then stops
-    /// waiting at once instead of sleeping out its interval.
-    let isAbandoned: @Sendable () -> Bool
+    /// When set, the stream never ends: after the answer and `data: [DONE]` come endless
+    /// `data: {"tail":true}` events (``MockFault/tailAfterDone``).
+    let tailAfterDone: Bool
+    /// The stream's connection: a paced stream stops waiting at once when it is abandoned,
+    /// and the tail stops writing.
+    let watch: ClientWatch
 
-    func write(to writer: inout any ResponseBodyWriter, channel: any Channel) async throws {
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        guard self.tailAfterDone else {
+            try await self.writeAnswer(to: &writer)
+            try await writer.finish(nil)
+            return
+        }
+        try await self.watch.guarding {
+            try await self.writeAnswer(to: &writer)
+            try await self.writeTail(to: &writer)
+        }
+    }
+
+    /// Writes the events of the answer and the shape's terminator (with a tail, `[DONE]` in
+    /// every shape), or with ``dropAfterEvents`` the first events, then closes the connection.
+    private func writeAnswer(to writer: inout any ResponseBodyWriter) async throws {
         let characters = Array(self.completion.reply)
         var pending = ByteBuffer()
         pending.reserveCapacity(Self.batchSize + 1024)
@@ -41,24 +62,40 @@ struct ChatStreamWriter: Sendable {
             if pending.readableBytes > 0 {
                 try await writer.write(pending)
             }
-            try? await channel.close()
+            try? await self.watch.channel.close()
             throw ConnectionDroppedError()
         }
 
         try await self.emit(self.completion.finalChunk, number: self.chunkCount + 1, pending: &pending, writer: &writer)
         if let terminator = self.encoder.terminator {
             pending.writeString(terminator)
+        } else if self.tailAfterDone {
+            pending.writeString("data: [DONE]" + self.encoder.lineEnding + self.encoder.lineEnding)
         }
         if pending.readableBytes > 0 {
             try await writer.write(pending)
         }
-        try await writer.finish(nil)
+    }
+
+    /// Writes batches of `data: {"tail":true}` events, pausing before each, until the stream
+    /// is abandoned.
+    private func writeTail(to writer: inout any ResponseBodyWriter) async throws {
+        let event = #"data: {"tail":true}"# + self.encoder.lineEnding + self.encoder.lineEnding
+        var batch = ByteBuffer()
+        for _ in 0..<Self.tailBatchEvents {
+            batch.writeString(event)
+        }
+        while true {
+            if self.watch.isAbandoned { throw ConnectionDroppedError() }
+            try await self.watch.pause(Self.tailPause)
+            try await writer.write(batch)
+        }
     }
 
     private func emit(_ event: JSONValue, number: Int, pending: inout ByteBuffer, writer: inout any ResponseBodyWriter) async throws {
         if self.interval > .zero {
             if number > 1 {
-                try await self.pause()
+                try await self.watch.pause(self.interval)
             }
             self.encoder.write(event, number: number, into: &pending)
             try await writer.write(pending)
@@ -69,15 +106,6 @@ struct ChatStreamWriter: Sendable {
                 try await writer.write(pending)
                 pending.clear()
             }
-        }
-    }
-
-    /// Sleeps for the interval in short slices, ending early when the stream is abandoned.
-    private func pause() async throws {
-        let deadline = ContinuousClock.now + self.interval
-        while ContinuousClock.now < deadline {
-            if self.isAbandoned() { throw ConnectionDroppedError() }
-            try await Task.sleep(for: min(ConnectionControl.pollInterval, deadline - ContinuousClock.now))
         }
     }
 }

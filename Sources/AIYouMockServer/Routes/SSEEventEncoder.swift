@@ -9,6 +9,14 @@ import NIOCore
 struct SSEEventEncoder: Sendable {
     let shape: MockResponseShape
 
+    /// The line ending of the shape's events.
+    var lineEnding: String {
+        switch self.shape {
+        case .primary: "\n"
+        case .alternate: "\r\n"
+        }
+    }
+
     /// What is written before the first event.
     var prelude: String? {
         switch self.shape {

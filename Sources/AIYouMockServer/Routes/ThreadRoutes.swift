@@ -24,7 +24,7 @@ struct ThreadRoutes: Sendable {
             isNewAppThread: body["isNewAppThread"]?.boolValue
         )
         let thread = self.state.threads.save(draft)
-        let createdAt = JSONValue.int(Int(thread.createdAt.timeIntervalSince1970))
+        let createdAt = input.absurdNumbers ? AbsurdNumbers.huge : JSONValue.int(Int(thread.createdAt.timeIntervalSince1970))
         switch input.shape {
         case .primary:
             return MockResponses.json(["id": .string(String(thread.id)), "object": "thread", "createdAt": createdAt], status: .created)
@@ -41,9 +41,27 @@ struct ThreadRoutes: Sendable {
         guard let itemsPerPage = query.integer("itemsPerPage", default: 10), (1...50).contains(itemsPerPage) else {
             return MockResponses.badRequest("\"itemsPerPage\" must be an integer between 1 and 50.")
         }
-        let (threads, total) = self.state.threads.page(page, itemsPerPage: itemsPerPage, search: query["search"])
+        let lie = input.lyingPageCounts
+        let threads: [JSONValue]
+        let total: Int
+        if let lie, lie.fullPages {
+            threads = (1...itemsPerPage).map { Self.invented(page: page, number: $0, itemsPerPage: itemsPerPage, shape: input.shape) }
+            total = lie.totalItems
+        } else {
+            let (stored, count) = self.state.threads.page(page, itemsPerPage: itemsPerPage, search: query["search"])
+            threads = stored.map { Self.json(for: $0, shape: input.shape) }
+            total = lie?.totalItems ?? count
+        }
+        if input.absurdNumbers {
+            return MockResponses.json([
+                "threads": .array(threads),
+                "totalItems": AbsurdNumbers.largestInteger,
+                "itemsPerPage": 1,
+                "currentPage": -3,
+            ])
+        }
         return MockResponses.json([
-            "threads": .array(threads.map { Self.json(for: $0, shape: input.shape) }),
+            "threads": .array(threads),
             "totalItems": .int(total),
             "itemsPerPage": .int(itemsPerPage),
             "currentPage": .int(page),
@@ -60,9 +78,31 @@ struct ThreadRoutes: Sendable {
         }
     }
 
-    private static func json(for thread: StoredThread, shape: MockResponseShape) -> JSONValue {
+    /// Thread `number` (from 1) of an invented full page, id `lie-<page>-<number>`.
+    private static func invented(page: Int, number: Int, itemsPerPage: Int, shape: MockResponseShape) -> JSONValue {
+        let assistant = Fixtures.assistants[(number - 1) % Fixtures.assistants.count]
+        let firstMessage = "Fil inventé \(number) de la page \(page)"
+        let now = Date()
+        let thread = StoredThread(
+            // Unique for every page a client can reach; wraps around instead of trapping.
+            id: 900_000_000 &+ (page &- 1) &* itemsPerPage &+ number,
+            content: "user: \(firstMessage)",
+            contentJSON: "[]",
+            assistantID: String(assistant.id),
+            assistantName: assistant.name,
+            assistantOpenAIID: assistant.openAIID,
+            firstMessage: firstMessage,
+            createdAt: now,
+            updatedAt: now,
+            isNewAppThread: false
+        )
+        return Self.json(for: thread, shape: shape, id: "lie-\(page)-\(number)")
+    }
+
+    /// A thread as listed; `id` replaces the string form of the numeric id.
+    private static func json(for thread: StoredThread, shape: MockResponseShape, id: String? = nil) -> JSONValue {
         [
-            "id": .string(String(thread.id)),
+            "id": .string(id ?? String(thread.id)),
             "threadIdParam": .int(thread.id),
             "content": .string(thread.content),
             "assistantContentJson": .string(thread.contentJSON),

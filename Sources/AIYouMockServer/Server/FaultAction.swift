@@ -10,11 +10,21 @@ enum FaultAction: Sendable {
     case hang
     /// Close the connection without answering.
     case drop
-    /// Let the chat route stream this many events, then close the connection.
-    case dropStream(afterEvents: Int)
+    /// Authenticate, then let the route answer, changed by this fault.
+    case alterAnswer(AnswerFault)
+    /// Authenticate and let the route handle the request, then close the connection without
+    /// sending its answer.
+    case dropAfterAnswer
 
-    /// The action for `fault` on `route`.
-    init(fault: MockFault, route: MockRoute) {
+    /// The action for `fault` on a request to `route`.
+    ///
+    /// - Parameters:
+    ///   - fault: The fault the request meets.
+    ///   - route: The request's route.
+    ///   - request: The request, for the faults that echo it.
+    ///   - body: The request's collected body (empty for uploads).
+    ///   - watch: The request's connection, for the answers written over time.
+    init(fault: MockFault, route: MockRoute, request: Request, body: ByteBuffer, watch: ClientWatch) {
         switch fault {
         case .status(let code, let body, let headers):
             self = .answer(Self.statusResponse(code: code, body: body, headers: headers))
@@ -31,7 +41,7 @@ enum FaultAction: Sendable {
         case .dropConnection:
             self = .drop
         case .dropStreamAfter(let events):
-            self = route == .chatCompletions ? .dropStream(afterEvents: max(0, events)) : .drop
+            self = route == .chatCompletions ? .alterAnswer(.dropStream(afterEvents: max(0, events))) : .drop
         case .malformedJSON:
             self = .answer(Self.plain(#"{"response": {"id": "chatcmpl-broken", "choices": [{"index": 0, "mess"#, contentType: MockResponses.jsonContentType))
         case .malformedSSE:
@@ -40,6 +50,30 @@ enum FaultAction: Sendable {
             self = .answer(Self.plain("<html>oops</html>", contentType: "text/html"))
         case .emptyBody:
             self = .answer(Self.plain("", contentType: MockResponses.jsonContentType))
+        case .oversizedStreamLine(let bytes):
+            self = .answer(
+                route == .chatCompletions
+                    ? HostileBodies.oversizedStreamLine(bytes: bytes, watch: watch)
+                    : HostileBodies.oversizedJSON(bytes: bytes, watch: watch)
+            )
+        case .endlessComments(let interval):
+            self = .answer(HostileBodies.endlessComments(interval: interval, watch: watch))
+        case .tailAfterDone:
+            self = .alterAnswer(.tailAfterDone)
+        case .drip(let status, let interval):
+            self = .answer(HostileBodies.drip(status: status, interval: interval, watch: watch))
+        case .absurdNumbers:
+            self = .alterAnswer(.absurdNumbers)
+        case .echoSecrets(let status):
+            self = .answer(HostileAnswers.echoSecrets(status: status, request: request, body: body))
+        case .escapeSequences(let status):
+            self = .answer(HostileAnswers.escapeSequences(status: status))
+        case .dropAfterProcessing:
+            self = .dropAfterAnswer
+        case .lyingPageCounts(let totalItems, let fullPages):
+            self = .alterAnswer(.lyingPageCounts(totalItems: totalItems, fullPages: fullPages))
+        case .bytes(let status, let headers, let body):
+            self = .answer(HostileAnswers.bytes(status: status, headers: headers, body: body))
         }
     }
 

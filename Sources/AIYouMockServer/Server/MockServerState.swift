@@ -1,19 +1,20 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Everything the routes share: the stores, the live settings and the counters.
 final class MockServerState: Sendable {
     let configuration: MockServerConfiguration
     let logger: Logger
-    let settings: Mutex<LiveSettings>
+    let settings: NIOLockedValueBox<LiveSettings>
     let recorder = RequestRecorder()
     let faults = FaultInjector()
     let tokens: TokenStore
     let threads: ThreadStore
     let models = ModelStore()
     let connections = ConnectionTracker()
-    let lastUpload = Mutex<UploadRecord?>(nil)
+    let lastUpload = NIOLockedValueBox<UploadRecord?>(nil)
     /// Set once shutdown begins, so that hanging requests let go.
     let isStopping = Atomic<Bool>(false)
     private let completionCounter = Atomic<Int>(0)
@@ -21,13 +22,13 @@ final class MockServerState: Sendable {
     init(configuration: MockServerConfiguration) {
         self.configuration = configuration
         self.logger = configuration.logger ?? Logger(label: "AIYouMockServer", factory: { _ in SwiftLogNoOpLogHandler() })
-        self.settings = Mutex(LiveSettings(configuration: configuration))
+        self.settings = NIOLockedValueBox(LiveSettings(configuration: configuration))
         self.tokens = TokenStore(apiKeys: configuration.apiKeys, lifetime: configuration.tokenLifetime)
         self.threads = ThreadStore(seededCount: configuration.seededThreadCount)
     }
 
     /// A snapshot of the live settings, taken once per request.
-    var currentSettings: LiveSettings { self.settings.withLock { $0 } }
+    var currentSettings: LiveSettings { self.settings.withLockedValue { $0 } }
 
     /// A new chat completion id.
     func nextCompletionID() -> String {

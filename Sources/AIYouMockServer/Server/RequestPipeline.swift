@@ -3,6 +3,10 @@ import Hummingbird
 
 /// The steps every request goes through, in order: collect and record (counting every
 /// request, rejected ones too), injected faults, authentication, then the route handler.
+///
+/// A fault either answers at once (before authentication) or, for the faults that need the
+/// route's own answer, is handed to the route through ``RouteRequest/answerFault`` or drops
+/// the connection once the route has answered.
 struct RequestPipeline: Sendable {
     /// The largest JSON body the server reads.
     static let maxJSONBodySize = 16 * 1024 * 1024
@@ -27,10 +31,12 @@ struct RequestPipeline: Sendable {
             return MockResponses.error(.contentTooLarge, message: "Request body too large.")
         }
 
-        var dropStreamAfter: Int?
+        var answerFault: AnswerFault?
+        var dropAfterAnswer = false
         if let fault = self.state.faults.nextFault(for: route) {
             self.state.logger.debug("Injecting fault", metadata: ["aiyou.mock.route": "\(route)", "aiyou.mock.fault": "\(fault)"])
-            switch FaultAction(fault: fault, route: route) {
+            let watch = ClientWatch(state: self.state, channel: context.channel)
+            switch FaultAction(fault: fault, route: route, request: request, body: body, watch: watch) {
             case .answer(let response):
                 return response
             case .delay(let duration):
@@ -39,8 +45,10 @@ struct RequestPipeline: Sendable {
                 return await ConnectionControl(state: self.state).hang(context.channel)
             case .drop:
                 return await ConnectionControl(state: self.state).drop(context.channel)
-            case .dropStream(let events):
-                dropStreamAfter = events
+            case .alterAnswer(let fault):
+                answerFault = fault
+            case .dropAfterAnswer:
+                dropAfterAnswer = true
             }
         }
 
@@ -53,9 +61,13 @@ struct RequestPipeline: Sendable {
             context: context,
             body: body,
             settings: self.state.currentSettings,
-            dropStreamAfter: dropStreamAfter
+            answerFault: answerFault
         )
-        return try await handler(input)
+        let response = try await handler(input)
+        if dropAfterAnswer {
+            return await ConnectionControl(state: self.state).drop(context.channel)
+        }
+        return response
     }
 
     private func record(_ request: Request, body: ByteBuffer, route: MockRoute) {

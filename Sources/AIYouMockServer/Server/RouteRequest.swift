@@ -13,8 +13,21 @@ struct RouteRequest: Sendable {
     let body: ByteBuffer
     /// The live settings as they were when the request arrived.
     let settings: LiveSettings
+    /// The fault that changes this request's answer, if any.
+    let answerFault: AnswerFault?
+
     /// Set when a ``MockFault/dropStreamAfter(events:)`` fault applies to this chat request.
-    let dropStreamAfter: Int?
+    var dropStreamAfter: Int? {
+        if case .dropStream(let events)? = self.answerFault { events } else { nil }
+    }
+
+    /// Set when a ``MockFault/lyingPageCounts(totalItems:fullPages:)`` fault applies to this request.
+    var lyingPageCounts: (totalItems: Int, fullPages: Bool)? {
+        if case .lyingPageCounts(let totalItems, let fullPages)? = self.answerFault { (totalItems, fullPages) } else { nil }
+    }
+
+    /// Whether a ``MockFault/absurdNumbers`` fault applies to this request.
+    var absurdNumbers: Bool { self.answerFault == .absurdNumbers }
 
     /// The body parsed as JSON, or `nil` when it is empty or not JSON.
     var json: JSONValue? {

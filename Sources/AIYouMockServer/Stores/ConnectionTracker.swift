@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Counts the TCP connections the server accepts and remembers which ones the client has
 /// closed its side of, so a hanging request can notice that its client went away.
@@ -10,17 +10,17 @@ final class ConnectionTracker: Sendable {
         var peerClosed: Set<ObjectIdentifier> = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Registers a newly accepted connection and arranges for it to be unregistered on close.
     func track(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.opened += 1
             state.open += 1
         }
         channel.closeFuture.whenComplete { _ in
-            self.state.withLock { state in
+            self.state.withLockedValue { state in
                 state.open -= 1
                 state.peerClosed.remove(id)
             }
@@ -30,23 +30,23 @@ final class ConnectionTracker: Sendable {
     /// Notes that the client closed its sending side of `channel`.
     func peerClosedInput(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        _ = self.state.withLock { $0.peerClosed.insert(id) }
+        _ = self.state.withLockedValue { $0.peerClosed.insert(id) }
     }
 
     /// Whether the client has closed its sending side of `channel` (or the channel is closed).
     func isGone(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        return !channel.isActive || self.state.withLock { $0.peerClosed.contains(id) }
+        return !channel.isActive || self.state.withLockedValue { $0.peerClosed.contains(id) }
     }
 
     /// Connections accepted since start or the last ``resetOpenedCount()``.
-    var openedCount: Int { self.state.withLock { $0.opened } }
+    var openedCount: Int { self.state.withLockedValue { $0.opened } }
 
     /// Connections currently open.
-    var openCount: Int { self.state.withLock { $0.open } }
+    var openCount: Int { self.state.withLockedValue { $0.open } }
 
     /// Sets the accepted-connections counter back to zero.
     func resetOpenedCount() {
-        self.state.withLock { $0.opened = 0 }
+        self.state.withLockedValue { $0.opened = 0 }
     }
 }

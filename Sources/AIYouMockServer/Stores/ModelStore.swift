@@ -1,15 +1,15 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The model catalogue: the fixture models plus the ones created through the API.
 final class ModelStore: Sendable {
-    private let models = Mutex(Fixtures.models)
+    private let models = NIOLockedValueBox(Fixtures.models)
 
     /// Every model, fixtures first, then created models in creation order.
-    var all: [Fixtures.Model] { self.models.withLock { $0 } }
+    var all: [Fixtures.Model] { self.models.withLockedValue { $0 } }
 
     /// Adds (or replaces, by name) a model.
     func add(_ model: Fixtures.Model) {
-        self.models.withLock { models in
+        self.models.withLockedValue { models in
             if let index = models.firstIndex(where: { $0.name == model.name }) {
                 models[index] = model
             } else {

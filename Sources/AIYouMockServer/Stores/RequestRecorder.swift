@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Counts requests per route and keeps the most recent ones for inspection.
 final class RequestRecorder: Sendable {
@@ -10,11 +10,11 @@ final class RequestRecorder: Sendable {
         var recent: [MockRoute: [RecordedRequest]] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Counts and keeps one request.
     func record(_ request: RecordedRequest, for route: MockRoute) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.counts[route, default: 0] += 1
             state.recent[route, default: []].append(request)
             let overflow = state.recent[route, default: []].count - Self.retainedPerRoute
@@ -26,21 +26,21 @@ final class RequestRecorder: Sendable {
 
     /// The number of requests to `route`.
     func count(for route: MockRoute) -> Int {
-        self.state.withLock { $0.counts[route, default: 0] }
+        self.state.withLockedValue { $0.counts[route, default: 0] }
     }
 
     /// The number of requests to every route.
     var total: Int {
-        self.state.withLock { $0.counts.values.reduce(0, +) }
+        self.state.withLockedValue { $0.counts.values.reduce(0, +) }
     }
 
     /// The last requests to `route`, oldest first.
     func recent(for route: MockRoute) -> [RecordedRequest] {
-        self.state.withLock { $0.recent[route, default: []] }
+        self.state.withLockedValue { $0.recent[route, default: []] }
     }
 
     /// Forgets every count and recorded request.
     func reset() {
-        self.state.withLock { $0 = State() }
+        self.state.withLockedValue { $0 = State() }
     }
 }

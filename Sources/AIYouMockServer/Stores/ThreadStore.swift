@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A saved conversation thread.
 struct StoredThread: Sendable {
@@ -34,7 +34,7 @@ final class ThreadStore: Sendable {
         var nextID = 1001
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// Creates a store holding `seededCount` threads, the newest created an hour ago.
     init(seededCount: Int, now: Date = Date()) {
@@ -65,14 +65,14 @@ final class ThreadStore: Sendable {
             )
             state.nextID += 1
         }
-        self.state = Mutex(state)
+        self.state = NIOLockedValueBox(state)
     }
 
     /// Saves a conversation: updates the thread named by `draft.threadID` when it exists,
     /// otherwise adds a new one. Returns the stored thread.
     func save(_ draft: ThreadDraft, now: Date = Date()) -> StoredThread {
         let assistant = Fixtures.assistant(withID: draft.assistantID)
-        return self.state.withLock { state in
+        return self.state.withLockedValue { state in
             if let threadID = draft.threadID, let index = state.threads.firstIndex(where: { String($0.id) == threadID }) {
                 state.threads[index].content = draft.conversation
                 if let contentJSON = draft.contentJSON { state.threads[index].contentJSON = contentJSON }
@@ -102,7 +102,7 @@ final class ThreadStore: Sendable {
     /// One page of the threads matching `search` (case-insensitive, on content, first message
     /// and assistant name), newest first, with the number of matching threads.
     func page(_ page: Int, itemsPerPage: Int, search: String?) -> (threads: [StoredThread], total: Int) {
-        let all = self.state.withLock { $0.threads }
+        let all = self.state.withLockedValue { $0.threads }
         let term = search?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         let matching = all.reversed().filter { thread in
             term.isEmpty
@@ -118,7 +118,7 @@ final class ThreadStore: Sendable {
 
     /// Deletes the thread with this id; `false` when there is none.
     func delete(id: String) -> Bool {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard let index = state.threads.firstIndex(where: { String($0.id) == id }) else { return false }
             state.threads.remove(at: index)
             return true
@@ -126,5 +126,5 @@ final class ThreadStore: Sendable {
     }
 
     /// The number of threads.
-    var count: Int { self.state.withLock { $0.threads.count } }
+    var count: Int { self.state.withLockedValue { $0.threads.count } }
 }

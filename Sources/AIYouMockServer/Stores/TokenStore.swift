@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The bearer tokens the server accepts: tokens issued by login, each with an expiry, and API
 /// keys that never expire.
@@ -18,7 +18,7 @@ final class TokenStore: Sendable {
 
     private let apiKeys: Set<String>
     private let lifetime: TimeInterval
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Creates a store accepting `apiKeys` and issuing tokens that live for `lifetime`.
     init(apiKeys: Set<String>, lifetime: Duration) {
@@ -31,7 +31,7 @@ final class TokenStore: Sendable {
     func issue(now: Date = Date()) -> (token: String, expiresAt: Date) {
         let token = Self.makeToken()
         let expiresAt = now.addingTimeInterval(self.lifetime)
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.expiries[token] = expiresAt
             state.issuedCount += 1
         }
@@ -41,13 +41,13 @@ final class TokenStore: Sendable {
     /// Checks a presented token.
     func validate(_ token: String, now: Date = Date()) -> Validity {
         if self.apiKeys.contains(token) { return .valid }
-        guard let expiry = self.state.withLock({ $0.expiries[token] }) else { return .unknown }
+        guard let expiry = self.state.withLockedValue({ $0.expiries[token] }) else { return .unknown }
         return expiry > now ? .valid : .expired
     }
 
     /// Makes every token issued so far expired (API keys are untouched).
     func expireAll() {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             for token in state.expiries.keys {
                 state.expiries[token] = .distantPast
             }
@@ -55,11 +55,11 @@ final class TokenStore: Sendable {
     }
 
     /// The number of successful logins since start or the last ``resetIssuedCount()``.
-    var issuedCount: Int { self.state.withLock { $0.issuedCount } }
+    var issuedCount: Int { self.state.withLockedValue { $0.issuedCount } }
 
     /// Sets the login counter back to zero; issued tokens stay valid.
     func resetIssuedCount() {
-        self.state.withLock { $0.issuedCount = 0 }
+        self.state.withLockedValue { $0.issuedCount = 0 }
     }
 
     private static func makeToken() -> String {

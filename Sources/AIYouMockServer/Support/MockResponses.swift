@@ -45,6 +45,13 @@ enum MockResponses {
         (200...999).contains(code) ? HTTPResponse.Status(code: code) : .internalServerError
     }
 
+    /// A final status that can carry a body: like ``status(code:)``, with 204 and 304 also
+    /// answered as 500.
+    static func statusWithBody(code: Int) -> HTTPResponse.Status {
+        let status = Self.status(code: code)
+        return Self.forbidsBody(status) ? .internalServerError : status
+    }
+
     /// Whether a status forbids a response body (204, 304).
     static func forbidsBody(_ status: HTTPResponse.Status) -> Bool {
         status.code == 204 || status.code == 304

@@ -1,0 +1,15 @@
+/// A fault that lets the route answer an authenticated request, but changes or extends the
+/// answer. Routes it does not apply to ignore it.
+enum AnswerFault: Sendable, Equatable {
+    /// A streamed chat answer stops after this many content events and the connection is
+    /// closed (``MockFault/dropStreamAfter(events:)``).
+    case dropStream(afterEvents: Int)
+    /// A streamed chat answer goes on with endless events after its end
+    /// (``MockFault/tailAfterDone``).
+    case tailAfterDone
+    /// The numbers the client reads are extremes (``MockFault/absurdNumbers``).
+    case absurdNumbers
+    /// The threads page claims `totalItems`, and with `fullPages` is always full
+    /// (``MockFault/lyingPageCounts(totalItems:fullPages:)``).
+    case lyingPageCounts(totalItems: Int, fullPages: Bool)
+}
