@@ -159,19 +159,17 @@ struct FaultTests {
         }
     }
 
-    @Test("hang is released by shutdown, which stays prompt")
+    @Test("hang is released by shutdown", .timeLimit(.minutes(1)))
     func hangReleasedByShutdown() async throws {
         let server = MockAIYouServer()
         try await server.start()
         server.enqueueFaults([.hang], for: .assistants)
-        let http = TestHTTP(server)
+        // The request's own deadline is far beyond the test's time limit: if the request ends,
+        // the shutdown released it (no wall-clock measurement needed).
+        let http = TestHTTP(server).timeout(.hours(1))
         let request = Task { try await http.send(.GET, "/api/v1/user/assistants") }
         #expect(try await eventually { server.requestCount(.assistants) == 1 })
-        let clock = ContinuousClock()
-        let start = clock.now
         try await server.shutdown()
-        // Released by the shutdown, not by the client's 10 s timeout (generous bound: CI machines are noisy).
-        #expect(clock.now - start < .seconds(8))
         await #expect(throws: (any Error).self) { _ = try await request.value }
     }
 

@@ -1,3 +1,4 @@
+import AIYouMockServer
 import Foundation
 import Testing
 
@@ -106,6 +107,42 @@ struct CLITests {
         let invalid = try Self.run(["--mock", "threads", "--per-page", "80"])
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("itemsPerPage"))
+    }
+
+    /// ``run(_:input:environment:)`` on a thread of its own, so that a server in this process keeps
+    /// the cooperative pool while the tool runs.
+    static func runOffPool(_ arguments: [String]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(arguments) })
+            }
+        }
+    }
+
+    @Test("text from the service reaches the terminal with its escape sequences escaped, and no secret")
+    func terminalSafety() async throws {
+        try await MockAIYouServer.withRunning { server in
+            let target = ["--base-url", server.baseURL, "--token", MockAccount.demoAPIKey]
+            let hostile = #"Bon\u001b[31mjour\u001b]0;pwned\u0007\r\b\u009b"#
+            let completion = #"{"id": "c", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(hostile)"}}]}"#
+            let stream = "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"\(hostile)\"}}]}\n\ndata: [DONE]\n\n"
+            server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(completion.utf8))], for: .chatCompletions)
+            let plain = try await Self.runOffPool(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
+            server.enqueueFaults([.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))], for: .chatCompletions)
+            let streamed = try await Self.runOffPool(target + ["chat", "--assistant", "602", "Bonjour"])
+            server.enqueueFaults([.escapeSequences(status: 422)], for: .assistants)
+            let failed = try await Self.runOffPool(target + ["assistants"])
+            server.enqueueFaults([.echoSecrets(status: 422)], for: .assistants)
+            let echoed = try await Self.runOffPool(target + ["--log-level", "trace", "assistants"])
+            #expect(plain.status == 0 && streamed.status == 0, "\(plain.stderr) \(streamed.stderr)")
+            #expect(plain.stdout.contains("Bon\\u{1B}[31mjour"), "visible, not executed: \(plain.stdout)")
+            #expect(failed.status == 1 && echoed.status == 1)
+            for output in [plain.stdout, plain.stderr, streamed.stdout, streamed.stderr, failed.stderr, echoed.stderr] {
+                #expect(!output.unicodeScalars.contains { [0x1B, 0x07, 0x0D, 0x08, 0x9B].contains($0.value) }, "\(output.debugDescription)")
+                #expect(!output.contains(MockAccount.demoAPIKey), "\(output)")
+            }
+            #expect(echoed.stderr.contains("[REDACTED]"))
+        }
     }
 
     @Test("bench --json prints both sides with the documented keys")
