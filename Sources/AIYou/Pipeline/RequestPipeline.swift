@@ -98,8 +98,8 @@ final class RequestPipeline: Sendable {
     }
 
     /// Runs `request` until it succeeds or fails for good, and hands the successful answer to
-    /// `consume`, whose ``AIYouError`` is final. `budget` is the call's retry budget, shared with
-    /// whatever else the call sends (a stream's reopenings); a new one when `nil`.
+    /// `consume`, whose ``AIYouError`` is final. `budget` is the call's retry budget when the call
+    /// sends more than this request (a stream's reopenings); otherwise the budget is counted here.
     func execute<Output: Sendable>(
         _ request: APIRequest,
         budget: RetryBudget? = nil,
@@ -115,7 +115,8 @@ final class RequestPipeline: Sendable {
             logger[metadataKey: "aiyou.request.id"] = "\(requestID)"
             logger[metadataKey: "aiyou.operation"] = "\(operation)"
         }
-        let budget = budget ?? RetryBudget(maxRetries: configuration.retry.maxRetries)
+        // Counted locally unless shared: no allocation for the common call.
+        var localRetries = 0
         let time = configuration.timeSource
         var attempt = 0
         var reauthenticated = false
@@ -168,7 +169,12 @@ final class RequestPipeline: Sendable {
                 logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
             }
 
-            let delay = try await retryDelay(after: outcome, failure: failure, of: request, budget: budget, logger: logger)
+            let delay = try retryDelay(after: outcome, failure: failure, of: request, retriesUsed: budget?.retriesUsed ?? localRetries, logger: logger)
+            if let budget {
+                guard budget.take() else { throw failure }
+            } else {
+                localRetries += 1
+            }
             try await sleep(delay, operation: operation, failure: failure)
         }
     }
@@ -179,18 +185,18 @@ final class RequestPipeline: Sendable {
     func prepareReopen(after error: TransportError, of request: APIRequest, budget: RetryBudget, logger: Logger?) async throws {
         let failure = errorMapping.error(for: error, operation: request.operation)
         let logger = logger ?? configuration.logger
-        let delay = try await retryDelay(after: .failure(error), failure: failure, of: request, budget: budget, logger: logger)
+        let delay = try retryDelay(after: .failure(error), failure: failure, of: request, retriesUsed: budget.retriesUsed, logger: logger)
+        guard budget.take() else { throw failure }
         try await sleep(delay, operation: request.operation.name, failure: failure)
     }
 
-    /// The backoff before the next attempt, taken from the budget; throws `failure` when the
-    /// policy says the call ends here.
+    /// The backoff before the next attempt when `retriesUsed` retries are spent; throws `failure`
+    /// when the policy says the call ends here.
     private func retryDelay(
-        after outcome: RetryPolicy.Outcome, failure: AIYouError, of request: APIRequest, budget: RetryBudget, logger: Logger
-    ) async throws -> Duration {
+        after outcome: RetryPolicy.Outcome, failure: AIYouError, of request: APIRequest, retriesUsed: Int, logger: Logger
+    ) throws(AIYouError) -> Duration {
         guard !Task.isCancelled,
-            case .retry(let delay) = retryPolicy.decide(outcome, idempotent: request.operation.isIdempotent, retriesUsed: budget.retriesUsed),
-            budget.take()
+            case .retry(let delay) = retryPolicy.decide(outcome, idempotent: request.operation.isIdempotent, retriesUsed: retriesUsed)
         else {
             if case .status(_, let serverDelay?) = outcome, serverDelay > configuration.retry.maxRetryAfter {
                 logger.debug("server delay beyond maxRetryAfter; failing now", metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"])
