@@ -48,7 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        guard duration > 0 else { throw ValidationError("--duration must be positive") }
+        guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be within 0…86400 seconds") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
         if let poolSize, poolSize < 1 { throw ValidationError("--pool-size must be at least 1") }
         guard streamChunks >= 1 else { throw ValidationError("--stream-chunks must be at least 1") }

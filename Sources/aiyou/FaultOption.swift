@@ -71,11 +71,17 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         Int(text).flatMap { (100...599).contains($0) ? $0 : nil }
     }
 
-    /// `250ms`, `2s`, or plain seconds.
+    /// `250ms`, `2s`, or plain seconds; up to a day (`nil` beyond, or for `inf`, `nan`, negatives).
     static func parseDuration(_ text: String) -> Duration? {
-        if text.hasSuffix("ms"), let value = Double(text.dropLast(2)), value >= 0 { return .milliseconds(Int64(value)) }
-        if text.hasSuffix("s"), let value = Double(text.dropLast()), value >= 0 { return .milliseconds(Int64(value * 1000)) }
-        if let value = Double(text), value >= 0 { return .milliseconds(Int64(value * 1000)) }
-        return nil
+        let milliseconds: Double?
+        if text.hasSuffix("ms") {
+            milliseconds = Double(text.dropLast(2))
+        } else if text.hasSuffix("s") {
+            milliseconds = Double(text.dropLast()).map { $0 * 1000 }
+        } else {
+            milliseconds = Double(text).map { $0 * 1000 }
+        }
+        guard let milliseconds, milliseconds >= 0, milliseconds <= 86_400_000 else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 }
