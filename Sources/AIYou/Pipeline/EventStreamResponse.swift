@@ -135,29 +135,37 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
     // MARK: - EventStreamSource
 
     func next() async throws -> ByteBuffer? {
-        try await withTaskCancellationHandler {
+        // What is already here is handed over without suspending.
+        if let ready = take(orWait: nil) { return try ready.get() }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ByteBuffer?, any Error>) in
-                var demand: EventLoopPromise<Void>?
-                let ready: Result<ByteBuffer?, any Error>? = state.withLock { state in
-                    if let part = state.parts.popFirst() {
-                        state.bufferedBytes -= part.readableBytes
-                        if state.bufferedBytes < Self.bufferedBytesTarget {
-                            demand = state.demand
-                            state.demand = nil
-                        }
-                        return .success(part)
-                    }
-                    if let failure = state.failure { return .failure(failure) }
-                    if state.ended { return .success(nil) }
-                    state.consumer = continuation
-                    return nil
-                }
-                demand?.succeed(())
-                if let ready { continuation.resume(with: ready) }
+                if let ready = take(orWait: continuation) { continuation.resume(with: ready) }
             }
         } onCancel: {
             cancel()
         }
+    }
+
+    /// The next part, the failure or the end when there is one; otherwise registers `consumer`
+    /// (when given) to be resumed by the event loop.
+    private func take(orWait consumer: CheckedContinuation<ByteBuffer?, any Error>?) -> Result<ByteBuffer?, any Error>? {
+        var demand: EventLoopPromise<Void>?
+        let ready: Result<ByteBuffer?, any Error>? = state.withLock { state in
+            if let part = state.parts.popFirst() {
+                state.bufferedBytes -= part.readableBytes
+                if state.bufferedBytes < Self.bufferedBytesTarget {
+                    demand = state.demand
+                    state.demand = nil
+                }
+                return .success(part)
+            }
+            if let failure = state.failure { return .failure(failure) }
+            if state.ended { return .success(nil) }
+            if let consumer { state.consumer = consumer }
+            return nil
+        }
+        demand?.succeed(())
+        return ready
     }
 
     func waitingForEvent() {
