@@ -54,7 +54,8 @@ struct HostileServerTests {
                 error = await expectAIYouError(.limitExceeded) { try await client.chatCompletionStream(chatRequest()).collect() }
             }
             #expect(error?.message.contains("maxStreamEventBytes") == true)
-            #expect(growth < 32 << 20, "peak RSS grew by \(growth >> 20) MiB for a 200 MB line")
+            // Far below the 200 MB sent; the margin is for ThreadSanitizer's shadow memory.
+            #expect(growth < 64 << 20, "peak RSS grew by \(growth >> 20) MiB for a 200 MB line")
             #expect(server.requestCount(.chatCompletions) == 2, "not retried: a line that long will not get shorter")
             try await eventually { server.openConnections <= 1 }
             print("200 MB stream line: peak RSS growth \(growth >> 10) KiB")
