@@ -32,9 +32,11 @@ public final class AIYouClient: Sendable {
         self.init(configuration: configuration, baseURL: baseURL, http: http, owns: true)
     }
 
-    /// Creates a client that borrows `httpClient` (its pool, TLS and timeout settings apply; this
-    /// configuration's ``Configuration/timeouts`` request deadline and ``Configuration/connectionPool``
-    /// are then not used for the pool). ``shutdown()`` does not shut `httpClient` down.
+    /// Creates a client that borrows `httpClient`: its pool, TLS, connect and read timeouts apply,
+    /// so this configuration's ``Configuration/connectionPool`` and ``Configuration/Timeouts/connect``
+    /// are not used; the deadlines of each call (``Configuration/Timeouts/request``, `upload`, and
+    /// `streamIdle` for stream events) and the ``Configuration/limits`` still are.
+    /// ``shutdown()`` does not shut `httpClient` down. Throws ``AIYouError/Code/invalidConfiguration``.
     public convenience init(configuration: Configuration, httpClient: HTTPClient) throws {
         let baseURL = try configuration.validated()
         self.init(configuration: configuration, baseURL: baseURL, http: httpClient, owns: false)
