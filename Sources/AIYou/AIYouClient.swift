@@ -52,6 +52,13 @@ public final class AIYouClient: Sendable {
         self.pipeline = RequestPipeline(transport: transport, configuration: configuration)
     }
 
+    /// A task executor on one of the client's event loops (the next one, round robin), for callers
+    /// that make calls one after another and want them to run without a thread hop; see
+    /// ``EventLoopTaskExecutor``.
+    public func eventLoopExecutor() -> EventLoopTaskExecutor {
+        pipeline.transport.nextEventLoopExecutor()
+    }
+
     /// Drops cached answers of `groups` (everything when empty), e.g. after changes made
     /// elsewhere. Does nothing when ``Configuration/cache`` is disabled.
     public func invalidateCache(_ groups: Set<CacheGroup> = []) {

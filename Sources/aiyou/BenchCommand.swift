@@ -2,6 +2,7 @@ import AIYou
 import AIYouMockServer
 import ArgumentParser
 import Foundation
+import NIOCore
 
 /// `aiyou bench`: load the service (or the embedded server) through the SDK and, with
 /// `--baseline`, through raw AsyncHTTPClient in the same run, and report both.
@@ -18,6 +19,14 @@ struct BenchCommand: AsyncParsableCommand {
 
     enum Endpoint: String, ExpressibleByArgument, CaseIterable, Sendable {
         case chat, stream, assistants, mixed
+    }
+
+    /// Where the SDK's caller tasks run.
+    enum Executor: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// The cooperative pool, as any task.
+        case `default`
+        /// The client's event loops (`AIYouClient.eventLoopExecutor()`): no thread hop per call.
+        case eventLoop = "event-loop"
     }
 
     @ParentCommand var root: AIYouCommand
@@ -46,11 +55,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Also run the raw AsyncHTTPClient baseline (execute + collect + JSONDecoder) in the same invocation.")
     var baseline = false
 
+    @Option(help: "Where the SDK's callers run: default (the cooperative pool) or event-loop (the client's event loops, no hop per call).")
+    var executor: Executor = .default
+
+    @Option(help: "A saved --json record (of this tool, or of another client in the same format) to print this run's ratios against.")
+    var compare: String?
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be within 0…86400 seconds") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
         if let poolSize, poolSize < 1 { throw ValidationError("--pool-size must be at least 1") }
+        if let compare, !FileManager.default.isReadableFile(atPath: compare) { throw ValidationError("--compare: cannot read \(compare)") }
         guard streamChunks >= 1 else { throw ValidationError("--stream-chunks must be at least 1") }
     }
 
@@ -87,13 +103,14 @@ struct BenchCommand: AsyncParsableCommand {
         var configuration = Configuration(baseURL: baseURL, credentials: .bearerToken(token))
         configuration.connectionPool.maxConnectionsPerHost = pool
         configuration.allowsInsecureHTTP = true
+        let endpoint = self.endpoint
+        let client = try AIYouClient(configuration: configuration)
+        let executors: [any TaskExecutor] =
+            executor == .eventLoop ? (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() } : []
         let generator = LoadGenerator(
             concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "sdk",
-            showsProgress: requests == nil && duration >= 3
+            showsProgress: requests == nil && duration >= 3, executors: executors
         )
-        let endpoint = self.endpoint
-
-        let client = try AIYouClient(configuration: configuration)
         let sdkCall: @Sendable (Int) async throws -> Int = { index in
             switch endpoint == .mixed ? [Endpoint.chat, .assistants, .stream][index % 3] : endpoint {
             case .chat, .mixed: _ = try await client.chatCompletion(request); return 0
@@ -106,11 +123,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         // Connections are counted from the warm-up on: the pool opens them there and reuses them after.
         server?.resetCounters()
-        Terminal.note("sdk: warming up (\(warmup) calls)")
-        _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
-            .run(sdkCall)
-        var sdk = await generator.run(sdkCall)
-        sdk.connectionsOpened = server?.connectionsOpened
+        let sdk = await countingConnections(to: baseURL, server: server) {
+            Terminal.note("sdk: warming up (\(warmup) calls)")
+            _ = await LoadGenerator(
+                concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false, executors: executors
+            ).run(sdkCall)
+            return await generator.run(sdkCall)
+        }
         try await client.shutdown()
 
         var baselineResult: LoadResult?
@@ -124,21 +143,27 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             }
             server?.resetCounters()
-            Terminal.note("baseline: warming up (\(warmup) calls)")
-            _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
-                .run(rawCall)
-            var result = await LoadGenerator(
-                concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "baseline",
-                showsProgress: requests == nil && duration >= 3
-            ).run(rawCall)
-            result.connectionsOpened = server?.connectionsOpened
+            let result = await countingConnections(to: baseURL, server: server) {
+                Terminal.note("baseline: warming up (\(warmup) calls)")
+                _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
+                    .run(rawCall)
+                return await LoadGenerator(
+                    concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "baseline",
+                    showsProgress: requests == nil && duration >= 3
+                ).run(rawCall)
+            }
             try await raw.shutdown()
             baselineResult = result
         }
 
+        let saved = try compare.map { try BenchRecord(contentsOf: $0) }
         if root.global.json {
-            var object: [String: Any] = ["endpoint": endpoint.rawValue, "concurrency": concurrency, "sdk": sdk.json(streaming: streaming)]
+            var object: [String: Any] = [
+                "endpoint": endpoint.rawValue, "concurrency": concurrency, "executor": executor.rawValue, "pool": pool,
+                "sdk": sdk.json(streaming: streaming),
+            ]
             if let baselineResult { object["baseline"] = baselineResult.json(streaming: streaming) }
+            if let saved { object["compared"] = saved.ratios(of: sdk, streaming: streaming) }
             Terminal.printJSON(object)
         } else {
             print("endpoint \(endpoint.rawValue), concurrency \(concurrency), pool \(pool)")
@@ -148,6 +173,30 @@ struct BenchCommand: AsyncParsableCommand {
                 let ratio = streaming ? sdk.eventsPerSecond / max(baselineResult.eventsPerSecond, 1) : sdk.requestsPerSecond / max(baselineResult.requestsPerSecond, 1)
                 print(String(format: "sdk / baseline throughput: %.2f×", ratio))
             }
+            if let saved, let compare {
+                print("against \(compare) (\(saved.label)): " + saved.ratios(of: sdk, streaming: streaming).sorted { $0.key < $1.key }
+                    .map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", "))
+            }
         }
+    }
+
+    /// Runs `body` while counting the connections opened: the embedded server counts them
+    /// exactly; against another server they are sampled from `/proc` (``ConnectionCounter``).
+    private func countingConnections(to baseURL: String, server: MockAIYouServer?, _ body: () async -> LoadResult) async -> LoadResult {
+        if let server {
+            var result = await body()
+            result.connectionsOpened = server.connectionsOpened
+            return result
+        }
+        let components = URLComponents(string: baseURL)
+        let port = components?.port ?? (components?.scheme == "http" ? 80 : 443)
+        let counter = ConnectionCounter(port: port)
+        let sampling = Task { await counter.run() }
+        var result = await body()
+        sampling.cancel()
+        await sampling.value
+        counter.sample()
+        result.connectionsOpened = counter.count
+        return result
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The production ``Transport``: AsyncHTTPClient's delegate API, with the client's own response
 /// delegates. JSON answers are read whole on the event loop by ``WholeResponse`` (one hop back to
@@ -18,11 +19,27 @@ final class HTTPClientTransport: Transport {
     private let templates = RequestTemplates()
     /// AsyncHTTPClient's own messages stay off: its trace output is not ours to redact.
     private let logger = Configuration.disabledLogger
+    /// One executor per event loop of the client's group.
+    private let executors: [EventLoopTaskExecutor]
+    private let nextExecutor = Atomic<Int>(0)
 
     init(http: HTTPClient, ownsHTTPClient: Bool, baseURL: String) {
         self.http = http
         self.ownsHTTPClient = ownsHTTPClient
         self.baseURL = baseURL
+        self.executors = http.eventLoopGroup.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) }
+    }
+
+    func nextEventLoopExecutor() -> EventLoopTaskExecutor {
+        executors[nextExecutor.add(1, ordering: .relaxed).oldValue % executors.count]
+    }
+
+    /// The event loop this call runs on, when it is one of the client's (the caller's task prefers
+    /// an ``EventLoopTaskExecutor``): the request then stays on it, connection and all, so that
+    /// its answer resumes the caller without a thread hop.
+    private var currentEventLoop: (any EventLoop)? {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        return executors.contains { $0.eventLoop === loop } ? loop : nil
     }
 
     func shutdown() async throws {
@@ -31,7 +48,8 @@ final class HTTPClientTransport: Transport {
     }
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
-        var eventLoop = HTTPClient.EventLoopPreference.indifferent
+        let current = currentEventLoop
+        var eventLoop = current.map { HTTPClient.EventLoopPreference.delegateAndChannel(on: $0) } ?? .indifferent
         let body: HTTPClient.Body?
         switch request.body {
         case .none:
@@ -39,8 +57,8 @@ final class HTTPClientTransport: Transport {
         case .json(let buffer):
             body = .byteBuffer(buffer)
         case .multipart(let upload):
-            let uploadLoop = http.eventLoopGroup.any()
-            eventLoop = .delegate(on: uploadLoop)
+            let uploadLoop = current ?? http.eventLoopGroup.any()
+            eventLoop = current == nil ? .delegate(on: uploadLoop) : .delegateAndChannel(on: uploadLoop)
             body = .stream(contentLength: Int64(upload.contentLength)) { writer in
                 let finished = uploadLoop.makePromise(of: Void.self)
                 finished.completeWithTask {

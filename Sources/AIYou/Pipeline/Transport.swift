@@ -15,6 +15,9 @@ protocol Transport: Sendable {
 
     /// Releases the transport's resources (for a borrowed HTTP client: nothing).
     func shutdown() async throws
+
+    /// An executor on one of the transport's event loops, round robin.
+    func nextEventLoopExecutor() -> EventLoopTaskExecutor
 }
 
 /// One attempt, as the transport needs it.

@@ -9,6 +9,9 @@ struct LoadGenerator: Sendable {
     var duration: Duration
     var label: String
     var showsProgress: Bool
+    /// When not empty, caller task `i` prefers `executors[i % count]` (the SDK's event-loop
+    /// executors); otherwise callers run on the cooperative pool.
+    var executors: [any TaskExecutor] = []
 
     func run(_ call: @escaping @Sendable (Int) async throws -> Int) async -> LoadResult {
         let counters = Counters()
@@ -19,8 +22,9 @@ struct LoadGenerator: Sendable {
         let requests = self.requests
         var total = LoadResult()
         await withTaskGroup(of: LoadResult.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
+            for caller in 0..<concurrency {
+                let executor: (any TaskExecutor)? = executors.isEmpty ? nil : executors[caller % executors.count]
+                group.addTask(executorPreference: executor) {
                     var result = LoadResult()
                     while true {
                         let index = counters.issued.add(1, ordering: .relaxed).oldValue

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 @_spi(Benchmarks) @testable import AIYou
 
@@ -89,6 +90,10 @@ final class ScriptedTransport: Transport {
     }
 
     func shutdown() async throws {}
+
+    func nextEventLoopExecutor() -> EventLoopTaskExecutor {
+        EventLoopTaskExecutor(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+    }
 }
 
 extension AIYouClient {

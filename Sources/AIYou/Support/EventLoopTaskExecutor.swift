@@ -1,0 +1,34 @@
+import NIOCore
+
+/// A task executor that runs a task's jobs on one of the client's event loops: the thread that
+/// also does the task's network I/O.
+///
+/// A call made from a task that prefers this executor never changes threads: the request is sent,
+/// its answer read, decoded and returned on the same event loop, instead of hopping from the
+/// caller's thread to the event loop and back for every call (two thread wake-ups). That is worth
+/// it for a caller that makes calls one after another and wants the lowest latency and CPU per
+/// call. It is not for CPU-heavy work between calls, which would hold up the loop's I/O, nor for
+/// many concurrent callers, which share the cooperative pool's threads better (see "Tuning for
+/// your service" in PERFORMANCE.md).
+///
+/// ```swift
+/// let executor = client.eventLoopExecutor()
+/// let answer = try await Task(executorPreference: executor) {
+///     try await client.chatCompletion(request)
+/// }.value
+/// ```
+/// Any code can prefer it: cancellation, task-local values and structured concurrency work as
+/// with any task executor.
+public final class EventLoopTaskExecutor: TaskExecutor, Sendable {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// Runs `job` on the event loop.
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }
+    }
+}

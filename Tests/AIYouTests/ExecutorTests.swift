@@ -1,0 +1,73 @@
+import AIYouMockServer
+import AsyncHTTPClient
+import NIOPosix
+import Testing
+
+@_spi(Benchmarks) @testable import AIYou
+
+/// Calls made from a task that prefers the client's event-loop executor stay on that event loop
+/// (no thread hop), and keep cancellation, task-local values and structured concurrency intact.
+@Suite("Calls from the client's event-loop executor")
+struct ExecutorTests {
+    @TaskLocal static var traceID: String?
+
+    @Test("a call stays on the event loop from start to end; task-local values are visible")
+    func staysOnTheLoop() async throws {
+        try await withServerAndClient(client: { $0.credentials = Fixture.apiKey }) { server, client in
+            let executor = client.eventLoopExecutor()
+            let (text, before, after, local) = try await Self.$traceID.withValue("trace-42") {
+                try await Task(executorPreference: executor) {
+                    let before = MultiThreadedEventLoopGroup.currentEventLoop
+                    let text = try await client.chatCompletion(chatRequest()).text
+                    let after = MultiThreadedEventLoopGroup.currentEventLoop
+                    return (text, before, after, Self.traceID)
+                }.value
+            }
+            #expect(text == "Bonjour ! Vous avez dit : Bonjour")
+            #expect(before != nil && before === after, "resumed on the same event loop: no hop back")
+            #expect(before === executor.eventLoop)
+            #expect(local == "trace-42")
+            // Streams too, and structured child tasks.
+            let collected = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 {
+                    group.addTask(executorPreference: client.eventLoopExecutor()) {
+                        try await client.chatCompletionStream(chatRequest()).collect().text
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(collected.count == 4 && collected.allSatisfy { $0 == "Bonjour ! Vous avez dit : Bonjour" })
+            #expect(server.requestCount(.chatCompletions) == 5)
+        }
+    }
+
+    @Test("cancelling a task on the event loop ends its call at once")
+    func cancellation() async throws {
+        try await withServerAndClient(client: { $0.credentials = Fixture.apiKey }) { server, client in
+            server.enqueueFaults([.hang], for: .assistants)
+            let task = Task(executorPreference: client.eventLoopExecutor()) { try await client.assistants() }
+            try await eventually { server.requestCount(.assistants) == 1 }
+            task.cancel()
+            await expectAIYouError(.cancelled) { try await task.value }
+            try await eventually { server.openConnections == 0 }
+        }
+    }
+
+    @Test("with a borrowed HTTPClient, the executor is on that client's event loops, which outlive the AIYou client")
+    func borrowedHTTPClient() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let http = HTTPClient(eventLoopGroup: group)
+        try await MockAIYouServer.withRunning { server in
+            let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
+            let executor = client.eventLoopExecutor()
+            #expect(group.makeIterator().contains { $0 === executor.eventLoop })
+            let models = try await Task(executorPreference: executor) { try await client.models() }.value
+            #expect(!models.models.isEmpty)
+            try await client.shutdown()
+            let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(10))
+            #expect(response.status == .unauthorized, "the borrowed client still works after the AIYou client's shutdown")
+        }
+        try await http.shutdown()
+        try await group.shutdownGracefully()
+    }
+}
