@@ -1,4 +1,6 @@
 import Foundation
+import Histogram
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Runs `call` from `concurrency` tasks until `requests` calls were made or `duration` passed,
@@ -15,17 +17,20 @@ struct LoadGenerator: Sendable {
 
     func run(_ call: @escaping @Sendable (Int) async throws -> Int) async -> LoadResult {
         let counters = Counters()
+        // One histogram for all callers, behind a lock: a histogram is about 140 KB, so one per
+        // caller would make the tool's own memory grow with the concurrency it measures.
+        let latencies = NIOLockedValueBox(LoadResult.emptyLatencies)
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + duration
         let cpuBefore = ProcessCPU.microseconds()
         let requests = self.requests
-        var total = LoadResult()
+        var total = LoadResult(latency: nil)
         await withTaskGroup(of: LoadResult.self) { group in
             for caller in 0..<concurrency {
                 let executor: (any TaskExecutor)? = executors.isEmpty ? nil : executors[caller % executors.count]
                 group.addTask(executorPreference: executor) {
-                    var result = LoadResult()
+                    var result = LoadResult(latency: nil)
                     while true {
                         let index = counters.issued.add(1, ordering: .relaxed).oldValue
                         if let requests {
@@ -42,7 +47,7 @@ struct LoadGenerator: Sendable {
                         }
                         let elapsed = clock.now - began
                         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                        _ = result.latency.record(UInt64(max(1, micros)))
+                        latencies.withLockedValue { _ = $0.record(UInt64(max(1, micros))) }
                         result.requests += 1
                         counters.finished.add(1, ordering: .relaxed)
                     }
@@ -60,11 +65,12 @@ struct LoadGenerator: Sendable {
                         if requests == nil, clock.now >= deadline { break }
                         FileHandle.standardError.write(Data("\(label): \(second) s, \(done) calls\n".utf8))
                     }
-                    return LoadResult()
+                    return LoadResult(latency: nil)
                 }
             }
             for await partial in group { total.merge(partial) }
         }
+        total.latency = latencies.withLockedValue { $0 }
         let elapsed = clock.now - start
         total.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         total.cpuMicroseconds = ProcessCPU.microseconds() - cpuBefore

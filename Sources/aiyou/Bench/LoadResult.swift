@@ -8,20 +8,30 @@ struct LoadResult: Sendable {
     var seconds = 0.0
     var cpuMicroseconds = 0.0
     var connectionsOpened: Int?
-    var latency = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+    /// Latencies in microseconds; `nil` in a caller's partial result (all callers record into
+    /// one shared histogram).
+    var latency: Histogram<UInt64>? = LoadResult.emptyLatencies
     var firstError: String?
+
+    /// Microseconds from 1 µs to 120 s, three significant digits.
+    static var emptyLatencies: Histogram<UInt64> {
+        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
+    }
 
     var requestsPerSecond: Double { seconds > 0 ? Double(requests) / seconds : 0 }
     var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     var cpuMicrosecondsPerCall: Double { requests > 0 ? cpuMicroseconds / Double(requests) : 0 }
 
-    func percentile(_ value: Double) -> UInt64 { latency.totalCount > 0 ? latency.valueAtPercentile(value) : 0 }
+    func percentile(_ value: Double) -> UInt64 {
+        guard let latency, latency.totalCount > 0 else { return 0 }
+        return latency.valueAtPercentile(value)
+    }
 
+    /// Adds a caller's counts (latencies are recorded in the shared histogram instead).
     mutating func merge(_ other: LoadResult) {
         requests += other.requests
         errors += other.errors
         events += other.events
-        latency.add(other.latency)
         firstError = firstError ?? other.firstError
     }
 
