@@ -6,8 +6,12 @@ import NIOCore
 import NIOFoundationCompat
 
 /// Run with `cd Benchmarks && swift package benchmark` (see PERFORMANCE.md). The end-to-end
-/// benchmarks use the server at `AIYOU_BENCH_BASE_URL` (start one with `aiyou serve`, so its
-/// allocations stay in its own process) and otherwise start the embedded server in-process.
+/// benchmarks use the server at `AIYOU_BENCH_BASE_URL` (start one with `aiyou serve`, or the
+/// canned nginx server, so its allocations stay in its own process) and otherwise start the
+/// embedded server in-process; the 10,000-event stream uses `AIYOU_BENCH_STREAM_URL` (nginx's
+/// stream port) when set. One end-to-end case per performance target: chat at one caller on the
+/// cooperative pool and on the event-loop executor, chat at 64 callers, the long stream, and the
+/// memory 64 callers take.
 let benchmarks: @Sendable () -> Void = {
     let fast = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
@@ -170,8 +174,30 @@ let benchmarks: @Sendable () -> Void = {
     endToEnd.scalingFactor = .one
     endToEnd.setup = { try await environment.start() }
     endToEnd.teardown = { try await environment.stop() }
-    Benchmark("End to end: chat completion, 1 caller", configuration: endToEnd) { benchmark in
+    var perCall = endToEnd
+    perCall.metrics = [.wallClock, .throughput, .mallocCountTotal, .cpuTotal, .contextSwitches]
+    Benchmark("End to end: chat completion, 1 caller", configuration: perCall) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try await environment.client().chatCompletion(environment.request)) }
+    }
+    // The same caller on the client's event-loop executor: no thread hop per call.
+    Benchmark("End to end: chat completion, 1 caller on the event-loop executor", configuration: perCall) { benchmark in
+        let client = environment.client()
+        try await withTaskExecutorPreference(client.eventLoopExecutor()) {
+            for _ in benchmark.scaledIterations { blackHole(try await client.chatCompletion(environment.request)) }
+        }
+    }
+    // One iteration is 64 concurrent calls: throughput × 64 is calls per second, mallocs and CPU
+    // per iteration ÷ 64 are per call.
+    var wide = perCall
+    wide.metrics = [.wallClock, .throughput, .mallocCountTotal, .cpuTotal, .peakMemoryResidentDelta]
+    Benchmark("End to end: chat completion, 64 callers (one iteration = 64 calls)", configuration: wide) { benchmark in
+        let client = environment.client()
+        for _ in benchmark.scaledIterations {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<64 { group.addTask { blackHole(try await client.chatCompletion(environment.request)) } }
+                try await group.waitForAll()
+            }
+        }
     }
     var cacheConfiguration = endToEnd
     cacheConfiguration.scalingFactor = .kilo
@@ -185,19 +211,34 @@ let benchmarks: @Sendable () -> Void = {
             for try await chunk in try await environment.client().chatCompletionStream(environment.request) { blackHole(chunk) }
         }
     }
+    var longStream = perCall
+    longStream.metrics = [.wallClock, .throughput, .mallocCountTotal, .cpuTotal]
+    Benchmark("End to end: streamed answer, 10,000 events", configuration: longStream) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var events = 0
+            for try await chunk in try await environment.streamClient().chatCompletionStream(environment.request) {
+                blackHole(chunk)
+                events += 1
+            }
+            precondition(events >= 10_000, "the stream has \(events) events")
+        }
+    }
 }
 
 /// A client and, unless `AIYOU_BENCH_BASE_URL` names one, an embedded server.
 final class EndToEnd: @unchecked Sendable {
-    // @unchecked: `server` and `shared` are written only in setup and teardown, which the benchmark
+    // @unchecked: the servers and clients are written only in setup and teardown, which the benchmark
     // runner calls before and after the measured iterations, never concurrently with them.
     private var server: MockAIYouServer?
+    private var streamServer: MockAIYouServer?
     private var shared: AIYouClient?
     private var cached: AIYouClient?
+    private var streaming: AIYouClient?
     let request = ChatCompletionRequest(messages: [.text("Bonjour, peux-tu m'aider ?")], assistantID: "602")
 
     func client() -> AIYouClient { shared! }
     func cachedClient() -> AIYouClient { cached! }
+    func streamClient() -> AIYouClient { streaming! }
 
     func start() async throws {
         var baseURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_BASE_URL"]
@@ -211,7 +252,20 @@ final class EndToEnd: @unchecked Sendable {
         }
         var configuration = Configuration(baseURL: baseURL!, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.allowsInsecureHTTP = true
+        configuration.connectionPool.maxConnectionsPerHost = 64
         shared = try AIYouClient(configuration: configuration)
+        var streamURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_STREAM_URL"]
+        if streamURL == nil {
+            var long = MockServerConfiguration()
+            long.streamChunkCount = 10_000
+            let server = MockAIYouServer(configuration: long)
+            try await server.start()
+            streamServer = server
+            streamURL = server.baseURL
+        }
+        var streamConfiguration = configuration
+        streamConfiguration.baseURL = streamURL!
+        streaming = try AIYouClient(configuration: streamConfiguration)
         configuration.cache = .init(assistantsTTL: .seconds(3600))
         let cached = try AIYouClient(configuration: configuration)
         _ = try await cached.assistants()
@@ -221,9 +275,13 @@ final class EndToEnd: @unchecked Sendable {
     func stop() async throws {
         try await shared?.shutdown()
         try await cached?.shutdown()
+        try await streaming?.shutdown()
         try await server?.shutdown()
+        try await streamServer?.shutdown()
         shared = nil
         cached = nil
+        streaming = nil
         server = nil
+        streamServer = nil
     }
 }

@@ -3,12 +3,23 @@ import NIOConcurrencyHelpers
 
 /// Counts the TCP connections this process opens to one port while a load runs, by sampling
 /// `/proc` (Linux): the sockets among the process's file descriptors, matched with the kernel's
-/// table of TCP connections. A connection opened and closed between two samples is missed, so the
-/// count is a lower bound; a pool that keeps its connections is counted exactly. Elsewhere it
-/// counts nothing (`nil`).
+/// table of TCP connections. Listing the process's descriptors is cheap; the kernel's table (which
+/// holds every socket of the machine) is read only when a socket the counter has not seen appears,
+/// so a pool that keeps its connections costs nothing measurable. A connection opened and closed
+/// between two samples is missed, so the count is a lower bound. Elsewhere it counts nothing (`nil`).
 final class ConnectionCounter: Sendable {
+    private struct State: Sendable {
+        /// Sockets already classified: found in the kernel's table, or not found in three looks
+        /// (not TCP, e.g. a Unix socket).
+        var known: Set<Int> = []
+        /// Looks at sockets not found in the table yet (one may be listed only once connecting).
+        var looks: [Int: Int] = [:]
+        /// Those that were connections to the port.
+        var connections: Set<Int> = []
+    }
+
     private let port: Int
-    private let seen = NIOLockedValueBox<Set<Int>>([])
+    private let state = NIOLockedValueBox(State())
 
     /// How often the counter looks.
     static let interval: Duration = .milliseconds(50)
@@ -19,7 +30,7 @@ final class ConnectionCounter: Sendable {
 
     /// Distinct connections seen so far; `nil` where `/proc` is not available.
     var count: Int? {
-        FileManager.default.fileExists(atPath: "/proc/self/net/tcp") ? seen.withLockedValue { $0.count } : nil
+        FileManager.default.fileExists(atPath: "/proc/self/net/tcp") ? state.withLockedValue { $0.connections.count } : nil
     }
 
     /// Samples until the task is cancelled.
@@ -30,7 +41,8 @@ final class ConnectionCounter: Sendable {
         }
     }
 
-    /// One look: the socket inodes of this process that are TCP connections to `port`.
+    /// One look: the socket inodes of this process, and for new ones whether they are TCP
+    /// connections to `port`.
     func sample() {
         guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
         var sockets = Set<Int>()
@@ -40,18 +52,29 @@ final class ConnectionCounter: Sendable {
             else { continue }
             sockets.insert(inode)
         }
+        let new = state.withLockedValue { sockets.subtracting($0.known) }
+        guard !new.isEmpty else { return }
         var connected = Set<Int>()
+        var listed = Set<Int>()
         for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
             guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard fields.count > 9, let remotePort = fields[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) }),
-                    remotePort == port, let inode = Int(fields[9]), sockets.contains(inode)
-                else { continue }
-                connected.insert(inode)
+                guard fields.count > 9, let inode = Int(fields[9]), new.contains(inode) else { continue }
+                listed.insert(inode)
+                if fields[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) }) == port { connected.insert(inode) }
             }
         }
-        seen.withLockedValue { $0.formUnion(connected) }
+        state.withLockedValue { state in
+            state.connections.formUnion(connected)
+            for inode in new {
+                state.looks[inode, default: 0] += 1
+                if listed.contains(inode) || state.looks[inode, default: 0] >= 3 {
+                    state.known.insert(inode)
+                    state.looks.removeValue(forKey: inode)
+                }
+            }
+        }
     }
 }
