@@ -18,7 +18,8 @@ import NIOCore
 /// }.value
 /// ```
 /// Any code can prefer it: cancellation, task-local values and structured concurrency work as
-/// with any task executor.
+/// with any task executor. It runs jobs for as long as its event loop runs: with a client that
+/// borrows an `HTTPClient`, do not use it after that client's event loop group was shut down.
 public final class EventLoopTaskExecutor: TaskExecutor, Sendable {
     let eventLoop: any EventLoop
 
