@@ -85,7 +85,10 @@ public final class AIYouClient: Sendable {
 
     static func httpConfiguration(for configuration: Configuration) -> HTTPClient.Configuration {
         var http = HTTPClient.Configuration()
-        http.timeout = .init(connect: TimeAmount(configuration.timeouts.connect), read: TimeAmount(configuration.timeouts.streamIdle))
+        // No read timeout: every read already has a deadline of the client's own (the request's
+        // for a whole answer, the stream watchdog's phases for a stream), and AsyncHTTPClient's
+        // idle-read timer is rescheduled on every read, about 9 allocations per call.
+        http.timeout = .init(connect: TimeAmount(configuration.timeouts.connect), read: nil)
         http.connectionPool = .init(
             idleTimeout: TimeAmount(configuration.connectionPool.idleTimeout),
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionPool.maxConnectionsPerHost

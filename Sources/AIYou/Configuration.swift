@@ -65,9 +65,8 @@ public struct Configuration: Sendable {
         /// when the service refuses, the whole error body). The events of an open stream are
         /// governed by ``streamIdle`` instead, and uploads by ``upload``.
         public var request: Duration = .seconds(120)
-        /// The longest a stream may go without delivering an event (a chunk or its end). Comments
-        /// and blank keep-alive lines do not count as events. It is also the longest silence
-        /// allowed on any connection while an answer is being read.
+        /// The longest a stream may go without delivering an event (a chunk or its end) while you
+        /// wait for one. Comments and blank keep-alive lines do not count as events.
         public var streamIdle: Duration = .seconds(120)
         /// What ``request`` is for an audio upload: sending the file and receiving the answer, so
         /// that a 25 MiB file over a slow link does not fail because of the request timeout.

@@ -26,6 +26,8 @@ struct ConfigurationTests {
         #expect(http.connectionPool.idleTimeout == .seconds(30))
         #expect(http.connectionPool.preWarmedHTTP1ConnectionCount == 2)
         #expect(http.connectionPool.retryConnectionEstablishment == false)
+        // Every read has the client's own deadline; no idle-read timer per read.
+        #expect(http.timeout.read == nil)
         // No tracer is bootstrapped in the tests: AsyncHTTPClient must not build spans for nothing.
         #expect(http.tracing.tracer == nil)
     }
