@@ -27,31 +27,38 @@ struct LoadGenerator: Sendable {
         let requests = self.requests
         var total = LoadResult(latency: nil)
         await withTaskGroup(of: LoadResult.self) { group in
-            for caller in 0..<concurrency {
-                let executor: (any TaskExecutor)? = executors.isEmpty ? nil : executors[caller % executors.count]
-                group.addTask(executorPreference: executor) {
-                    var result = LoadResult(latency: nil)
-                    while true {
-                        let index = counters.issued.add(1, ordering: .relaxed).oldValue
-                        if let requests {
-                            if index >= requests { break }
-                        } else if clock.now >= deadline {
-                            break
-                        }
-                        let began = clock.now
-                        do {
-                            result.events += try await call(index)
-                        } catch {
-                            result.errors += 1
-                            if result.firstError == nil { result.firstError = "\(error)" }
-                        }
-                        let elapsed = clock.now - began
-                        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                        latencies.withLockedValue { _ = $0.record(UInt64(max(1, micros))) }
-                        result.requests += 1
-                        counters.finished.add(1, ordering: .relaxed)
+            // One caller's loop: issue calls until the count or the deadline is reached.
+            let callerLoop: @Sendable () async -> LoadResult = {
+                var result = LoadResult(latency: nil)
+                while true {
+                    let index = counters.issued.add(1, ordering: .relaxed).oldValue
+                    if let requests {
+                        if index >= requests { break }
+                    } else if clock.now >= deadline {
+                        break
                     }
-                    return result
+                    let began = clock.now
+                    do {
+                        result.events += try await call(index)
+                    } catch {
+                        result.errors += 1
+                        if result.firstError == nil { result.firstError = "\(error)" }
+                    }
+                    let elapsed = clock.now - began
+                    let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                    latencies.withLockedValue { _ = $0.record(UInt64(max(1, micros))) }
+                    result.requests += 1
+                    counters.finished.add(1, ordering: .relaxed)
+                }
+                return result
+            }
+            for caller in 0..<concurrency {
+                // A task without a preference unless executors are given: a preference record,
+                // even a nil one, would add work to every job the caller runs.
+                if executors.isEmpty {
+                    group.addTask(operation: callerLoop)
+                } else {
+                    group.addTask(executorPreference: executors[caller % executors.count], operation: callerLoop)
                 }
             }
             if showsProgress {
