@@ -7,6 +7,11 @@ import Testing
 struct LoadTests {
     @Test("10,000 mixed calls at concurrency 64 against 20 % 503s: every call ends, retries add up, no connection leaks")
     func mixedLoad() async throws {
+        // Heavy on memory: never beside a memory measurement.
+        try await ProcessMemory.whileNotMeasuring { try await runMixedLoad() }
+    }
+
+    private func runMixedLoad() async throws {
         let calls = 10_000
         let concurrency = 64
         let counter = MessageCounter()

@@ -99,6 +99,11 @@ struct PipelineFuzzTests {
 
     @Test("400 mutated answers across every endpoint: each call ends with a value or a clean AIYouError")
     func fuzz() async throws {
+        // Heavy on memory: never beside a memory measurement.
+        try await ProcessMemory.whileNotMeasuring { try await runFuzz() }
+    }
+
+    private func runFuzz() async throws {
         let seed = ProcessInfo.processInfo.environment["AIYOU_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_125
         print("PipelineFuzzTests seed: \(seed)")
         var generator = SeededGenerator(seed: seed)

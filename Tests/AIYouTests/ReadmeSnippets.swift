@@ -106,6 +106,15 @@ import Foundation
 }
 
 @Sendable func readmeSnippet10(client: AIYouClient, secret: String, key: String) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@Sendable func readmeSnippet11(client: AIYouClient, secret: String, key: String) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))

@@ -1,42 +1,67 @@
 import Foundation
 
 /// Resident memory of this process, from /proc (Linux).
+///
+/// The peak is process-wide, so a measurement must not overlap another measurement nor a test
+/// that allocates a lot on its own (a load test, hundreds of clients): measurements take the
+/// ``gate`` alone, such tests share it through ``whileNotMeasuring(_:)``.
 enum ProcessMemory {
-    /// The growth of the peak resident memory while `body` runs, measured one at a time: the
-    /// peak is process-wide, so two measurements running at once would disturb each other.
+    /// The growth of the peak resident memory while `body` runs, with nothing heavy beside it.
     static func peakGrowth(during body: () async throws -> Void) async rethrows -> Int {
-        await exclusive.acquire()
-        defer { Task { await exclusive.release() } }
+        await gate.acquire(exclusive: true)
+        defer { Task { await gate.release(exclusive: true) } }
         resetPeak()
         let before = residentBytes()
         try await body()
         return peakResidentBytes() - before
     }
 
-    private static let exclusive = Exclusive()
+    /// Runs a test that allocates heavily while no memory measurement runs. Such tests may run
+    /// beside each other; a measurement waits for all of them.
+    static func whileNotMeasuring<T>(_ body: () async throws -> T) async rethrows -> T {
+        await gate.acquire(exclusive: false)
+        defer { Task { await gate.release(exclusive: false) } }
+        return try await body()
+    }
 
-    /// A first-come, first-served lock that waiting tasks do not block a thread for.
-    private actor Exclusive {
-        private var held = false
-        private var waiters: [CheckedContinuation<Void, Never>] = []
+    private static let gate = Gate()
 
-        func acquire() async {
-            guard held else {
-                held = true
+    /// A first-come, first-served reader/writer lock that waiting tasks do not block a thread for.
+    private actor Gate {
+        private var shared = 0
+        private var exclusiveHeld = false
+        private var waiters: [(exclusive: Bool, resume: CheckedContinuation<Void, Never>)] = []
+
+        func acquire(exclusive: Bool) async {
+            if waiters.isEmpty && canEnter(exclusive: exclusive) {
+                enter(exclusive: exclusive)
                 return
             }
-            await withCheckedContinuation { waiters.append($0) }
+            await withCheckedContinuation { waiters.append((exclusive, $0)) }
         }
 
-        func release() {
-            if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
+        func release(exclusive: Bool) {
+            if exclusive { exclusiveHeld = false } else { shared -= 1 }
+            while let next = waiters.first, canEnter(exclusive: next.exclusive) {
+                waiters.removeFirst()
+                enter(exclusive: next.exclusive)
+                next.resume.resume()
+            }
+        }
+
+        private func canEnter(exclusive: Bool) -> Bool {
+            exclusive ? !exclusiveHeld && shared == 0 : !exclusiveHeld
+        }
+
+        private func enter(exclusive: Bool) {
+            if exclusive { exclusiveHeld = true } else { shared += 1 }
         }
     }
 
     static func residentBytes() -> Int { field("VmRSS:") }
     static func peakResidentBytes() -> Int { field("VmHWM:") }
 
-    /// Resets the peak (VmHWM) to the current RSS, so the next peak is the upload's.
+    /// Resets the peak (VmHWM) to the current RSS, so the next peak is the measured body's.
     static func resetPeak() {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
