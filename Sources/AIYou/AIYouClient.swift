@@ -25,7 +25,7 @@ public final class AIYouClient: Sendable {
 
     /// Creates a client with its own connection pool, on the shared NIO event loop group.
     /// Throws ``AIYouError/Code/invalidConfiguration`` when the configuration cannot work.
-    /// Call ``shutdown()`` when done (or use ``withAIYouClient(_:_:)``).
+    /// Call ``shutdown()`` when done (or use ``withAIYouClient(_:isolation:_:)``).
     public convenience init(configuration: Configuration) throws {
         let baseURL = try configuration.validated()
         let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: Self.httpConfiguration(for: configuration))
@@ -100,19 +100,24 @@ public final class AIYouClient: Sendable {
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
         http.httpVersion = .automatic
-        // With no tracer bootstrapped, AsyncHTTPClient still starts a no-op span and fills its
-        // attribute dictionary for every request (13 % of the mallocs of a chat call). A tracer
-        // the application did bootstrap is kept.
-        if http.tracing.tracer is NoOpTracer { http.tracing.tracer = nil }
+        // The client records the span of each attempt itself, as a child of the call's span:
+        // AsyncHTTPClient starts its own on the event loop, where the caller's trace context is
+        // not visible, so its spans would be orphans. (With no tracer it would also start a
+        // no-op span and fill its attributes for every request: 13 % of a chat call's mallocs.)
+        http.tracing.tracer = nil
         return http
     }
 }
 
 /// Creates a client, runs `body` with it and shuts it down afterwards, whether `body` returns or
 /// throws. Throws what `body` throws, or ``AIYouError`` from construction.
+///
+/// `body` runs in the caller's isolation (top-level code, the main actor, an actor), so it may use
+/// and change the caller's state; the result stays there too and need not be `Sendable`.
 @discardableResult
-public func withAIYouClient<Result: Sendable>(
+public func withAIYouClient<Result>(
     _ configuration: Configuration,
+    isolation: isolated (any Actor)? = #isolation,
     _ body: (AIYouClient) async throws -> Result
 ) async throws -> Result {
     let client = try AIYouClient(configuration: configuration)

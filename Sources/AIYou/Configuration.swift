@@ -41,6 +41,8 @@ public struct Configuration: Sendable {
     public var tokenRefreshMargin: Duration = .seconds(60)
     /// How much the client reads from the service, whatever the service sends.
     public var limits: Limits = .init()
+    /// Where metrics and spans go (by default: the backends the application bootstrapped).
+    public var observability: Observability = .init()
 
     /// The clocks the client reads and sleeps on; tests replace them.
     var timeSource: TimeSource = .system
@@ -99,9 +101,9 @@ public struct Configuration: Sendable {
         public var maxErrorBodyBytes: Int = 64 * 1024
         /// The longest line, and the largest event, of a stream. Default 1 MiB.
         public var maxStreamEventBytes: Int = 1024 * 1024
-        /// The most pages of threads walked by ``AIYouClient/allThreads(search:pageSize:logger:)``,
-        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:logger:)`` and
-        /// ``AIYouClient/thread(id:logger:)``, whatever totals the service claims. Default 1,000
+        /// The most pages of threads walked by ``AIYouClient/allThreads(search:pageSize:options:)``,
+        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:options:)`` and
+        /// ``AIYouClient/thread(id:options:)``, whatever totals the service claims. Default 1,000
         /// (50,000 threads at 50 per page).
         public var maxPages: Int = 1000
 
@@ -194,6 +196,17 @@ public struct Configuration: Sendable {
 
         /// Never retry.
         public static let disabled = Retry(maxRetries: 0)
+
+        /// What makes this policy unusable, or `nil` when it is valid.
+        var problem: String? {
+            if maxRetries < 0 || maxRetries > 100 || initialDelay < .zero || maxDelay < initialDelay || maxDelay > WireValue.maxServerDelay
+                || !(0...1).contains(jitter)
+            {
+                return "0 ≤ maxRetries ≤ 100, 0 ≤ initialDelay ≤ maxDelay ≤ 1 day and jitter in 0…1 are required"
+            }
+            if maxRetryAfter < .zero || maxRetryAfter > WireValue.maxServerDelay { return "maxRetryAfter must be between 0 and 1 day" }
+            return nil
+        }
     }
 
     /// An opt-in cache for reads that change rarely: assistants and the model catalogue, and
@@ -295,14 +308,7 @@ extension Configuration {
         if connectionPool.preWarmedConnections < 0 || connectionPool.preWarmedConnections > connectionPool.maxConnectionsPerHost {
             throw .invalidConfiguration("connectionPool.preWarmedConnections must be between 0 and maxConnectionsPerHost")
         }
-        if retry.maxRetries < 0 || retry.maxRetries > 100 || retry.initialDelay < .zero || retry.maxDelay < retry.initialDelay
-            || retry.maxDelay > WireValue.maxServerDelay || !(0...1).contains(retry.jitter)
-        {
-            throw .invalidConfiguration("retry: 0 ≤ maxRetries ≤ 100, 0 ≤ initialDelay ≤ maxDelay ≤ 1 day and jitter in 0…1 are required")
-        }
-        if retry.maxRetryAfter < .zero || retry.maxRetryAfter > WireValue.maxServerDelay {
-            throw .invalidConfiguration("retry.maxRetryAfter must be between 0 and 1 day")
-        }
+        if let problem = retry.problem { throw .invalidConfiguration("retry: \(problem)") }
         if let rateLimit {
             guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero else {
                 throw .invalidConfiguration("rateLimit: requestsPerSecond > 0, burst ≥ 1 and maxWait ≥ 0 are required")

@@ -143,8 +143,7 @@ struct FaultTests {
 
     @Test("hang holds the request until the client gives up, then frees the connection")
     func hangUntilClientLeaves() async throws {
-        try await MockAIYouServer.withRunning { server in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await MockAIYouServer.withRunning { server in try await withHTTPClient { client in
             var http = TestHTTP(server, client: client)
             http.timeout = .milliseconds(200)
             server.enqueueFaults([.hang], for: .assistants)
@@ -156,7 +155,7 @@ struct FaultTests {
             #expect(clock.now - start >= .milliseconds(200))
             try await client.shutdown()
             #expect(try await eventually { server.openConnections == 0 })
-        }
+        } }
     }
 
     @Test("hang is released by shutdown", .timeLimit(.minutes(1)))

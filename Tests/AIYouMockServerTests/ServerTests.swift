@@ -117,8 +117,7 @@ struct ServerTests {
 
     @Test("connections are counted as they open and close")
     func connections() async throws {
-        try await MockAIYouServer.withRunning { server in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await MockAIYouServer.withRunning { server in try await withHTTPClient { client in
             let http = TestHTTP(server, client: client)
             for _ in 0..<3 {
                 #expect(try await http.send(.GET, "/api/v1/models").status == 200)
@@ -141,7 +140,7 @@ struct ServerTests {
             #expect(server.connectionsOpened == 2)
             server.resetCounters()
             #expect(server.connectionsOpened == 0)
-        }
+        } }
     }
 
     @Test("the shape switches at runtime for every later request")

@@ -116,3 +116,19 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async
     }
     return condition()
 }
+
+/// Runs `body` with a new HTTP client and shuts the client down afterwards, also when `body`
+/// throws (a client dropped without a shutdown traps in AsyncHTTPClient's deinit, which would
+/// take the whole test process down with one failing test).
+func withHTTPClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await body(client)
+        // The body may have shut the client down itself (to watch connections close).
+        try? await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}

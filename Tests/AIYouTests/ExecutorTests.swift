@@ -41,9 +41,13 @@ struct ExecutorTests {
         }
     }
 
-    @Test("cancelling a task on the event loop ends its call at once")
+    @Test("cancelling a task on the event loop ends its call at once", .timeLimit(.minutes(1)))
     func cancellation() async throws {
-        try await withServerAndClient(client: { $0.credentials = Fixture.apiKey }) { server, client in
+        // A deadline far beyond the test's time limit: only the cancellation can end the call.
+        try await withServerAndClient(client: {
+            $0.credentials = Fixture.apiKey
+            $0.timeouts.request = .seconds(3600)
+        }) { server, client in
             server.enqueueFaults([.hang], for: .assistants)
             let task = Task(executorPreference: client.eventLoopExecutor()) { try await client.assistants() }
             try await eventually { server.requestCount(.assistants) == 1 }
@@ -56,8 +60,7 @@ struct ExecutorTests {
     @Test("with a borrowed HTTPClient, the executor is on that client's event loops, which outlive the AIYou client")
     func borrowedHTTPClient() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let http = HTTPClient(eventLoopGroup: group)
-        try await MockAIYouServer.withRunning { server in
+        try await withHTTPClient(on: group) { http in try await MockAIYouServer.withRunning { server in
             let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
             let executor = client.eventLoopExecutor()
             #expect(group.makeIterator().contains { $0 === executor.eventLoop })
@@ -66,8 +69,7 @@ struct ExecutorTests {
             try await client.shutdown()
             let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(10))
             #expect(response.status == .unauthorized, "the borrowed client still works after the AIYou client's shutdown")
-        }
-        try await http.shutdown()
+        } }
         try await group.shutdownGracefully()
     }
 }

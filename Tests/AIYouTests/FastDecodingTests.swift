@@ -177,7 +177,10 @@ struct FastCompletionDecodingTests {
 
     @Test("The embedded server's completions, in both shapes, take the fast path and decode as JSONDecoder does")
     func serverShapes() async throws {
-        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        try await withHTTPClient { http in try await Self.serverShapes(http) }
+    }
+
+    private static func serverShapes(_ http: HTTPClient) async throws {
         for shape in MockResponseShape.allCases {
             try await MockAIYouServer.withRunning(configuration: .init(shape: shape)) { server in
                 var request = HTTPClientRequest(url: server.baseURL + "/api/v1/chat/completions")
@@ -195,7 +198,6 @@ struct FastCompletionDecodingTests {
                 #expect(fast?.text.contains("Bonjour") == true)
             }
         }
-        try await http.shutdown()
     }
 }
 

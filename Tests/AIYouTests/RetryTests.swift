@@ -89,14 +89,14 @@ struct BorrowedClientTests {
     @Test("a client borrowing an HTTPClient works and leaves it running after its own shutdown")
     func borrowed() async throws {
         try await MockAIYouServer.withRunning { server in
-            let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-            let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
-            #expect(try await client.assistants().count == 3)
-            try await client.shutdown()
-            await expectAIYouError(.clientShutdown) { try await client.assistants() }
-            let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(5))
-            #expect(response.status.code == 401, "the borrowed HTTPClient still works (401: no token sent)")
-            try await http.shutdown()
+            try await withHTTPClient { http in
+                let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
+                #expect(try await client.assistants().count == 3)
+                try await client.shutdown()
+                await expectAIYouError(.clientShutdown) { try await client.assistants() }
+                let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(5))
+                #expect(response.status.code == 401, "the borrowed HTTPClient still works (401: no token sent)")
+            }
         }
     }
 }

@@ -4,9 +4,9 @@ extension AIYouClient {
     /// The assistants of the signed-in user (`GET /api/v1/user/assistants`), each with up to 10
     /// recent threads. Accepts both the Hydra collection and the plain array the service sends.
     /// - Throws: ``AIYouError``.
-    public func assistants(logger: Logger? = nil) async throws -> [Assistant] {
+    public func assistants(options: RequestOptions = RequestOptions()) async throws -> [Assistant] {
         var request = APIRequest(operation: .assistants, method: .GET, path: "/api/v1/user/assistants")
         request.cacheGroup = .assistants
-        return try await pipeline.decode(CollectionResponse<Assistant>.self, request, logger: logger).items
+        return try await pipeline.decode(CollectionResponse<Assistant>.self, request, options: options).items
     }
 }

@@ -17,14 +17,14 @@ extension AIYouClient {
     ///   - format: The answer format the service should use (e.g. `text`).
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before anything is sent when
     ///   the file is missing, empty, too large, of another type, or `language`/`format` is malformed.
-    public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, logger: Logger? = nil) async throws
+    public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, options: RequestOptions = RequestOptions()) async throws
         -> Transcription
     {
         let upload = try Self.audioUpload(path: path, language: language, format: format)
         let request = APIRequest(
             operation: .transcription, method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)
         )
-        return try await pipeline.decode(Transcription.self, request, logger: logger)
+        return try await pipeline.decode(Transcription.self, request, options: options)
     }
 
     /// Validates the file and options and describes the multipart body.

@@ -9,14 +9,14 @@ extension AIYouClient {
     /// The service's totals never size anything: pages are requested a few at a time ahead of the
     /// ones read, the walk ends at the first empty or short page (or at the last page the total
     /// announces), and never goes beyond ``Configuration/Limits/maxPages``; the result grows as
-    /// pages arrive. Use ``allThreads(search:pageSize:logger:)`` instead to process threads as
+    /// pages arrive. Use ``allThreads(search:pageSize:options:)`` instead to process threads as
     /// they arrive with one request in flight.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `pageSize`
     ///   is outside 1…50 or `maxConcurrentRequests` is below 1; otherwise the first error of a page
     ///   the walk needed, after which no further page is requested;
     ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces more.
     public func fetchAllThreads(
-        search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, logger: Logger? = nil
+        search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, options: RequestOptions = RequestOptions()
     ) async throws -> [ConversationThread] {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
         let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
@@ -27,7 +27,7 @@ extension AIYouClient {
         func append(_ page: ThreadPage) {
             for thread in page.threads where seen.insert(thread.id).inserted { all.append(thread) }
         }
-        let first = try await threads(firstQuery, logger: logger)
+        let first = try await threads(firstQuery, options: options)
         append(first)
         if first.isLast(requested: firstQuery) { return all }
         // The announced total may end the walk early; it never extends it beyond maxPages.
@@ -44,7 +44,7 @@ extension AIYouClient {
                     let query = ThreadQuery(page: nextToRequest, itemsPerPage: pageSize, search: search)
                     group.addTask {
                         do {
-                            return (query.page, .success(try await self.threads(query, logger: logger)))
+                            return (query.page, .success(try await self.threads(query, options: options)))
                         } catch {
                             return (query.page, .failure(error))
                         }
@@ -83,7 +83,7 @@ extension AIYouClient {
     /// - Throws: ``AIYouError/Code/invalidRequest`` before sending anything when an id is empty,
     ///   `.` or `..`, or holds control characters, or `maxConcurrentRequests` is below 1; ``AIYouError/Code/cancelled`` when the task is
     ///   cancelled (deletions already sent may have happened).
-    public func deleteThreads(ids: [String], maxConcurrentRequests: Int = 4, logger: Logger? = nil) async throws -> ThreadDeletionResult {
+    public func deleteThreads(ids: [String], maxConcurrentRequests: Int = 4, options: RequestOptions = RequestOptions()) async throws -> ThreadDeletionResult {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "delete threads")
         for (position, id) in ids.enumerated() {
             do {
@@ -96,7 +96,7 @@ extension AIYouClient {
         let unique = ids.filter { seen.insert($0).inserted }
         let outcomes = try await concurrentMap(unique, limit: maxConcurrentRequests) { id -> AIYouError? in
             do {
-                try await self.deleteThread(id: id, logger: logger)
+                try await self.deleteThread(id: id, options: options)
                 return nil
             } catch let error as AIYouError {
                 return error
@@ -121,7 +121,7 @@ extension AIYouClient {
     }
 }
 
-/// What ``AIYouClient/deleteThreads(ids:maxConcurrentRequests:logger:)`` did.
+/// What ``AIYouClient/deleteThreads(ids:maxConcurrentRequests:options:)`` did.
 public struct ThreadDeletionResult: Sendable {
     /// The ids deleted, in the order given.
     public var deleted: [String] = []

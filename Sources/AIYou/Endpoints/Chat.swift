@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 
 extension AIYouClient {
     /// Asks for a complete answer (`POST /api/v1/chat/completions` with `"stream": false`).
@@ -9,22 +10,23 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the request
     ///   is invalid (no messages, neither assistant nor model, out-of-range parameters), otherwise
     ///   the service's or the network's error.
-    public func chatCompletion(_ request: ChatCompletionRequest, logger: Logger? = nil) async throws -> ChatCompletion {
+    public func chatCompletion(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletion {
         try request.validate()
         if nonStreamingChatUnsupported.load(ordering: .relaxed) {
-            return try await chatCompletionStream(request, logger: logger).collect()
+            return try await chatCompletionStream(request, options: options).collect()
         }
         var nonStreaming = request
         nonStreaming.stream = false
-        let apiRequest = APIRequest.json(.chatCompletion, .POST, "/api/v1/chat/completions", body: nonStreaming)
+        var apiRequest = APIRequest.json(.chatCompletion, .POST, "/api/v1/chat/completions", body: nonStreaming)
+        apiRequest.call = request.callDescription
         do {
             return try await pipeline.decode(
-                ChatCompletion.self, apiRequest, fastPath: ChatCompletionDecoder.decodeCommonShape, logger: logger
+                ChatCompletion.self, apiRequest, fastPath: ChatCompletionDecoder.decodeCommonShape, options: options
             )
         } catch let error as AIYouError where error.hint == .streamingRequired {
             nonStreamingChatUnsupported.store(true, ordering: .relaxed)
-            (logger ?? configuration.logger).debug("service requires streaming; answering from a stream instead")
-            return try await chatCompletionStream(request, logger: logger).collect()
+            (options.logger ?? configuration.logger).debug("service requires streaming; answering from a stream instead")
+            return try await chatCompletionStream(request, options: options).collect()
         }
     }
 
@@ -32,15 +34,21 @@ extension AIYouClient {
     /// request; the chunks arrive as you iterate the returned ``ChatCompletionStream``.
     /// - Throws: ``AIYouError`` — invalid request before sending, or the service's or network's
     ///   error before the stream starts (errors during the stream are thrown by the iteration).
-    public func chatCompletionStream(_ request: ChatCompletionRequest, logger: Logger? = nil) async throws -> ChatCompletionStream {
+    public func chatCompletionStream(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletionStream {
         try request.validate()
         var streaming = request
         streaming.stream = true
-        let apiRequest = APIRequest.json(.chatStream, .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
+        let apiRequest = {
+            var apiRequest = APIRequest.json(.chatStream, .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
+            apiRequest.call = request.callDescription
+            return apiRequest
+        }()
         // One budget for the call: the pipeline's retries and the stream's reopenings draw from it.
-        let budget = RetryBudget(maxRetries: configuration.retry.maxRetries)
+        let budget = RetryBudget(maxRetries: (options.retry ?? configuration.retry).maxRetries)
+        // The call's span and metrics last until the stream ends, not until it opens.
+        let observation = pipeline.telemetry.begin(.chatStream, apiRequest.call)
         let open: @Sendable () async throws -> ChatCompletionStream.Connection = { [pipeline] in
-            try await pipeline.execute(apiRequest, budget: budget, logger: logger) { response, mapping in
+            try await pipeline.execute(apiRequest, budget: budget, options: options, observation: observation) { response, mapping in
                 guard case .stream(let body) = response.body else {
                     let contentType = response.headers.first(name: "content-type") ?? "none"
                     throw mapping.decodingError(
@@ -52,9 +60,32 @@ extension AIYouClient {
             }
         }
         let reopen: @Sendable (TransportError) async throws -> ChatCompletionStream.Connection = { [pipeline] failure in
-            try await pipeline.prepareReopen(after: failure, of: apiRequest, budget: budget, logger: logger)
+            try await pipeline.prepareReopen(after: failure, of: apiRequest, budget: budget, options: options, observation: observation)
             return try await open()
         }
-        return ChatCompletionStream(first: try await open(), operation: .chatStream, limits: configuration.limits, reopen: reopen)
+        let first: ChatCompletionStream.Connection
+        do {
+            if let context = observation?.context {
+                first = try await ServiceContext.withValue(context) { try await open() }
+            } else {
+                first = try await open()
+            }
+        } catch {
+            observation?.finish(error: error)
+            throw error
+        }
+        return ChatCompletionStream(first: first, operation: .chatStream, limits: configuration.limits, observation: observation, reopen: reopen)
+    }
+}
+
+extension ChatCompletionRequest {
+    /// The request as its span and metrics describe it.
+    var callDescription: CallDescription {
+        let messages = self.messages
+        return CallDescription(
+            genAIOperation: "chat", model: model, assistantID: assistantID, maxTokens: maxTokens, temperature: temperature, topP: topP,
+            conversationID: threadID,
+            inputMessages: { messages.map { "\($0.role.rawValue): \($0.text)" }.joined(separator: "\n") }
+        )
     }
 }

@@ -6,15 +6,15 @@ extension AIYouClient {
     /// or 405) it asks `POST /api/v1/models` with `{}`, which answers with the catalogue grouped by
     /// provider. Every shape is flattened into one ``ModelList``.
     /// - Throws: ``AIYouError``.
-    public func models(logger: Logger? = nil) async throws -> ModelList {
+    public func models(options: RequestOptions = RequestOptions()) async throws -> ModelList {
         var request = APIRequest(operation: .models, method: .GET, path: "/api/v1/models")
         request.cacheGroup = .models
         do {
-            return try await pipeline.decode(ModelList.self, request, logger: logger)
+            return try await pipeline.decode(ModelList.self, request, options: options)
         } catch let error as AIYouError where error.status == 404 || error.status == 405 {
             var fallback = APIRequest.json(.models, .POST, "/api/v1/models", body: EmptyObjectBody())
             fallback.cacheGroup = .models
-            return try await pipeline.decode(ModelList.self, fallback, logger: logger)
+            return try await pipeline.decode(ModelList.self, fallback, options: options)
         }
     }
 
@@ -22,11 +22,11 @@ extension AIYouClient {
     /// describes it.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the name is
     ///   empty or the context window is not positive.
-    public func createModel(_ request: CreateModelRequest, logger: Logger? = nil) async throws -> Model {
+    public func createModel(_ request: CreateModelRequest, options: RequestOptions = RequestOptions()) async throws -> Model {
         try request.validate()
         var apiRequest = APIRequest.json(.createModel, .POST, "/api/v1/models", body: request)
         apiRequest.invalidates = [.models]
-        let created = try await pipeline.decode(CreatedModel.self, apiRequest, logger: logger)
+        let created = try await pipeline.decode(CreatedModel.self, apiRequest, options: options)
         if let model = created.model { return model }
         if let model = created.catalogue?.models.last(where: { $0.name == request.name }) { return model }
         throw AIYouError(.decoding, "models.create: the answer does not contain the model \"\(request.name)\"")

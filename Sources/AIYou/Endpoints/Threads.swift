@@ -5,16 +5,16 @@ extension AIYouClient {
     /// filtered by a search term.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `page` < 1 or
     ///   `itemsPerPage` is outside 1…50.
-    public func threads(_ query: ThreadQuery = ThreadQuery(), logger: Logger? = nil) async throws -> ThreadPage {
+    public func threads(_ query: ThreadQuery = ThreadQuery(), options: RequestOptions = RequestOptions()) async throws -> ThreadPage {
         try query.validate()
         var request = APIRequest(operation: .threads, method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
         request.cacheGroup = .threads
-        return try await pipeline.decode(ThreadPage.self, request, logger: logger)
+        return try await pipeline.decode(ThreadPage.self, request, options: options)
     }
 
-    /// One page of the user's threads; see ``threads(_:logger:)``.
-    public func threads(page: Int, itemsPerPage: Int = 10, search: String? = nil, logger: Logger? = nil) async throws -> ThreadPage {
-        try await threads(ThreadQuery(page: page, itemsPerPage: itemsPerPage, search: search), logger: logger)
+    /// One page of the user's threads; see ``threads(_:options:)``.
+    public func threads(page: Int, itemsPerPage: Int = 10, search: String? = nil, options: RequestOptions = RequestOptions()) async throws -> ThreadPage {
+        try await threads(ThreadQuery(page: page, itemsPerPage: itemsPerPage, search: search), options: options)
     }
 
     /// Every thread (matching `search`, when given), fetched page by page as you iterate.
@@ -24,21 +24,21 @@ extension AIYouClient {
     /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
     ///   iteration throws the errors of the page requests, and ``AIYouError/Code/limitExceeded``
     ///   when page `maxPages` is full and the service announces more.
-    public func allThreads(search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, logger: Logger? = nil) throws -> ThreadSequence {
+    public func allThreads(search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, options: RequestOptions = RequestOptions()) throws -> ThreadSequence {
         let query = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
         try query.validate()
-        return ThreadSequence(client: self, query: query, logger: logger)
+        return ThreadSequence(client: self, query: query, options: options)
     }
 
     /// The thread with `id`. The service has no route for one thread, so this walks the pages of
-    /// the thread list until it finds it (as ``allThreads(search:pageSize:logger:)`` walks them).
+    /// the thread list until it finds it (as ``allThreads(search:pageSize:options:)`` walks them).
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id or one with
     ///   control characters, ``AIYouError/Code/notFound`` when no page holds the thread,
     ///   ``AIYouError/Code/limitExceeded`` when ``Configuration/Limits/maxPages`` pages were walked
     ///   without finding it while the service announces more.
-    public func thread(id: String, logger: Logger? = nil) async throws -> ConversationThread {
+    public func thread(id: String, options: RequestOptions = RequestOptions()) async throws -> ConversationThread {
         _ = try PercentEncoding.pathSegment(id, operation: .threads)
-        for try await thread in try allThreads(logger: logger) where thread.id == id {
+        for try await thread in try allThreads(options: options) where thread.id == id {
             return thread
         }
         throw AIYouError(.notFound, "thread: no thread with id \"\(id)\"")
@@ -48,11 +48,11 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending for an id that
     ///   is empty, `.` or `..`, or holds control characters; ``AIYouError/Code/notFound`` when the
     ///   service does not know it.
-    public func deleteThread(id: String, logger: Logger? = nil) async throws {
+    public func deleteThread(id: String, options: RequestOptions = RequestOptions()) async throws {
         let segment = try PercentEncoding.pathSegment(id, operation: .deleteThread)
         var request = APIRequest(operation: .deleteThread, method: .DELETE, path: "/api/v1/threads/" + segment)
         request.invalidates = [.threads, .assistants]
-        try await pipeline.discardingBody(request, logger: logger)
+        try await pipeline.discardingBody(request, options: options)
     }
 }
 
@@ -64,28 +64,28 @@ public struct ThreadSequence: AsyncSequence, Sendable {
 
     let client: AIYouClient
     let query: ThreadQuery
-    let logger: Logger?
+    let options: RequestOptions
 
     /// Starts at page 1.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(client: client, query: query, logger: logger)
+        AsyncIterator(client: client, query: query, options: options)
     }
 
     /// Walks the pages.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let client: AIYouClient
         var query: ThreadQuery
-        let logger: Logger?
+        let options: RequestOptions
         private var buffer: [ConversationThread] = []
         private var index = 0
         private var exhausted = false
         /// Set when the walk stopped at `maxPages` while the service announces more pages.
         private var stoppedAtLimit = false
 
-        init(client: AIYouClient, query: ThreadQuery, logger: Logger?) {
+        init(client: AIYouClient, query: ThreadQuery, options: RequestOptions) {
             self.client = client
             self.query = query
-            self.logger = logger
+            self.options = options
         }
 
         /// The next thread, fetching the next page when needed; `nil` after the last page.
@@ -100,7 +100,7 @@ public struct ThreadSequence: AsyncSequence, Sendable {
                         "threads: \(client.configuration.limits.maxPages) pages read and the service announces more; stopped (limits.maxPages)"
                     )
                 }
-                let page = try await client.threads(query, logger: logger)
+                let page = try await client.threads(query, options: options)
                 buffer = page.threads
                 index = 0
                 exhausted = page.isLast(requested: query)

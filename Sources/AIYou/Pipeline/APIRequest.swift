@@ -31,6 +31,8 @@ struct APIRequest: Sendable {
     var cacheGroup: CacheGroup?
     /// For writes: the cached families a success makes stale.
     var invalidates: Set<CacheGroup> = []
+    /// What the call is, for its span and metrics (GenAI calls describe their request).
+    var call: CallDescription?
 
     /// A request whose body is `body` written as JSON.
     static func json(_ operation: Operation, _ method: HTTPMethod, _ path: String, body: some JSONBody, accept: Accept = .json) -> APIRequest {

@@ -103,7 +103,7 @@ final class Authenticator: Sendable {
         do {
             var request = APIRequest.json(.login, .POST, "/api/login", body: LoginRequest(email: email, password: password))
             request.authenticated = false
-            let response = try await pipeline.decode(LoginResponse.self, request, logger: logger)
+            let response = try await pipeline.decode(LoginResponse.self, request, options: RequestOptions(logger: logger))
             let now = timeSource.wallClock()
             let token = Token(value: response.token, refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) }, expiresAt: response.expiresAt)
             state.withLock { state in

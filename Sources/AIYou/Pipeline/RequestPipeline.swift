@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import Tracing
 
 /// The one path every request takes: validate (done by the endpoint before it builds the
 /// ``APIRequest``) → cache lookup (reads) → rate limiter → credentials (login / refresh, single
@@ -23,6 +24,7 @@ final class RequestPipeline: Sendable {
     private let isShutDown = Atomic<Bool>(false)
     private let shutdownSignal = ShutdownSignal()
     private let headerSets = HeaderSets()
+    let telemetry: Telemetry
 
     init(transport: any Transport, configuration: Configuration) {
         self.transport = transport
@@ -42,6 +44,10 @@ final class RequestPipeline: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: configuration.userAgent)
         self.staticHeaders = headers
+        let (credentials, authenticator, limit) = (configuration.credentials, authenticator, configuration.limits.maxErrorBodyBytes)
+        self.telemetry = Telemetry(observability: configuration.observability, baseURL: configuration.baseURL) { text in
+            ErrorMapping(credentials: credentials, authenticator: authenticator, errorBodyLimit: limit).redactor.clean(text, limit: 65_536)
+        }
     }
 
     /// Builds errors from failed attempts, redacting the configured secrets and every token issued.
@@ -63,23 +69,54 @@ final class RequestPipeline: Sendable {
     /// `fastPath`, when given, decodes the common shape of the answer and returns `nil` for
     /// anything else, which `JSONDecoder` then decodes (see ``JSONScanner``).
     func decode<Output: Decodable & Sendable>(
-        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)? = nil, logger: Logger?
+        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)? = nil, options: RequestOptions
     ) async throws -> Output {
-        guard let group = request.cacheGroup, let cache, let ttl = configuration.cache.ttl(for: group) else {
-            return try await fetch(type, request, fastPath: fastPath, logger: logger)
+        let observation = telemetry.begin(request.operation, request.call)
+        return try await observed(observation) {
+            guard let group = request.cacheGroup, let cache, let ttl = configuration.cache.ttl(for: group) else {
+                return try await fetch(type, request, fastPath: fastPath, options: options, observation: observation)
+            }
+            let key = ResponseCache.Key(group: group, identity: credentialIdentity, target: request.method.rawValue + " " + request.target)
+            let loaded = observation.map { _ in Atomic<Bool>(false) }
+            do {
+                let value = try await cache.value(for: key, ttl: ttl) {
+                    loaded?.store(true, ordering: .relaxed)
+                    return try await self.fetch(type, request, fastPath: fastPath, options: options, observation: observation)
+                }
+                observation?.cache(hit: loaded?.load(ordering: .relaxed) == false, group: group)
+                return value
+            } catch is CancellationError {
+                throw AIYouError(.cancelled, "\(request.operation.name): cancelled")
+            }
         }
-        let key = ResponseCache.Key(group: group, identity: credentialIdentity, target: request.method.rawValue + " " + request.target)
+    }
+
+    /// Runs one call's work under its observation: its span is the current context (so that a
+    /// login's span and AsyncHTTPClient's span of each attempt are its children), and the
+    /// outcome ends it. Without an observation, just runs `work`.
+    func observed<Output: Sendable>(_ observation: CallObservation?, _ work: () async throws -> Output) async throws -> Output {
+        guard let observation else { return try await work() }
         do {
-            return try await cache.value(for: key, ttl: ttl) { try await self.fetch(type, request, fastPath: fastPath, logger: logger) }
-        } catch is CancellationError {
-            throw AIYouError(.cancelled, "\(request.operation.name): cancelled")
+            let output: Output
+            if let context = observation.context {
+                output = try await ServiceContext.withValue(context) { try await work() }
+            } else {
+                output = try await work()
+            }
+            observation.answered(output)
+            observation.finish(error: nil)
+            return output
+        } catch {
+            observation.finish(error: error)
+            throw error
         }
     }
 
     private func fetch<Output: Decodable & Sendable>(
-        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)?, logger: Logger?
+        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)?, options: RequestOptions,
+        observation: CallObservation?
     ) async throws -> Output {
-        try await execute(request, logger: logger) { response, mapping in
+        try await execute(request, options: options, observation: observation) { response, mapping in
             let body = response.wholeBody
             if let fastPath, let output = body.withUnsafeReadableBytes(fastPath) { return output }
             do {
@@ -93,21 +130,28 @@ final class RequestPipeline: Sendable {
     }
 
     /// Sends `request` and ignores a successful answer's body.
-    func discardingBody(_ request: APIRequest, logger: Logger?) async throws {
-        try await execute(request, logger: logger) { _, _ in }
+    func discardingBody(_ request: APIRequest, options: RequestOptions) async throws {
+        let observation = telemetry.begin(request.operation, request.call)
+        try await observed(observation) {
+            try await execute(request, options: options, observation: observation) { _, _ in }
+        }
     }
 
     /// Runs `request` until it succeeds or fails for good, and hands the successful answer to
     /// `consume`, whose ``AIYouError`` is final. `budget` is the call's retry budget when the call
     /// sends more than this request (a stream's reopenings); otherwise the budget is counted here.
+    /// `observation` records attempts, retries and waits (the caller ends it).
     func execute<Output: Sendable>(
         _ request: APIRequest,
         budget: RetryBudget? = nil,
-        logger callerLogger: Logger?,
+        options: RequestOptions,
+        observation: CallObservation?,
         consume: (TransportResponse, ErrorMapping) async throws -> Output
     ) async throws -> Output {
         let operation = request.operation.name
-        var logger = callerLogger ?? configuration.logger
+        try options.validate(operation: request.operation)
+        let retryPolicy = options.retry.map(RetryPolicy.init) ?? self.retryPolicy
+        var logger = options.logger ?? configuration.logger
         let requestID = requestCounter.add(1, ordering: .relaxed).newValue
         // Metadata is only worth building when something will be logged.
         let logsDebug = logger.logLevel <= .debug
@@ -118,6 +162,7 @@ final class RequestPipeline: Sendable {
         // Counted locally unless shared: no allocation for the common call.
         var localRetries = 0
         let time = configuration.timeSource
+        let callStarted = time.now()
         var attempt = 0
         var reauthenticated = false
         while true {
@@ -127,10 +172,20 @@ final class RequestPipeline: Sendable {
             if Task.isCancelled { throw AIYouError(.cancelled, "\(operation): cancelled") }
             // Login is exempt: it is one request per session, made on behalf of requests that
             // already hold their place in the limiter.
-            if request.authenticated, !rateLimiter.tryAcquire() { try await rateLimiter.acquire(operation: operation) }
+            if request.authenticated, !rateLimiter.tryAcquire() {
+                do {
+                    try await rateLimiter.acquire(operation: operation)
+                    observation?.limiterWaited(refused: false)
+                } catch let error as AIYouError where error.code == .rateLimited {
+                    observation?.limiterWaited(refused: true)
+                    throw error
+                }
+            }
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
             let mapping = errorMapping
             let started = time.now()
+            let attemptStarted = observation.map { _ in ContinuousClock.now }
+            let attemptSpan = observation?.startAttempt(method: request.method, target: request.target, resendCount: attempt - 1)
             logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
             if logger.logLevel <= .trace, case .json(let body) = request.body {
                 logger.trace("request body", metadata: ["aiyou.body": "\(mapping.excerpt(of: body, redactor: mapping.redactor))"])
@@ -139,11 +194,19 @@ final class RequestPipeline: Sendable {
             let outcome: RetryPolicy.Outcome
             let failure: AIYouError
             do {
-                let response = try await transport.send(transportRequest(for: request, token: token))
+                var attemptRequest = transportRequest(for: request, token: token, options: options)
+                if let attemptSpan { telemetry.inject(attemptSpan, into: &attemptRequest.headers) }
+                let response = try await transport.send(attemptRequest)
                 let status = response.status
+                if let observation, let attemptStarted {
+                    observation.attempt(attemptSpan, method: request.method, status: status, failure: nil, duration: ContinuousClock.now - attemptStarted)
+                }
                 applyRateLimitHeaders(response.headers)
                 logger.debug("received answer", metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"])
                 if (200..<300).contains(status) {
+                    if request.operation != .login, let recorder = MetadataRecorder.current {
+                        recorder.record(metadata(of: response, attempts: attempt, since: callStarted, redactor: mapping.redactor))
+                    }
                     let output = try await consume(response, mapping)
                     if !request.invalidates.isEmpty { cache?.invalidate(request.invalidates) }
                     return output
@@ -165,16 +228,22 @@ final class RequestPipeline: Sendable {
                 outcome = .status(status, serverDelay: serverDelay)
             } catch let error as TransportError {
                 failure = mapping.error(for: error, operation: request.operation)
+                if let observation, let attemptStarted {
+                    observation.attempt(attemptSpan, method: request.method, status: nil, failure: failure, duration: ContinuousClock.now - attemptStarted)
+                }
                 outcome = .failure(error)
                 logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
             }
 
-            let delay = try retryDelay(after: outcome, failure: failure, of: request, retriesUsed: budget?.retriesUsed ?? localRetries, logger: logger)
+            let delay = try retryDelay(
+                after: outcome, failure: failure, of: request, policy: retryPolicy, retriesUsed: budget?.retriesUsed ?? localRetries, logger: logger
+            )
             if let budget {
                 guard budget.take() else { throw failure }
             } else {
                 localRetries += 1
             }
+            observation?.retrying(reason: Self.retryReason(failure), delay: delay, nextAttempt: attempt + 1)
             try await sleep(delay, operation: operation, failure: failure)
         }
     }
@@ -182,23 +251,27 @@ final class RequestPipeline: Sendable {
     /// Whether a call whose stream broke with `error` before any chunk reached the caller may
     /// send its request again, under the same rules and budget as any retry; waits the backoff
     /// when it may. Throws the error the caller should see when it may not.
-    func prepareReopen(after error: TransportError, of request: APIRequest, budget: RetryBudget, logger: Logger?) async throws {
+    func prepareReopen(
+        after error: TransportError, of request: APIRequest, budget: RetryBudget, options: RequestOptions, observation: CallObservation?
+    ) async throws {
         let failure = errorMapping.error(for: error, operation: request.operation)
-        let logger = logger ?? configuration.logger
-        let delay = try retryDelay(after: .failure(error), failure: failure, of: request, retriesUsed: budget.retriesUsed, logger: logger)
+        let logger = options.logger ?? configuration.logger
+        let policy = options.retry.map(RetryPolicy.init) ?? retryPolicy
+        let delay = try retryDelay(after: .failure(error), failure: failure, of: request, policy: policy, retriesUsed: budget.retriesUsed, logger: logger)
         guard budget.take() else { throw failure }
+        observation?.retrying(reason: Self.retryReason(failure), delay: delay, nextAttempt: budget.retriesUsed + 1)
         try await sleep(delay, operation: request.operation.name, failure: failure)
     }
 
     /// The backoff before the next attempt when `retriesUsed` retries are spent; throws `failure`
     /// when the policy says the call ends here.
     private func retryDelay(
-        after outcome: RetryPolicy.Outcome, failure: AIYouError, of request: APIRequest, retriesUsed: Int, logger: Logger
+        after outcome: RetryPolicy.Outcome, failure: AIYouError, of request: APIRequest, policy: RetryPolicy, retriesUsed: Int, logger: Logger
     ) throws(AIYouError) -> Duration {
         guard !Task.isCancelled,
-            case .retry(let delay) = retryPolicy.decide(outcome, idempotent: request.operation.isIdempotent, retriesUsed: retriesUsed)
+            case .retry(let delay) = policy.decide(outcome, idempotent: request.operation.isIdempotent, retriesUsed: retriesUsed)
         else {
-            if case .status(_, let serverDelay?) = outcome, serverDelay > configuration.retry.maxRetryAfter {
+            if case .status(_, let serverDelay?) = outcome, serverDelay > policy.configuration.maxRetryAfter {
                 logger.debug("server delay beyond maxRetryAfter; failing now", metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"])
             }
             throw failure
@@ -211,6 +284,21 @@ final class RequestPipeline: Sendable {
             ]
         )
         return delay
+    }
+
+    /// `aiyou.retry.reason` of a retry: the status, or the kind of failure.
+    static func retryReason(_ failure: AIYouError) -> String {
+        failure.status.map(String.init) ?? failure.code.description
+    }
+
+    /// The metadata of a successful answer for ``AIYouClient/withResponse(isolation:_:)``.
+    private func metadata(of response: TransportResponse, attempts: Int, since start: ContinuousClock.Instant, redactor: Redactor) -> ResponseMetadata {
+        let time = configuration.timeSource
+        return ResponseMetadata(
+            status: response.status, headers: response.headers,
+            requestID: response.headers.first(name: "x-request-id").map { redactor.clean($0, limit: 256) },
+            rateLimit: RateLimitStatus(headers: response.headers, now: time.wallClock()), attempts: attempts, duration: time.now() - start
+        )
     }
 
     /// Waits `delay` before a retry; ends at once with ``AIYouError/Code/cancelled`` when the task
@@ -257,12 +345,14 @@ final class RequestPipeline: Sendable {
         rateLimiter.serverAskedToWait(reset, ceiling: configuration.retry.maxRetryAfter)
     }
 
-    private func transportRequest(for request: APIRequest, token: String?) -> TransportRequest {
+    private func transportRequest(for request: APIRequest, token: String?, options: RequestOptions) -> TransportRequest {
         let timeouts = configuration.timeouts
         let isUpload = if case .multipart = request.body { true } else { false }
+        var headers = headers(for: request, token: token)
+        for (name, value) in options.headers { headers.add(name: name, value: value) }
         return TransportRequest(
-            method: request.method, target: request.target, headers: headers(for: request, token: token), body: request.body,
-            accept: request.accept, timeout: isUpload ? timeouts.upload : timeouts.request, eventTimeout: timeouts.streamIdle,
+            method: request.method, target: request.target, headers: headers, body: request.body, accept: request.accept,
+            timeout: options.timeout ?? (isUpload ? timeouts.upload : timeouts.request), eventTimeout: timeouts.streamIdle,
             limits: configuration.limits
         )
     }

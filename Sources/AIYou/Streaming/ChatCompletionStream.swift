@@ -33,10 +33,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     ///     the request again; it applies the retry policy and the call's retry budget, and throws
     ///     the error to report when it may not.
     init(
-        first: Connection, operation: Operation, limits: Configuration.Limits,
+        first: Connection, operation: Operation, limits: Configuration.Limits, observation: CallObservation? = nil,
         reopen: (@Sendable (TransportError) async throws -> Connection)?
     ) {
-        self.source = Source(first: first, operation: operation, limits: limits, reopen: reopen)
+        self.source = Source(first: first, operation: operation, limits: limits, observation: observation, reopen: reopen)
     }
 
     /// Decodes an event stream you already have, e.g. a body read with your own HTTP client:
@@ -71,11 +71,23 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             self.source = source
             self.connection = source.first
             self.parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
-            self.lifetime = source.claim() ? StreamLifetime(source.first.body) : nil
+            self.lifetime = source.claim() ? StreamLifetime(source.first.body, observation: source.observation) : nil
         }
 
         /// The next chunk, or `nil` at the end of the stream. Throws ``AIYouError``.
         public mutating func next() async throws -> ChatCompletionChunk? {
+            guard let observation = source.observation else { return try await advance() }
+            do {
+                let chunk = try await advance()
+                if let chunk { observation.chunk(chunk) } else { observation.finish(error: nil) }
+                return chunk
+            } catch {
+                observation.finish(error: error)
+                throw error
+            }
+        }
+
+        private mutating func advance() async throws -> ChatCompletionChunk? {
             guard lifetime != nil else {
                 guard !finished else { return nil }
                 finished = true
@@ -230,18 +242,26 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         let operation: Operation
         let limits: Configuration.Limits
         let reopen: (@Sendable (TransportError) async throws -> Connection)?
+        let observation: CallObservation?
         private let claimed = Atomic<Bool>(false)
 
-        init(first: Connection, operation: Operation, limits: Configuration.Limits, reopen: (@Sendable (TransportError) async throws -> Connection)?) {
+        init(
+            first: Connection, operation: Operation, limits: Configuration.Limits, observation: CallObservation?,
+            reopen: (@Sendable (TransportError) async throws -> Connection)?
+        ) {
             self.first = first
             self.operation = operation
             self.limits = limits
+            self.observation = observation
             self.reopen = reopen
         }
 
         deinit {
             // Never iterated: let go of the connection instead of holding it until a timeout.
-            if !claimed.load(ordering: .relaxed) { first.body.close() }
+            if !claimed.load(ordering: .relaxed) {
+                first.body.close()
+                observation?.finish(error: nil)
+            }
         }
 
         /// `true` for the first caller only.
@@ -254,13 +274,17 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// early (`break`, a thrown error, a cancelled task) releases the connection at once.
     final class StreamLifetime {
         var body: any EventStreamSource
+        let observation: CallObservation?
 
-        init(_ body: any EventStreamSource) {
+        init(_ body: any EventStreamSource, observation: CallObservation?) {
             self.body = body
+            self.observation = observation
         }
 
         deinit {
             body.close()
+            // A loop left early ends the call's span here (a no-op when the stream ended).
+            observation?.finish(error: nil)
         }
     }
 }

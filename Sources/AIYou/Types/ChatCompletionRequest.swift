@@ -2,8 +2,8 @@
 ///
 /// Either ``assistantID`` or ``model`` selects what answers. Unset optional fields are left out of
 /// the JSON entirely (never sent as `null` or `""`). Whether the answer is streamed is chosen by
-/// the method you call (``AIYouClient/chatCompletion(_:logger:)`` or
-/// ``AIYouClient/chatCompletionStream(_:logger:)``), not by this value.
+/// the method you call (``AIYouClient/chatCompletion(_:options:)`` or
+/// ``AIYouClient/chatCompletionStream(_:options:)``), not by this value.
 public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     /// The conversation so far; at least one message.
     public var messages: [ChatMessage]

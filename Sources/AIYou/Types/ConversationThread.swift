@@ -2,7 +2,7 @@ import Foundation
 
 /// A saved conversation thread (`GET /api/v1/user/threads`).
 public struct ConversationThread: Decodable, Hashable, Sendable, Identifiable {
-    /// The thread's id (use it with ``AIYouClient/thread(id:logger:)`` and ``AIYouClient/deleteThread(id:logger:)``).
+    /// The thread's id (use it with ``AIYouClient/thread(id:options:)`` and ``AIYouClient/deleteThread(id:options:)``).
     public var id: String
     /// The thread's public parameter (`threadIdParam`), when sent.
     public var threadIDParam: String?

@@ -1,4 +1,6 @@
 import AIYouMockServer
+import AsyncHTTPClient
+import NIOCore
 import Foundation
 import InMemoryLogging
 import Logging
@@ -109,4 +111,22 @@ func expectAIYouError<T>(
 /// A user message request for the mock server's default assistant.
 func chatRequest(_ text: String = "Bonjour") -> ChatCompletionRequest {
     ChatCompletionRequest(messages: [.text(text)], assistantID: "602")
+}
+
+/// Runs `body` with a new HTTP client on `group` and shuts the client down afterwards, also when
+/// `body` throws (a client dropped without a shutdown traps in AsyncHTTPClient's deinit, which
+/// would take the whole test process down with one failing test).
+func withHTTPClient<Result>(
+    on group: any EventLoopGroup = HTTPClient.defaultEventLoopGroup, _ body: (HTTPClient) async throws -> Result
+) async throws -> Result {
+    let client = HTTPClient(eventLoopGroup: group)
+    do {
+        let result = try await body(client)
+        // The body may have shut the client down itself (to watch connections close).
+        try? await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
 }

@@ -1,0 +1,217 @@
+import CoreMetrics
+import Foundation
+import NIOHTTP1
+import OTelSemanticConventions
+import Tracing
+
+/// The span and metrics of one call: started when the call starts, fed by the pipeline (attempts,
+/// retries, limiter, cache) and by the stream (chunks), ended once with the call's outcome.
+final class CallObservation: Sendable {
+    let telemetry: Telemetry
+    let operation: Operation
+    let call: CallDescription?
+    let span: (any Span)?
+    private let started = ContinuousClock.now
+    private let state = Locked(State())
+
+    private struct State: Sendable {
+        var ended = false
+        var lastChunk: ContinuousClock.Instant?
+        var responseID: String?
+        var responseModel: String?
+        var finishReasons: [String] = []
+        var usage: Usage?
+        var output = ""
+    }
+
+    init(telemetry: Telemetry, operation: Operation, call: CallDescription?) {
+        self.telemetry = telemetry
+        self.operation = operation
+        self.call = call
+        guard let tracer = telemetry.tracer else {
+            self.span = nil
+            return
+        }
+        let name: String
+        if let genAI = call?.genAIOperation {
+            name = [genAI, call?.model ?? call?.assistantID].compactMap { $0 }.joined(separator: " ")
+        } else {
+            name = operation.name
+        }
+        let span = tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        var attributes = SpanAttributes()
+        attributes[OTelAttribute.server.address] = telemetry.serverAddress
+        attributes["aiyou.operation"] = operation.name
+        if let call {
+            if let genAI = call.genAIOperation {
+                attributes[GenAIAttribute.operationName] = genAI
+                attributes[GenAIAttribute.providerName] = Telemetry.providerName
+            }
+            if let model = call.model { attributes[GenAIAttribute.requestModel] = model }
+            if let assistant = call.assistantID { attributes[GenAIAttribute.agentID] = assistant }
+            if let maxTokens = call.maxTokens { attributes[GenAIAttribute.requestMaxTokens] = Int64(maxTokens) }
+            if let temperature = call.temperature { attributes[GenAIAttribute.requestTemperature] = temperature }
+            if let topP = call.topP { attributes[GenAIAttribute.requestTopP] = topP }
+            if let conversation = call.conversationID { attributes[GenAIAttribute.conversationID] = conversation }
+            if telemetry.recordsMessageContent, let messages = call.inputMessages {
+                attributes[GenAIAttribute.inputMessages] = telemetry.redact(messages())
+            }
+        }
+        span.attributes.merge(attributes)
+        self.span = span
+    }
+
+    /// The context that makes AsyncHTTPClient's span of an attempt a child of this call's span.
+    var context: ServiceContext? { span?.context }
+
+    /// Starts the span of one HTTP attempt (number `resendCount` + 1), a child of the call's span.
+    func startAttempt(method: HTTPMethod, target: String, resendCount: Int) -> (any Span)? {
+        guard let tracer = telemetry.tracer, let span else { return nil }
+        let attempt = tracer.startSpan(method.rawValue, context: span.context, ofKind: .client)
+        var attributes = SpanAttributes()
+        attributes[OTelAttribute.http.request.method] = method.rawValue
+        attributes[OTelAttribute.server.address] = telemetry.serverAddress
+        attributes[OTelAttribute.server.port] = Int64(telemetry.serverPortNumber)
+        attributes[OTelAttribute.url.full] = telemetry.baseURL + target
+        if resendCount > 0 { attributes[OTelAttribute.http.request.resendCount] = Int64(resendCount) }
+        attempt.attributes.merge(attributes)
+        return attempt
+    }
+
+    /// One HTTP attempt ended: with a status, or with a failure on the wire.
+    func attempt(_ attemptSpan: (any Span)?, method: HTTPMethod, status: Int?, failure: (any Error)?, duration: Duration) {
+        let errorType: String? =
+            if let status, status >= 400 { String(status) } else if let failure { Telemetry.errorType(failure) } else { nil }
+        if let attemptSpan {
+            if let status { attemptSpan.attributes[OTelAttribute.http.response.statusCode] = Int64(status) }
+            if let errorType {
+                attemptSpan.attributes[OTelAttribute.error.type] = errorType
+                attemptSpan.setStatus(SpanStatus(code: .error))
+            }
+            attemptSpan.end()
+        }
+        guard telemetry.metrics != nil else { return }
+        var dimensions: [(String, String)] = [
+            (OTelAttribute.http.request.method, method.rawValue),
+            (OTelAttribute.server.address, telemetry.serverAddress),
+            (OTelAttribute.server.port, telemetry.serverPort),
+        ]
+        if let status { dimensions.append((OTelAttribute.http.response.statusCode, String(status))) }
+        if let errorType { dimensions.append((OTelAttribute.error.type, errorType)) }
+        telemetry.timer(AIYouMetric.httpClientRequestDuration, dimensions)?.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The call will try again after `delay`, because of `reason`.
+    func retrying(reason: String, delay: Duration, nextAttempt: Int) {
+        telemetry.counter(AIYouMetric.retries, [("aiyou.operation", operation.name), ("aiyou.retry.reason", reason)])?.increment(by: 1)
+        span?.addEvent(
+            SpanEvent(
+                name: "aiyou.retry",
+                attributes: ["aiyou.retry.reason": .string(reason), "aiyou.retry.delay_ms": .int64(Int64(delay.milliseconds)), "aiyou.attempt": .int64(Int64(nextAttempt))]
+            )
+        )
+    }
+
+    /// The call waited in the client's rate limiter (`refused`: and was refused).
+    func limiterWaited(refused: Bool) {
+        telemetry.counter(refused ? AIYouMetric.limiterRefusals : AIYouMetric.limiterWaits, [("aiyou.operation", operation.name)])?.increment(by: 1)
+        span?.addEvent(SpanEvent(name: refused ? "aiyou.rate_limiter.refused" : "aiyou.rate_limiter.wait"))
+    }
+
+    /// A cacheable read was answered from the cache (`hit`) or had to be fetched.
+    func cache(hit: Bool, group: CacheGroup) {
+        telemetry.counter(hit ? AIYouMetric.cacheHits : AIYouMetric.cacheMisses, [("aiyou.cache.group", group.rawValue)])?.increment(by: 1)
+        span?.attributes["aiyou.cache.hit"] = hit
+    }
+
+    /// The call's answer, for the response attributes and the token usage.
+    func answered(_ value: some Sendable) {
+        guard let completion = value as? ChatCompletion else { return }
+        state.withLock { state in
+            state.responseID = completion.id
+            state.responseModel = completion.model
+            state.finishReasons = completion.choices.compactMap(\.finishReason)
+            state.usage = completion.usage
+            if telemetry.recordsMessageContent { state.output = completion.text }
+        }
+    }
+
+    /// A streamed chunk reached the caller.
+    func chunk(_ chunk: ChatCompletionChunk) {
+        let now = ContinuousClock.now
+        let previous = state.withLock { state in
+            defer { state.lastChunk = now }
+            state.responseID = state.responseID ?? chunk.id
+            state.responseModel = state.responseModel ?? chunk.model
+            for choice in chunk.choices {
+                if let reason = choice.finishReason { state.finishReasons.append(reason) }
+                if telemetry.recordsMessageContent, let text = choice.delta.content, state.output.utf8.count < 65_536 { state.output += text }
+            }
+            if let usage = chunk.usage { state.usage = usage }
+            return state.lastChunk
+        }
+        guard telemetry.metrics != nil else { return }
+        let dimensions = genAIDimensions(error: nil)
+        if let previous {
+            telemetry.timer(AIYouMetric.timePerOutputChunk, dimensions)?.recordNanoseconds((now - previous).nanoseconds)
+        } else {
+            telemetry.timer(AIYouMetric.timeToFirstChunk, dimensions)?.recordNanoseconds((now - started).nanoseconds)
+        }
+    }
+
+    /// Ends the call: records its duration and token usage and ends the span. Only the first
+    /// call counts.
+    func finish(error: (any Error)?) {
+        let snapshot = state.withLock { state -> State? in
+            guard !state.ended else { return nil }
+            state.ended = true
+            return state
+        }
+        guard let snapshot else { return }
+        let duration = ContinuousClock.now - started
+        if telemetry.metrics != nil {
+            if operation == .login {
+                let dimensions = error.map { [(OTelAttribute.error.type, Telemetry.errorType($0))] } ?? []
+                telemetry.counter(AIYouMetric.logins, dimensions)?.increment(by: 1)
+            }
+            if call?.genAIOperation != nil {
+                let dimensions = genAIDimensions(error: error)
+                telemetry.timer(AIYouMetric.operationDuration, dimensions)?.recordNanoseconds(duration.nanoseconds)
+                if let usage = snapshot.usage {
+                    let base = genAIDimensions(error: nil)
+                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "input")])?.record(Int64(usage.promptTokens))
+                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "output")])?.record(Int64(usage.completionTokens))
+                }
+            }
+        }
+        guard let span else { return }
+        var attributes = SpanAttributes()
+        if let id = snapshot.responseID { attributes[GenAIAttribute.responseID] = id }
+        if let model = snapshot.responseModel { attributes[GenAIAttribute.responseModel] = model }
+        if !snapshot.finishReasons.isEmpty { attributes[GenAIAttribute.responseFinishReasons] = snapshot.finishReasons }
+        if let usage = snapshot.usage {
+            attributes[GenAIAttribute.usageInputTokens] = Int64(usage.promptTokens)
+            attributes[GenAIAttribute.usageOutputTokens] = Int64(usage.completionTokens)
+        }
+        if telemetry.recordsMessageContent, !snapshot.output.isEmpty {
+            attributes[GenAIAttribute.outputMessages] = telemetry.redact(snapshot.output)
+        }
+        if let error {
+            attributes[OTelAttribute.error.type] = Telemetry.errorType(error)
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error, message: (error as? AIYouError)?.message))
+        }
+        span.attributes.merge(attributes)
+        span.end()
+    }
+
+    private func genAIDimensions(error: (any Error)?) -> [(String, String)] {
+        var dimensions: [(String, String)] = [
+            (GenAIAttribute.operationName, call?.genAIOperation ?? operation.name),
+            (GenAIAttribute.providerName, Telemetry.providerName),
+        ]
+        if let model = call?.modelDimension { dimensions.append((GenAIAttribute.requestModel, model)) }
+        if let error { dimensions.append((OTelAttribute.error.type, Telemetry.errorType(error))) }
+        return dimensions
+    }
+}
