@@ -44,13 +44,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "aiyou",
+        // The load-test engine of `aiyou bench`: load generation, measurements, the raw
+        // AsyncHTTPClient baseline and the connection counter.
+        .target(
+            name: "AIYouLoad",
             dependencies: [
                 "AIYou",
-                "AIYouMockServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -59,12 +58,25 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .executableTarget(
+            name: "aiyou",
+            dependencies: [
+                "AIYou",
+                "AIYouMockServer",
+                "AIYouLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "AIYouTests",
             dependencies: [
                 "AIYou",
                 "AIYouMockServer",
                 "aiyou",
+                "AIYouLoad",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,6 +87,8 @@ let package = Package(
             name: "AIYouMockServerTests",
             dependencies: [
                 "AIYouMockServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
