@@ -53,13 +53,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "aiyou",
+        // The load-test engine of `aiyou bench`: load generation, measurements, the raw
+        // AsyncHTTPClient baseline and the connection counter.
+        .target(
+            name: "AIYouLoad",
             dependencies: [
                 "AIYou",
-                "AIYouMockServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,12 +67,25 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .executableTarget(
+            name: "aiyou",
+            dependencies: [
+                "AIYou",
+                "AIYouMockServer",
+                "AIYouLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "AIYouTests",
             dependencies: [
                 "AIYou",
                 "AIYouMockServer",
                 "aiyou",
+                "AIYouLoad",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -89,6 +101,8 @@ let package = Package(
             name: "AIYouMockServerTests",
             dependencies: [
                 "AIYouMockServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

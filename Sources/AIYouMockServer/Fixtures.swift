@@ -2,7 +2,7 @@
 /// the seeded threads.
 enum Fixtures {
     /// An assistant of the demo user.
-    struct Assistant: Sendable {
+    struct AssistantRecord: Sendable {
         var id: Int
         var openAIID: String
         var name: String
@@ -14,7 +14,7 @@ enum Fixtures {
     }
 
     /// A model of the catalogue.
-    struct Model: Sendable {
+    struct ModelRecord: Sendable {
         var name: String
         var provider: String
         var contextWindow: Int
@@ -22,8 +22,8 @@ enum Fixtures {
     }
 
     /// The three assistants of `GET /api/v1/user/assistants`.
-    static let assistants: [Assistant] = [
-        Assistant(
+    static let assistants: [AssistantRecord] = [
+        AssistantRecord(
             id: 602,
             openAIID: "asst_mock602Juridique",
             name: "Assistant juridique",
@@ -36,7 +36,7 @@ enum Fixtures {
                 (threadID: "1004", firstMessage: "Rédige une clause de confidentialité."),
             ]
         ),
-        Assistant(
+        AssistantRecord(
             id: 603,
             openAIID: "asst_mock603Comptable",
             name: "Assistant comptable",
@@ -48,7 +48,7 @@ enum Fixtures {
                 (threadID: "1002", firstMessage: "Peux-tu vérifier le total de cette facture ?")
             ]
         ),
-        Assistant(
+        AssistantRecord(
             id: 604,
             openAIID: "asst_mock604Redaction",
             name: "Assistant rédaction",
@@ -61,17 +61,17 @@ enum Fixtures {
     ]
 
     /// The assistant with this id (numeric id or `asst_…` id), if any.
-    static func assistant(withID id: String) -> Assistant? {
+    static func assistant(withID id: String) -> AssistantRecord? {
         self.assistants.first { String($0.id) == id || $0.openAIID == id }
     }
 
     /// The catalogue every server starts with.
-    static let models: [Model] = [
-        Model(name: "mistral-small-24b", provider: "Mistral AI", contextWindow: 32_768, description: "Modèle généraliste rapide."),
-        Model(name: "mistral-large-2411", provider: "Mistral AI", contextWindow: 131_072, description: "Modèle de raisonnement avancé."),
-        Model(name: "llama-3.3-70b", provider: "Meta", contextWindow: 8192, description: "Modèle ouvert polyvalent."),
-        Model(name: "qwen2.5-32b", provider: "Alibaba", contextWindow: 32_768, description: "Modèle multilingue."),
-        Model(name: "gemma-3-27b", provider: "Google", contextWindow: 8192, description: "Modèle compact."),
+    static let models: [ModelRecord] = [
+        ModelRecord(name: "mistral-small-24b", provider: "Mistral AI", contextWindow: 32_768, description: "Modèle généraliste rapide."),
+        ModelRecord(name: "mistral-large-2411", provider: "Mistral AI", contextWindow: 131_072, description: "Modèle de raisonnement avancé."),
+        ModelRecord(name: "llama-3.3-70b", provider: "Meta", contextWindow: 8192, description: "Modèle ouvert polyvalent."),
+        ModelRecord(name: "qwen2.5-32b", provider: "Alibaba", contextWindow: 32_768, description: "Modèle multilingue."),
+        ModelRecord(name: "gemma-3-27b", provider: "Google", contextWindow: 8192, description: "Modèle compact."),
     ]
 
     /// The model name answering when a request names neither a model nor a known assistant.

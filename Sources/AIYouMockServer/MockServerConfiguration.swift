@@ -1,6 +1,6 @@
 import Logging
 
-/// Everything that shapes a ``MockAIYouServer`` when it starts.
+/// Everything that shapes a ``MockAIYouServer`` when it starts, and how long it takes to stop.
 ///
 /// Every property has a default, so `MockServerConfiguration()` gives a server on
 /// `127.0.0.1` with a free port, the ``MockAccount/demo`` account, the
@@ -31,6 +31,13 @@ public struct MockServerConfiguration: Sendable {
     public var requireStreaming: Bool = false
     /// Where the server logs; `nil` keeps it silent.
     public var logger: Logger? = nil
+    /// How long a graceful stop (``MockAIYouServer/shutdown()``, or ``MockAIYouServer/run()``
+    /// told to stop) waits for requests in flight to finish: once it has passed, the connections
+    /// still open are closed and the server stops. Held and endless answers (``MockFault/hang``,
+    /// ``MockFault/endlessComments(interval:)`` and the like) end as soon as the stop begins and
+    /// never make it wait; a streamed answer paced by ``streamChunkInterval`` runs to its end
+    /// within this time. 10 seconds by default.
+    public var shutdownGracePeriod: Duration = .seconds(10)
 
     /// Creates the default configuration.
     public init() {}
@@ -49,6 +56,7 @@ public struct MockServerConfiguration: Sendable {
     ///   - seededThreadCount: The number of threads present at start.
     ///   - requireStreaming: Whether non-streaming chat requests get the "Stream options" error.
     ///   - logger: Where to log; `nil` is silent.
+    ///   - shutdownGracePeriod: How long a graceful stop lets requests in flight finish.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -60,7 +68,8 @@ public struct MockServerConfiguration: Sendable {
         streamChunkInterval: Duration = .zero,
         seededThreadCount: Int = 23,
         requireStreaming: Bool = false,
-        logger: Logger? = nil
+        logger: Logger? = nil,
+        shutdownGracePeriod: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -73,5 +82,6 @@ public struct MockServerConfiguration: Sendable {
         self.seededThreadCount = seededThreadCount
         self.requireStreaming = requireStreaming
         self.logger = logger
+        self.shutdownGracePeriod = shutdownGracePeriod
     }
 }

@@ -169,18 +169,6 @@ struct ServerTests {
         }
     }
 
-    @MainActor
-    @Test("withRunning can be used from the main actor")
-    func mainActor() async throws {
-        var seen: [Int] = []
-        let status = try await MockAIYouServer.withRunning { server in
-            seen.append(server.port)
-            return try await TestHTTP(server).send(.GET, "/api/v1/user/assistants").status
-        }
-        #expect(status == 200)
-        #expect(seen.count == 1)
-    }
-
     @Test("unknown paths get 404 and are not counted")
     func unknownPath() async throws {
         try await MockAIYouServer.withRunning { server in

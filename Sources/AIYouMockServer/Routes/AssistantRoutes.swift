@@ -23,7 +23,7 @@ struct AssistantRoutes: Sendable {
         }
     }
 
-    private static func json(for assistant: Fixtures.Assistant, shape: MockResponseShape) -> JSONValue {
+    private static func json(for assistant: Fixtures.AssistantRecord, shape: MockResponseShape) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         if shape == .primary {
             members.append((key: "@id", value: .string("/api/assistants/\(assistant.id)")))

@@ -25,7 +25,7 @@ struct ChatRoutes: Sendable {
         }
 
         let chunkCount = max(1, input.settings.streamChunkCount)
-        let completion = ChatCompletion(
+        let completion = MockChatCompletion(
             id: self.state.nextCompletionID(),
             model: request.model,
             created: Int(Date().timeIntervalSince1970),

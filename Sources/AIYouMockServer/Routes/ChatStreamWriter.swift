@@ -15,7 +15,7 @@ struct ChatStreamWriter: Sendable {
     /// The pause before each write of the tail.
     static let tailPause: Duration = .milliseconds(1)
 
-    let completion: ChatCompletion
+    let completion: MockChatCompletion
     let chunkCount: Int
     let encoder: SSEEventEncoder
     let interval: Duration
@@ -24,8 +24,9 @@ struct ChatStreamWriter: Sendable {
     /// When set, the stream never ends: after the answer and `data: [DONE]` come endless
     /// `data: {"tail":true}` events (``MockFault/tailAfterDone``).
     let tailAfterDone: Bool
-    /// The stream's connection: a paced stream stops waiting at once when it is abandoned,
-    /// and the tail stops writing.
+    /// The stream's connection: a paced answer stops waiting at once when its client goes
+    /// away (a graceful stop of the server lets it finish), and the tail stops writing when the
+    /// client goes away or the server begins to stop.
     let watch: ClientWatch
 
     func write(to writer: inout any ResponseBodyWriter) async throws {
@@ -95,7 +96,7 @@ struct ChatStreamWriter: Sendable {
     private func emit(_ event: JSONValue, number: Int, pending: inout ByteBuffer, writer: inout any ResponseBodyWriter) async throws {
         if self.interval > .zero {
             if number > 1 {
-                try await self.watch.pause(self.interval)
+                try await self.watch.pause(self.interval, endsWhenStopping: false)
             }
             self.encoder.write(event, number: number, into: &pending)
             try await writer.write(pending)

@@ -45,7 +45,7 @@ struct ModelRoutes: Sendable {
             return MockResponses.badRequest("\"name\" must be a non-empty string.")
         }
         let contextWindow = body["context_window"]?.identifierValue.flatMap { Int($0) } ?? 8192
-        let model = Fixtures.Model(
+        let model = Fixtures.ModelRecord(
             name: name,
             provider: body["provider"]?.stringValue ?? "Custom",
             contextWindow: contextWindow,
@@ -68,7 +68,7 @@ struct ModelRoutes: Sendable {
     }
 
     /// A model as listed; `contextWindow` replaces its real `context_window`.
-    private static func json(for model: Fixtures.Model, shape: MockResponseShape, contextWindow: JSONValue? = nil) -> JSONValue {
+    private static func json(for model: Fixtures.ModelRecord, shape: MockResponseShape, contextWindow: JSONValue? = nil) -> JSONValue {
         [
             "name": .string(model.name),
             "provider": .string(model.provider),

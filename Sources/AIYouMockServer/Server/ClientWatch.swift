@@ -9,17 +9,28 @@ struct ClientWatch: Sendable {
 
     /// `true` once the client went away or the server is stopping.
     var isAbandoned: Bool {
-        self.state.isStopping.load(ordering: .relaxed) || self.state.connections.isGone(self.channel)
+        self.state.isStopping.load(ordering: .relaxed) || self.isClientGone
+    }
+
+    /// `true` once the client went away (closed the connection or its sending side).
+    var isClientGone: Bool {
+        self.state.connections.isGone(self.channel)
     }
 
     /// Sleeps for `duration` in slices of ``ConnectionControl/pollInterval``.
     ///
-    /// - Throws: ``ConnectionDroppedError`` as soon as the response is abandoned, or
-    ///   `CancellationError` when the task is cancelled.
-    func pause(_ duration: Duration) async throws {
+    /// - Parameters:
+    ///   - duration: How long to sleep.
+    ///   - endsWhenStopping: `true` (endless and held answers) to stop as soon as the response is
+    ///     abandoned; `false` (finite answers, which a graceful stop lets finish) to stop only
+    ///     when the client has gone.
+    /// - Throws: ``ConnectionDroppedError`` as soon as the response is abandoned (or, with
+    ///   `endsWhenStopping` false, its client has gone), or `CancellationError` when the task is
+    ///   cancelled.
+    func pause(_ duration: Duration, endsWhenStopping: Bool = true) async throws {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
-            if self.isAbandoned { throw ConnectionDroppedError() }
+            if endsWhenStopping ? self.isAbandoned : self.isClientGone { throw ConnectionDroppedError() }
             try await Task.sleep(for: min(ConnectionControl.pollInterval, deadline - ContinuousClock.now))
         }
     }

@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// What the pipeline does for an injected fault.
+/// What the ``MockRequestHandler`` does for an injected fault.
 enum FaultAction: Sendable {
     /// Answer with this response instead of the route's.
     case answer(Response)

@@ -1,13 +1,13 @@
 import Hummingbird
 
 /// Builds the Hummingbird router: one endpoint per ``MockRoute``, each behind the
-/// ``RequestPipeline``.
+/// ``MockRequestHandler``.
 struct MockRouterBuilder: Sendable {
     let state: MockServerState
 
     func build() -> Router<MockRequestContext> {
         let router = Router(context: MockRequestContext.self)
-        let pipeline = RequestPipeline(state: self.state)
+        let requestHandler = MockRequestHandler(state: self.state)
         let auth = AuthRoutes(state: self.state)
         let chat = ChatRoutes(state: self.state)
         let assistants = AssistantRoutes()
@@ -28,7 +28,7 @@ struct MockRouterBuilder: Sendable {
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }
             router.on(RouterPath(route.path), method: method) { request, context in
-                try await pipeline.respond(to: request, context: context, route: route, handler: handler)
+                try await requestHandler.respond(to: request, context: context, route: route, handler: handler)
             }
         }
         return router

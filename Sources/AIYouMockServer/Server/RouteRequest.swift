@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOFoundationCompat
 
-/// What a route handler receives once the pipeline has counted, faulted and authenticated
+/// What a route handler receives once the ``MockRequestHandler`` has counted, faulted and authenticated
 /// the request.
 struct RouteRequest: Sendable {
     /// The request; its body is still a stream for multipart uploads.

@@ -8,7 +8,9 @@ import NIOHTTP1
 /// The naive way to call AI.YOU with AsyncHTTPClient, as a yardstick: async `execute`, `collect`,
 /// `JSONDecoder`; for streams, split lines and decode each `data:` line with `JSONDecoder`.
 /// Same server, same body, same pool size as the SDK side.
-struct BaselineClient: Sendable {
+///
+/// It owns an `HTTPClient`: call ``shutdown()`` once done.
+public struct BaselineClient: Sendable {
     struct Completion: Decodable {
         struct Choice: Decodable {
             struct Message: Decodable { var content: String? }
@@ -49,7 +51,16 @@ struct BaselineClient: Sendable {
     let chatBody: ByteBuffer
     let streamBody: ByteBuffer
 
-    init(baseURL: String, token: String, request: ChatCompletionRequest, poolSize: Int) throws {
+    /// Creates a client for `baseURL` that sends `token` as its bearer token and `request` as
+    /// the body of every chat call (streamed or not).
+    ///
+    /// - Parameters:
+    ///   - baseURL: The service's base URL, e.g. `http://127.0.0.1:8080`.
+    ///   - token: The bearer token (an API key).
+    ///   - request: The chat request every chat call sends.
+    ///   - poolSize: The most connections kept open to the host.
+    /// - Throws: An encoding error when `request` cannot be encoded as JSON.
+    public init(baseURL: String, token: String, request: ChatCompletionRequest, poolSize: Int) throws {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: poolSize)
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
@@ -64,7 +75,10 @@ struct BaselineClient: Sendable {
         self.streamBody = ByteBuffer(data: try JSONSerialization.data(withJSONObject: streaming))
     }
 
-    func shutdown() async throws { try await http.shutdown() }
+    /// Shuts the HTTP client down; no call may be made afterwards.
+    ///
+    /// - Throws: AsyncHTTPClient's shutdown error, if any.
+    public func shutdown() async throws { try await http.shutdown() }
 
     private func request(_ path: String, method: HTTPMethod, body: ByteBuffer?) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: baseURL + path)
@@ -79,7 +93,10 @@ struct BaselineClient: Sendable {
     }
 
     /// One non-streamed chat completion; returns its text length.
-    func chat() async throws -> Int {
+    ///
+    /// - Throws: ``BenchError`` for a status other than 200; AsyncHTTPClient's and
+    ///   `JSONDecoder`'s errors.
+    public func chat() async throws -> Int {
         let response = try await http.execute(request("/api/v1/chat/completions", method: .POST, body: chatBody), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 32 * 1024 * 1024)
         guard response.status == .ok else { throw BenchError("HTTP \(response.status.code)") }
@@ -88,7 +105,10 @@ struct BaselineClient: Sendable {
     }
 
     /// One assistants listing; returns the count.
-    func assistants() async throws -> Int {
+    ///
+    /// - Throws: ``BenchError`` for a status other than 200; AsyncHTTPClient's and
+    ///   `JSONDecoder`'s errors.
+    public func assistants() async throws -> Int {
         let response = try await http.execute(request("/api/v1/user/assistants", method: .GET, body: nil), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 32 * 1024 * 1024)
         guard response.status == .ok else { throw BenchError("HTTP \(response.status.code)") }
@@ -96,7 +116,10 @@ struct BaselineClient: Sendable {
     }
 
     /// One streamed answer, split into lines and decoded event by event; returns the event count.
-    func stream() async throws -> Int {
+    ///
+    /// - Throws: ``BenchError`` for a status other than 200; AsyncHTTPClient's and
+    ///   `JSONDecoder`'s errors.
+    public func stream() async throws -> Int {
         let response = try await http.execute(request("/api/v1/chat/completions", method: .POST, body: streamBody), timeout: .seconds(60))
         guard response.status == .ok else { throw BenchError("HTTP \(response.status.code)") }
         let decoder = JSONDecoder()
@@ -117,10 +140,4 @@ struct BaselineClient: Sendable {
         }
         return events
     }
-}
-
-/// A load-tool failure with a message.
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

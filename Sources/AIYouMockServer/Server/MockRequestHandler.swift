@@ -7,7 +7,7 @@ import Hummingbird
 /// A fault either answers at once (before authentication) or, for the faults that need the
 /// route's own answer, is handed to the route through ``RouteRequest/answerFault`` or drops
 /// the connection once the route has answered.
-struct RequestPipeline: Sendable {
+struct MockRequestHandler: Sendable {
     /// The largest JSON body the server reads.
     static let maxJSONBodySize = 16 * 1024 * 1024
 

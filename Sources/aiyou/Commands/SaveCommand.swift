@@ -46,7 +46,7 @@ struct SaveCommand: AsyncParsableCommand {
                     modelName: modelName, isNewAppThread: threadID == nil
                 )
             )
-            if global.json { return Terminal.printJSON(["id": saved.id, "object": saved.object, "createdAt": saved.createdAt] as [String: Any?]) }
+            if global.json { return try Terminal.printJSON(["id": saved.id, "object": saved.object, "createdAt": saved.createdAt] as [String: Any?]) }
             Terminal.line(saved.id)
         }
     }
@@ -55,32 +55,5 @@ struct SaveCommand: AsyncParsableCommand {
         var lines: [String] = []
         while let line = readLine(strippingNewline: true) { lines.append(line) }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// `aiyou transcribe FILE`.
-struct TranscribeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "transcribe", abstract: "Transcribe an .mp3, .wav or .m4a file (up to 25 MiB)."
-    )
-
-    @ParentCommand var root: AIYouCommand
-
-    @Argument(help: "The audio file.")
-    var file: String
-
-    @Option(name: .long, help: "The spoken language, e.g. fr.")
-    var language: String?
-
-    @Option(name: .long, help: "The answer format, e.g. text.")
-    var format: String?
-
-    func run() async throws {
-        let global = root.global
-        try await global.withClient { client in
-            let transcription = try await client.transcribe(fileAt: file, language: language, format: format)
-            if global.json { return Terminal.printJSON(["transcription": transcription.text]) }
-            Terminal.line(transcription.text)
-        }
     }
 }

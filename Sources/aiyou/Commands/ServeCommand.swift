@@ -1,12 +1,20 @@
 import AIYouMockServer
 import ArgumentParser
-import Foundation
+import ServiceLifecycle
 
 /// `aiyou serve`: run the embedded AI.YOU-compatible server in the foreground.
+///
+/// The server runs in a `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT: the
+/// server stops accepting connections, lets the requests in flight finish (for at most
+/// `--grace-period` seconds), and the command returns, so the process exits with status 0.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the embedded AI.YOU-compatible server until interrupted (Ctrl-C)."
+        abstract: "Run the embedded AI.YOU-compatible server until interrupted (Ctrl-C).",
+        discussion: """
+            On SIGTERM or SIGINT (Ctrl-C) the server stops accepting connections, lets the requests in flight finish \
+            (for at most --grace-period seconds), and exits with status 0.
+            """
     )
 
     @ParentCommand var root: AIYouCommand
@@ -41,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("failure-status"), help: "Status of the random failures.")
     var failureStatus = 503
 
+    @Option(name: .customLong("grace-period"), help: "On SIGTERM or SIGINT, seconds the requests in flight get to finish.")
+    var gracePeriod = 10.0
+
     func validate() throws {
         guard MockResponseShape(rawValue: shape) != nil else { throw ValidationError("--shape must be primary or alternate") }
         guard chunks >= 1 else { throw ValidationError("--chunks must be at least 1") }
@@ -49,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard tokenLifetime >= 1 else { throw ValidationError("--token-lifetime must be at least 1") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1") }
         guard (400...599).contains(failureStatus) else { throw ValidationError("--failure-status must be an error status (400…599)") }
+        guard (0...86_400).contains(gracePeriod) else { throw ValidationError("--grace-period must be within 0…86400 seconds") }
     }
 
     func run() async throws {
@@ -60,24 +72,44 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.streamChunkInterval = .milliseconds(chunkIntervalMilliseconds)
         configuration.tokenLifetime = .seconds(tokenLifetime)
         configuration.requireStreaming = requireStreaming
+        configuration.shutdownGracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.logger = root.global.logger
+        let server = MockAIYouServer(configuration: configuration)
+        for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
+        if failureRate > 0 { server.setRandomFailureRate(failureRate, status: failureStatus) }
+        // The group traps the signals before it starts the server, so once the banner is out a
+        // signal always means a graceful shutdown.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: root.global.logger
+            )
+        )
         do {
-            try await MockAIYouServer.withRunning(configuration: configuration) { server in
-                for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
-                if failureRate > 0 { server.setRandomFailureRate(failureRate, status: failureStatus) }
-                print("AI.YOU mock server listening on \(server.baseURL)")
-                for fault in faults { print("faults for \(fault.route): \(fault.faults.count) queued") }
-                if failureRate > 0 { print("random failures: \(Int(failureRate * 100)) % of requests answer \(failureStatus)") }
-                print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
-                print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
-                Terminal.flushStandardOutput()
-                // Serve until the process is interrupted or the task is cancelled.
-                while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                do {
+                    try await server.waitUntilListening()
+                } catch {
+                    // The server did not start: the group's error (e.g. the bind error) says why.
+                    try await tasks.waitForAll()
+                    throw error
+                }
+                printBanner(server)
+                try await tasks.waitForAll()
             }
-        } catch is CancellationError {
-            return
         } catch {
-            Terminal.fail("the server stopped: \(error)")
+            Terminal.error("the server stopped: \(error)")
+            throw ExitCode.failure
         }
+    }
+
+    /// The server's address, the faults queued, and how to use it.
+    private func printBanner(_ server: MockAIYouServer) {
+        print("AI.YOU mock server listening on \(server.baseURL)")
+        for fault in faults { print("faults for \(fault.route): \(fault.faults.count) queued") }
+        if failureRate > 0 { print("random failures: \(Int(failureRate * 100)) % of requests answer \(failureStatus)") }
+        print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
+        print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
+        Terminal.flushStandardOutput()
     }
 }

@@ -1,5 +1,5 @@
 /// One mock answer, and the JSON it is sent as in either shape, whole or in chunks.
-struct ChatCompletion: Sendable {
+struct MockChatCompletion: Sendable {
     var id: String
     var model: String
     var created: Int

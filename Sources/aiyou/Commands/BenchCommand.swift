@@ -1,4 +1,5 @@
 import AIYou
+import AIYouLoad
 import AIYouMockServer
 import ArgumentParser
 import Foundation
@@ -17,22 +18,10 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    enum Endpoint: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case chat, stream, assistants, mixed
-    }
-
-    /// Where the SDK's caller tasks run.
-    enum Executor: String, ExpressibleByArgument, CaseIterable, Sendable {
-        /// The cooperative pool, as any task.
-        case `default`
-        /// The client's event loops (`AIYouClient.eventLoopExecutor()`): no thread hop per call.
-        case eventLoop = "event-loop"
-    }
-
     @ParentCommand var root: AIYouCommand
 
     @Option(help: "What to call: chat, stream, assistants or mixed.")
-    var endpoint: Endpoint = .chat
+    var endpoint: BenchEndpoint = .chat
 
     @Option(help: "Concurrent callers.")
     var concurrency = 1
@@ -56,7 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
     var baseline = false
 
     @Option(help: "Where the SDK's callers run: default (the cooperative pool) or event-loop (the client's event loops, no hop per call).")
-    var executor: Executor = .default
+    var executor: BenchExecutor = .default
 
     @Option(help: "A saved --json record (of this tool, or of another client in the same format) to print this run's ratios against.")
     var compare: String?
@@ -80,7 +69,8 @@ struct BenchCommand: AsyncParsableCommand {
                     try await measure(baseURL: server.baseURL, token: MockAccount.demoAPIKey, server: server)
                 }
             } catch let error as AIYouError {
-                Terminal.fail(error.description)
+                Terminal.error(error.description)
+                throw ExitCode.failure
             }
         } else {
             let environment = ProcessInfo.processInfo.environment
@@ -91,7 +81,8 @@ struct BenchCommand: AsyncParsableCommand {
             do {
                 try await measure(baseURL: baseURL, token: token, server: nil)
             } catch let error as AIYouError {
-                Terminal.fail(error.description)
+                Terminal.error(error.description)
+                throw ExitCode.failure
             }
         }
     }
@@ -112,7 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
             showsProgress: requests == nil && duration >= 3, executors: executors
         )
         let sdkCall: @Sendable (Int) async throws -> Int = { index in
-            switch endpoint == .mixed ? [Endpoint.chat, .assistants, .stream][index % 3] : endpoint {
+            switch endpoint == .mixed ? [BenchEndpoint.chat, .assistants, .stream][index % 3] : endpoint {
             case .chat, .mixed: _ = try await client.chatCompletion(request); return 0
             case .assistants: _ = try await client.assistants(); return 0
             case .stream:
@@ -136,7 +127,7 @@ struct BenchCommand: AsyncParsableCommand {
         if baseline {
             let raw = try BaselineClient(baseURL: baseURL, token: token, request: request, poolSize: pool)
             let rawCall: @Sendable (Int) async throws -> Int = { index in
-                switch endpoint == .mixed ? [Endpoint.chat, .assistants, .stream][index % 3] : endpoint {
+                switch endpoint == .mixed ? [BenchEndpoint.chat, .assistants, .stream][index % 3] : endpoint {
                 case .chat, .mixed: _ = try await raw.chat(); return 0
                 case .assistants: _ = try await raw.assistants(); return 0
                 case .stream: return try await raw.stream()
@@ -164,7 +155,7 @@ struct BenchCommand: AsyncParsableCommand {
             ]
             if let baselineResult { object["baseline"] = baselineResult.json(streaming: streaming) }
             if let saved { object["compared"] = saved.ratios(of: sdk, streaming: streaming) }
-            Terminal.printJSON(object)
+            try Terminal.printJSON(object)
         } else {
             print("endpoint \(endpoint.rawValue), concurrency \(concurrency), pool \(pool)")
             print(sdk.line(label: "sdk     ", streaming: streaming))

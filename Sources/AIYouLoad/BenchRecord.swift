@@ -6,17 +6,25 @@ import Foundation
 /// Read from the record's `sdk` object (or, with none, the top level): `rps` or `events_per_s`,
 /// `p50_us`, `p99_us`, `cpu_us_per_call`, and optionally `connections_opened`. Missing keys are
 /// skipped.
-struct BenchRecord: Sendable {
+public struct BenchRecord: Sendable {
     /// What the record was, for the printed line.
-    var label: String
-    var values: [String: Double]
+    public var label: String
+    /// The values read, by key (`rps`, `p99_us`, …).
+    public var values: [String: Double]
 
-    struct Unreadable: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "--compare: \(path) is not a JSON record of aiyou bench" }
+    /// The file is missing, larger than 1 MiB, not a JSON object, or holds none of the keys.
+    public struct Unreadable: Error, CustomStringConvertible {
+        /// The file that could not be read.
+        public var path: String
+        /// The message printed for it.
+        public var description: String { "--compare: \(path) is not a JSON record of aiyou bench" }
     }
 
-    init(contentsOf path: String) throws {
+    /// Reads a record from a JSON file.
+    ///
+    /// - Parameter path: The file's path.
+    /// - Throws: ``Unreadable`` when the file cannot be read as a record.
+    public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path), data.count < 1 << 20,
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { throw Unreadable(path: path) }
@@ -32,7 +40,7 @@ struct BenchRecord: Sendable {
 
     /// This run divided by the saved one, key by key: above 1 means more throughput, or more
     /// latency, CPU or connections than the saved run.
-    func ratios(of result: LoadResult, streaming: Bool) -> [String: Double] {
+    public func ratios(of result: LoadResult, streaming: Bool) -> [String: Double] {
         let current: [String: Double] = [
             streaming ? "events_per_s" : "rps": streaming ? result.eventsPerSecond : result.requestsPerSecond,
             "p50_us": Double(result.percentile(50)), "p99_us": Double(result.percentile(99)),

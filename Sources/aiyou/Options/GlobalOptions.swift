@@ -41,7 +41,10 @@ struct GlobalOptions: ParsableArguments {
 
     /// Runs `body` with a client: for the embedded server when `--mock`, otherwise for the
     /// configured service. Errors are reported on stderr as one line and end the program with
-    /// a non-zero status.
+    /// status 1.
+    ///
+    /// - Throws: `ExitCode.failure` once an error has been reported; a `ValidationError` (no
+    ///   credentials) or an `ExitCode` thrown by `body` as they are.
     func withClient(
         mockServer adjust: (inout MockServerConfiguration) -> Void = { _ in },
         _ body: (AIYouClient) async throws -> Void
@@ -65,13 +68,15 @@ struct GlobalOptions: ParsableArguments {
                 try await withAIYouClient(configuration) { client in try await body(client) }
             }
         } catch let error as AIYouError {
-            Terminal.fail(error.description)
+            Terminal.error(error.description)
+            throw ExitCode.failure
         } catch let error as ValidationError {
             throw error
         } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.fail("\(error)")
+            Terminal.error("\(error)")
+            throw ExitCode.failure
         }
     }
 
@@ -93,59 +98,5 @@ struct GlobalOptions: ParsableArguments {
         throw ValidationError(
             "no credentials: pass --token, or --email and --password (or set AIYOU_TOKEN, or AIYOU_EMAIL and AIYOU_PASSWORD), or use --mock"
         )
-    }
-}
-
-/// Output helpers: stdout for results, stderr for everything else. Everything printed goes
-/// through ``SafeText``: text from the service (answers, names, error messages) can hold escape
-/// sequences, and none of them reaches the terminal raw.
-enum Terminal {
-    /// Prints one line to stderr and exits with status 1.
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("aiyou: \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))\n".utf8))
-        exit(1)
-    }
-
-    /// Prints to stderr.
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(SafeText.escapingControlCharacters(message))\n".utf8))
-    }
-
-    /// Prints a line of results to stdout.
-    static func line(_ text: String) {
-        print(SafeText.escapingControlCharacters(text))
-    }
-
-    /// Flushes what `print` buffered, so a caller reading the pipe sees it now.
-    static func flushStandardOutput() {
-        fflush(nil)
-    }
-
-    /// Writes `text` to stdout at once (no buffering), for streamed answers.
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(SafeText.escapingControlCharacters(text).utf8))
-    }
-
-    /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull).
-    static func printJSON(_ value: Any) {
-        let sanitized = JSONValue.sanitize(value)
-        guard let data = try? JSONSerialization.data(withJSONObject: sanitized, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            fail("could not encode the result as JSON")
-        }
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
-    }
-}
-
-/// Turns optionals into `NSNull` so `JSONSerialization` accepts the value.
-enum JSONValue {
-    static func sanitize(_ value: Any) -> Any {
-        switch value {
-        case let dictionary as [String: Any?]: dictionary.mapValues { $0.map(sanitize) ?? NSNull() }
-        case let dictionary as [String: Any]: dictionary.mapValues(sanitize)
-        case let array as [Any]: array.map(sanitize)
-        case let date as Date: ISO8601DateFormatter().string(from: date)
-        default: value
-        }
     }
 }

@@ -5,17 +5,48 @@ import Synchronization
 
 /// Runs `call` from `concurrency` tasks until `requests` calls were made or `duration` passed,
 /// recording each call's latency. `call` returns the number of events it received (0 for plain calls).
-struct LoadGenerator: Sendable {
-    var concurrency: Int
-    var requests: Int?
-    var duration: Duration
-    var label: String
-    var showsProgress: Bool
+public struct LoadGenerator: Sendable {
+    /// The number of caller tasks.
+    public var concurrency: Int
+    /// How many calls to make in all; `nil` to call until ``duration`` has passed.
+    public var requests: Int?
+    /// How long to call when ``requests`` is `nil`.
+    public var duration: Duration
+    /// The name in the progress lines, e.g. `sdk`.
+    public var label: String
+    /// Whether a progress line (`LABEL: N s, M calls`) is written to stderr every second.
+    public var showsProgress: Bool
     /// When not empty, caller task `i` prefers `executors[i % count]` (the SDK's event-loop
     /// executors); otherwise callers run on the cooperative pool.
-    var executors: [any TaskExecutor] = []
+    public var executors: [any TaskExecutor] = []
 
-    func run(_ call: @escaping @Sendable (Int) async throws -> Int) async -> LoadResult {
+    /// Creates a load of `concurrency` callers, for `requests` calls or `duration`.
+    ///
+    /// - Parameters:
+    ///   - concurrency: The number of caller tasks.
+    ///   - requests: The number of calls in all; `nil` to call for `duration`.
+    ///   - duration: How long to call when `requests` is `nil`.
+    ///   - label: The name in the progress lines.
+    ///   - showsProgress: Whether to write a progress line to stderr every second.
+    ///   - executors: The task executors the callers prefer, in turn; empty for none.
+    public init(
+        concurrency: Int, requests: Int?, duration: Duration, label: String, showsProgress: Bool, executors: [any TaskExecutor] = []
+    ) {
+        self.concurrency = concurrency
+        self.requests = requests
+        self.duration = duration
+        self.label = label
+        self.showsProgress = showsProgress
+        self.executors = executors
+    }
+
+    /// Runs the load and returns what it measured: calls, errors, events, latency percentiles,
+    /// wall time and the process's CPU time over the run.
+    ///
+    /// - Parameter call: One call; it receives the call's number (from 0) and returns the number
+    ///   of events it received (0 for a plain call). A call that throws is counted as an error
+    ///   (the first error's description is kept) and the load goes on.
+    public func run(_ call: @escaping @Sendable (Int) async throws -> Int) async -> LoadResult {
         let counters = Counters()
         // One histogram for all callers, behind a lock: a histogram is about 140 KB, so one per
         // caller would make the tool's own memory grow with the concurrency it measures.

@@ -71,7 +71,7 @@ struct ChatCommand: AsyncParsableCommand {
         let answer: String
         if json {
             let completion = noStream ? try await client.chatCompletion(request) : try await client.chatCompletionStream(request).collect()
-            Terminal.printJSON(completion.jsonObject)
+            try Terminal.printJSON(completion.jsonObject)
             answer = completion.text
         } else if noStream {
             answer = try await client.chatCompletion(request).text

@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// holds every socket of the machine) is read only when a socket the counter has not seen appears,
 /// so a pool that keeps its connections costs nothing measurable. A connection opened and closed
 /// between two samples is missed, so the count is a lower bound. Elsewhere it counts nothing (`nil`).
-final class ConnectionCounter: Sendable {
+public final class ConnectionCounter: Sendable {
     private struct State: Sendable {
         /// Sockets already classified: found in the kernel's table, or not found in three looks
         /// (not TCP, e.g. a Unix socket).
@@ -25,19 +25,22 @@ final class ConnectionCounter: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// How often the counter looks.
-    static let interval: Duration = .milliseconds(200)
+    public static let interval: Duration = .milliseconds(200)
 
-    init(port: Int) {
+    /// Creates a counter for the connections to `port` (on any address).
+    ///
+    /// - Parameter port: The server's port.
+    public init(port: Int) {
         self.port = port
     }
 
     /// Distinct connections seen so far; `nil` where `/proc` is not available.
-    var count: Int? {
+    public var count: Int? {
         FileManager.default.fileExists(atPath: "/proc/self/net/tcp") ? state.withLockedValue { $0.connections.count } : nil
     }
 
     /// Samples until the task is cancelled.
-    func run() async {
+    public func run() async {
         while !Task.isCancelled {
             sample()
             try? await Task.sleep(for: Self.interval)
@@ -47,7 +50,7 @@ final class ConnectionCounter: Sendable {
     /// One look: the socket inodes of this process, and for new ones whether they are TCP
     /// connections to `port`. The descriptors are listed with `opendir`/`readlink` directly: the
     /// counter runs beside the load it measures, so its own CPU must stay negligible.
-    func sample() {
+    public func sample() {
         guard let directory = opendir("/proc/self/fd") else { return }
         defer { closedir(directory) }
         var sockets = Set<Int>()
