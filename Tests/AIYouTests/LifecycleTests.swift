@@ -1,4 +1,7 @@
+import AIYouMockServer
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -88,5 +91,23 @@ struct LifecycleTests {
         time.advance(by: .seconds(60))  // past the expiry: a login is required now
         transport.script(.answer(401))
         await expectAIYouError(.unauthorized) { try await client.assistants() }
+    }
+}
+
+@Suite("The client as a ServiceLifecycle service")
+struct ClientServiceTests {
+    @Test("in a ServiceGroup, the client works until the group shuts down, then is shut down")
+    func serviceGroup() async throws {
+        try await MockAIYouServer.withRunning { server in
+            let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey))
+            let group = ServiceGroup(services: [client], logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                #expect(try await client.assistants().count == 3)
+                await group.triggerGracefulShutdown()
+                try await tasks.next()
+            }
+            await expectAIYouError(.clientShutdown) { try await client.assistants() }
+        }
     }
 }

@@ -16,6 +16,11 @@ struct ChatCompletionChunkDecoder: Sendable {
     private var lastID: String?
     private var lastModel: String?
 
+    /// Keys of the chunk types' `CodingKeys` this decoder does not read: it returns `nil` when one
+    /// is present, and `JSONDecoder` applies the type's rule (`FastPathCoverageTests` holds both
+    /// lists to the types' keys).
+    static let keysLeftToJSONDecoder: Set<String> = ["message"]
+
     init() {}
 
     /// The chunk in `bytes` (one event's data). Throws what `JSONDecoder` throws for it.

@@ -16,7 +16,7 @@ public struct Usage: Decodable, Hashable, Sendable {
         self.totalTokens = totalTokens
     }
 
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
     }
 
@@ -49,7 +49,7 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
         self.refusal = refusal
     }
 
-    private enum CodingKeys: String, CodingKey { case role, content, refusal }
+    enum CodingKeys: String, CodingKey, CaseIterable { case role, content, refusal }
 
     /// Decodes `content` given as a string, an array of parts, or null.
     public init(from decoder: any Decoder) throws {
@@ -82,7 +82,7 @@ public struct ChatChoice: Decodable, Hashable, Sendable {
         self.finishReason = finishReason
     }
 
-    private enum CodingKeys: String, CodingKey { case index, message, finishReason = "finish_reason" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case index, message, finishReason = "finish_reason" }
 
     /// Decodes a choice; a missing index is 0.
     public init(from decoder: any Decoder) throws {
@@ -124,7 +124,7 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
         self.usage = usage
     }
 
-    private enum CodingKeys: String, CodingKey { case response, id, object, model, created, choices, usage }
+    enum CodingKeys: String, CodingKey, CaseIterable { case response, id, object, model, created, choices, usage }
 
     /// Decodes a wrapped or bare completion. Throws when neither `response` nor `choices` is present.
     public init(from decoder: any Decoder) throws {

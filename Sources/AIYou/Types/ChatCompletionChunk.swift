@@ -15,7 +15,7 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
             self.content = content
         }
 
-        private enum CodingKeys: String, CodingKey { case role, content }
+        enum CodingKeys: String, CodingKey, CaseIterable { case role, content }
 
         /// Decodes `content` as a string or an array of text parts.
         public init(from decoder: any Decoder) throws {
@@ -48,7 +48,7 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
             self.finishReason = finishReason
         }
 
-        private enum CodingKeys: String, CodingKey { case index, delta, message, finishReason = "finish_reason" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case index, delta, message, finishReason = "finish_reason" }
 
         /// Decodes a choice; accepts `message` in place of `delta`, as some servers send.
         public init(from decoder: any Decoder) throws {
@@ -84,7 +84,7 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
         self.usage = usage
     }
 
-    private enum CodingKeys: String, CodingKey { case id, model, created, choices, usage }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, model, created, choices, usage }
 
     /// Decodes a chunk. Throws when `choices` is missing (an error object is not a chunk).
     public init(from decoder: any Decoder) throws {

@@ -8,6 +8,10 @@ import Foundation
 /// `FastDecodingTests` checks both paths agree on generated and mutated completions.
 @_spi(Benchmarks)
 public enum ChatCompletionDecoder {
+    /// Keys of the completion types' `CodingKeys` this decoder does not read (none today); see
+    /// ``ChatCompletionChunkDecoder``.
+    static let keysLeftToJSONDecoder: Set<String> = []
+
     /// The completion when `bytes` holds the common shape, `nil` when `JSONDecoder` must decide.
     public static func decodeCommonShape(_ bytes: UnsafeRawBufferPointer) -> ChatCompletion? {
         var scanner = JSONScanner(bytes)
