@@ -4,8 +4,9 @@ so that the test build compiles what a user pastes first. CI regenerates the fil
 differs from the committed one (run this script after editing the README).
 
 A block whose first line is `// Package.swift` is a manifest excerpt and is skipped. Each block
-becomes the body of `func readmeSnippetN(client:secret:key:) async throws`: `client`, `secret` and
-`key` are what the README's prose calls them; a block that uses `configuration` without declaring
+becomes the body of `func readmeSnippetN(client:secret:key:logger:) async throws`, once nonisolated and
+once on the main actor (where a user's top-level code runs): `client`, `secret`, `key` and `logger`
+are what the README's prose calls them; a block that uses `configuration` without declaring
 it gets one. Values a block declares at its top level are marked used, so that the illustration
 compiles without warnings.
 """
@@ -25,6 +26,10 @@ out = [
     "import AIYou",
     "import AIYouMockServer",
     "import Foundation",
+    "import Logging",
+    "import CoreMetrics",
+    "import Tracing",
+    "import ServiceLifecycle",
     "",
 ]
 count = 0
@@ -37,16 +42,18 @@ for block in blocks:
     declared = re.findall(r"^(?:let|var) (\w+)\b", text, flags=re.M)
     prelude = []
     if re.search(r"\bconfiguration\b", text) and not re.search(r"\b(?:let|var) configuration\b", text):
-        prelude.append("var configuration = Configuration(credentials: .bearerToken(key))")
+        mutated = re.search(r"\bconfiguration\.\w+(?:\.\w+)*\s*=", text)
+        prelude.append(("var" if mutated else "let") + " configuration = Configuration(credentials: .bearerToken(key))")
         declared.append("configuration")
     count += 1
-    out.append(f"@Sendable func readmeSnippet{count}(client: AIYouClient, secret: String, key: String) async throws {{")
-    for line in prelude + body:
-        out.append(("    " + line).rstrip())
-    for name in dict.fromkeys(declared):
-        out.append(f"    _ = {name}")
-    out.append("}")
-    out.append("")
+    for isolation, suffix in (("", ""), ("@MainActor ", "OnMainActor")):
+        out.append(f"{isolation}func readmeSnippet{count}{suffix}(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {{")
+        for line in prelude + body:
+            out.append(("    " + line).rstrip())
+        for name in dict.fromkeys(declared):
+            out.append(f"    _ = {name}")
+        out.append("}")
+        out.append("")
 
 target = root / "Tests" / "AIYouTests" / "ReadmeSnippets.swift"
 generated = "\n".join(out)

@@ -5,8 +5,12 @@
 import AIYou
 import AIYouMockServer
 import Foundation
+import Logging
+import CoreMetrics
+import Tracing
+import ServiceLifecycle
 
-@Sendable func readmeSnippet1(client: AIYouClient, secret: String, key: String) async throws {
+func readmeSnippet1(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
     try await withAIYouClient(configuration) { client in
@@ -18,7 +22,39 @@ import Foundation
     _ = configuration
 }
 
-@Sendable func readmeSnippet2(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet1OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+func readmeSnippet2(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .bearerToken(key))
+    let client = try AIYouClient(configuration: configuration)
+    let group = ServiceGroup(services: [client], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "app"))
+    try await group.run()
+    _ = client
+    _ = group
+    _ = configuration
+}
+
+@MainActor func readmeSnippet2OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .bearerToken(key))
+    let client = try AIYouClient(configuration: configuration)
+    let group = ServiceGroup(services: [client], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "app"))
+    try await group.run()
+    _ = client
+    _ = group
+    _ = configuration
+}
+
+func readmeSnippet3(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(
         messages: [.text("Résume ce texte", role: .user)],
         assistantID: "602",            // or model: "mistral-small"
@@ -38,7 +74,27 @@ import Foundation
     _ = assembled
 }
 
-@Sendable func readmeSnippet3(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet3OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",            // or model: "mistral-small"
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+
+    let completion = try await client.chatCompletion(request)      // whole answer
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+
+    for try await chunk in try await client.chatCompletionStream(request) {   // chunk by chunk
+        print(chunk.text ?? "", terminator: "")
+    }
+    for try await text in try await client.chatCompletionStream(request).textDeltas { print(text, terminator: "") }
+    let assembled = try await client.chatCompletionStream(request).collect() // stream → one ChatCompletion
+    _ = request
+    _ = completion
+    _ = assembled
+}
+
+func readmeSnippet4(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let message = ChatMessage.builder(role: .user)
         .text("Quelle différence entre ces deux images ?")
         .image(url: "https://example.com/a.png")
@@ -47,7 +103,16 @@ import Foundation
     _ = message
 }
 
-@Sendable func readmeSnippet4(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet4OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
+}
+
+func readmeSnippet5(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let assistants = try await client.assistants()          // [Assistant], with recent threadHistories
     let catalogue = try await client.models()               // ModelList(models:total:)
     let model = try await client.createModel(.init(name: "mon-modele", provider: "local", contextWindow: 8192))
@@ -56,7 +121,16 @@ import Foundation
     _ = model
 }
 
-@Sendable func readmeSnippet5(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet5OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()          // [Assistant], with recent threadHistories
+    let catalogue = try await client.models()               // ModelList(models:total:)
+    let model = try await client.createModel(.init(name: "mon-modele", provider: "local", contextWindow: 8192))
+    _ = assistants
+    _ = catalogue
+    _ = model
+}
+
+func readmeSnippet6(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
     let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")   // ThreadPage
     for try await thread in try client.allThreads(search: "facture") { print(thread.id) } // walks every page
@@ -75,13 +149,66 @@ import Foundation
     _ = result
 }
 
-@Sendable func readmeSnippet6(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet6OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")   // ThreadPage
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) } // walks every page
+    let one = try await client.thread(id: saved.id)        // walks the pages; AIYouError.notFound if absent
+    try await client.deleteThread(id: saved.id)
+
+    // Many at once, bounded: page 1, then pages 2…N concurrently (4 in flight by default).
+    let everything = try await client.fetchAllThreads(search: "facture", maxConcurrentRequests: 4)
+    // Each id deleted once; one failure does not stop the others.
+    let result = try await client.deleteThreads(ids: everything.map(\.id), maxConcurrentRequests: 8)
+    for failure in result.failures { print(failure.id, failure.error.code) }
+    _ = saved
+    _ = page
+    _ = one
+    _ = everything
+    _ = result
+}
+
+func readmeSnippet7(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
     print(transcription.text)
     _ = transcription
 }
 
-@Sendable func readmeSnippet7(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet7OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    print(transcription.text)
+    _ = transcription
+}
+
+func readmeSnippet8(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
+    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
+    _ = options
+    _ = answer
+}
+
+@MainActor func readmeSnippet8OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
+    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
+    _ = options
+    _ = answer
+}
+
+func readmeSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
+}
+
+@MainActor func readmeSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
+}
+
+func readmeSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
     let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
@@ -91,7 +218,17 @@ import Foundation
     _ = configuration
 }
 
-@Sendable func readmeSnippet8(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+func readmeSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
@@ -100,12 +237,42 @@ import Foundation
     _ = configuration
 }
 
-@Sendable func readmeSnippet9(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
+}
+
+func readmeSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
+}
+
+@MainActor func readmeSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
+}
+
+func readmeSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     do { _ = try await client.assistants() }
     catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
-@Sendable func readmeSnippet10(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+}
+
+func readmeSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     // One caller, calls one after another: keep them on the event loop that does their I/O.
     let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
         try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
@@ -114,7 +281,28 @@ import Foundation
     _ = answer
 }
 
-@Sendable func readmeSnippet11(client: AIYouClient, secret: String, key: String) async throws {
+@MainActor func readmeSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+@MainActor func readmeSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))

@@ -2,8 +2,10 @@
 import AIYouMockServer
 import Benchmark
 import Foundation
+import InMemoryTracing
 import NIOCore
 import NIOFoundationCompat
+import Prometheus
 
 /// Run with `cd Benchmarks && swift package benchmark` (see PERFORMANCE.md). The end-to-end
 /// benchmarks use the server at `AIYOU_BENCH_BASE_URL` (start one with `aiyou serve`, or the
@@ -179,6 +181,20 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("End to end: chat completion, 1 caller", configuration: perCall) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try await environment.client().chatCompletion(environment.request)) }
     }
+    // Instrumentation on: the same call recording its metrics into a real in-process backend
+    // (swift-prometheus), then also its spans (an in-memory tracer, emptied after each call).
+    // Compare with the first case: that is the call with instrumentation off.
+    Benchmark("End to end: chat completion, 1 caller, metrics on (Prometheus)", configuration: perCall) { benchmark in
+        let client = environment.meteredClient()
+        for _ in benchmark.scaledIterations { blackHole(try await client.chatCompletion(environment.request)) }
+    }
+    Benchmark("End to end: chat completion, 1 caller, metrics and spans on", configuration: perCall) { benchmark in
+        let client = environment.tracedClient()
+        for _ in benchmark.scaledIterations {
+            blackHole(try await client.chatCompletion(environment.request))
+            environment.tracer.clearFinishedSpans()
+        }
+    }
     // The same caller on the client's event-loop executor: no thread hop per call.
     Benchmark("End to end: chat completion, 1 caller on the event-loop executor", configuration: perCall) { benchmark in
         let client = environment.client()
@@ -237,11 +253,16 @@ final class EndToEnd: @unchecked Sendable {
     private var shared: AIYouClient?
     private var cached: AIYouClient?
     private var streaming: AIYouClient?
+    private var metered: AIYouClient?
+    private var traced: AIYouClient?
+    let tracer = InMemoryTracer()
     let request = ChatCompletionRequest(messages: [.text("Bonjour, peux-tu m'aider ?")], assistantID: "602")
 
     func client() -> AIYouClient { shared! }
     func cachedClient() -> AIYouClient { cached! }
     func streamClient() -> AIYouClient { streaming! }
+    func meteredClient() -> AIYouClient { metered! }
+    func tracedClient() -> AIYouClient { traced! }
 
     func start() async throws {
         var baseURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_BASE_URL"]
@@ -257,6 +278,14 @@ final class EndToEnd: @unchecked Sendable {
         configuration.allowsInsecureHTTP = true
         configuration.connectionPool.maxConnectionsPerHost = 64
         shared = try AIYouClient(configuration: configuration)
+        let registry = PrometheusCollectorRegistry()
+        var prometheus = PrometheusMetricsFactory(registry: registry)
+        prometheus.nameAndLabelSanitizer = { label, dimensions in (label.replacingOccurrences(of: ".", with: "_"), dimensions) }
+        var meteredConfiguration = configuration
+        meteredConfiguration.observability = .init(metricsFactory: prometheus)
+        metered = try AIYouClient(configuration: meteredConfiguration)
+        meteredConfiguration.observability.tracer = tracer
+        traced = try AIYouClient(configuration: meteredConfiguration)
         var streamURL = ProcessInfo.processInfo.environment["AIYOU_BENCH_STREAM_URL"]
         if streamURL == nil {
             var long = MockServerConfiguration()
@@ -279,6 +308,10 @@ final class EndToEnd: @unchecked Sendable {
         try await shared?.shutdown()
         try await cached?.shutdown()
         try await streaming?.shutdown()
+        try await metered?.shutdown()
+        try await traced?.shutdown()
+        metered = nil
+        traced = nil
         try await server?.shutdown()
         try await streamServer?.shutdown()
         shared = nil
