@@ -15,6 +15,7 @@ extension AIYouClient {
     ///   - path: An `.mp3`, `.wav` or `.m4a` file of at most 25 MiB.
     ///   - language: The spoken language as an ISO code (`fr`, `en-GB`), when known.
     ///   - format: The answer format the service should use (e.g. `text`).
+    ///   - options: Settings of this call only (see ``RequestOptions``).
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before anything is sent when
     ///   the file is missing, empty, too large, of another type, or `language`/`format` is malformed.
     public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, options: RequestOptions = RequestOptions()) async throws
