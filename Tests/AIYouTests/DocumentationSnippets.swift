@@ -9,3 +9,469 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Tracing
+
+func documentationSnippet1(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+@MainActor func documentationSnippet1OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+func documentationSnippet2(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+@MainActor func documentationSnippet2OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+func documentationSnippet3(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do {
+        _ = try await client.assistants()
+    } catch let error as AIYouError where error.code == .rateLimited {
+        try await Task.sleep(for: error.retryAfter ?? .seconds(1))
+    }
+}
+
+@MainActor func documentationSnippet3OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do {
+        _ = try await client.assistants()
+    } catch let error as AIYouError where error.code == .rateLimited {
+        try await Task.sleep(for: error.retryAfter ?? .seconds(1))
+    }
+}
+
+func documentationSnippet4(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+@MainActor func documentationSnippet4OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+func documentationSnippet5(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
+}
+
+@MainActor func documentationSnippet5OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
+}
+
+func documentationSnippet6(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
+}
+
+@MainActor func documentationSnippet6OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
+}
+
+func documentationSnippet7(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+@MainActor func documentationSnippet7OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+func documentationSnippet8(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
+}
+
+@MainActor func documentationSnippet8OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
+}
+
+func documentationSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
+}
+
+@MainActor func documentationSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
+}
+
+func documentationSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
+}
+
+@MainActor func documentationSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
+}
+
+func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+@MainActor func documentationSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+@MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+@MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+@MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
+}
+
+@MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
+}
+
+func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+@MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+@MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+@MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+@MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+@MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
