@@ -75,8 +75,9 @@ import Testing
 
     @Test func askAnswersAndIsMeasuredAndTraced() async throws {
         try await withChatService { baseURL, backend, telemetry in
-            // One failed attempt first: the call is retried, so it has two attempts.
-            backend.enqueueFaults([.status(503)], for: .chatCompletions)
+            // One failed attempt first, that a chat call retries (a 503 with `Retry-After`: the
+            // service did not process it), so the call has two attempts.
+            backend.enqueueFaults([.status(503, headers: ["Retry-After": "0"])], for: .chatCompletions)
             let asked = try await send(.POST, baseURL + "/ask", body: "Bonjour")
             #expect(asked.status == 200)
             #expect(!asked.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
