@@ -89,9 +89,22 @@ public final class SpanLog: Sendable {
     public func text() -> String {
         snapshot().map { span in
             var attributes: [String] = []
-            span.attributes.forEach { key, value in attributes.append("\(key)=\(value)") }
+            span.attributes.forEach { key, value in attributes.append("\(key)=\(Self.describe(value))") }
             return "span=\(span.spanID) parent=\(span.parentSpanID ?? "-") trace=\(span.traceID) name=\"\(span.operationName)\" "
                 + attributes.sorted().joined(separator: " ")
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// An attribute's value as text: `POST`, `200`, `["stop"]`.
+    static func describe(_ value: SpanAttribute) -> String {
+        switch value {
+        case .string(let string): string
+        case .int64(let number): String(number)
+        case .int32(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): String(flag)
+        case .stringArray(let strings): "[" + strings.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        default: "\(value)"
+        }
     }
 }
