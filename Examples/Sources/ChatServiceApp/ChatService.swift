@@ -113,6 +113,9 @@ public enum ChatRoutes {
             guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw HTTPError(.badRequest, message: "Ask a question")
             }
+            // Moves the finished spans into the bounded log, so that they do not pile up in the
+            // tracer when nobody reads /spans.
+            defer { telemetry.spans.collect() }
             do {
                 let answer = try await client.chatCompletion(
                     ChatCompletionRequest(messages: [.text(question)], assistantID: assistantID)

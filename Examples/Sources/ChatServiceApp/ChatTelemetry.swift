@@ -57,8 +57,9 @@ public struct ChatTelemetry: Sendable {
 
 /// The most recent finished spans, at most `capacity` of them.
 ///
-/// The in-memory tracer keeps every finished span; ``collect()`` moves them here, where the
-/// oldest are dropped, so memory stays bounded however long the service runs.
+/// The in-memory tracer keeps every finished span; ``collect()`` (after each `POST /ask`, and on
+/// each read) moves them here, where the oldest are dropped, so memory stays bounded however long
+/// the service runs.
 public final class SpanLog: Sendable {
     private let tracer: InMemoryTracer
     private let capacity: Int
