@@ -24,7 +24,8 @@ let package = Package(
         // The GenAI attribute names are "experimental" upstream: pinned to the minor version as
         // that trait requires.
         .package(
-            url: "https://github.com/swift-otel/swift-otel-semantic-conventions.git", .upToNextMinor(from: "1.44.0"),
+            url: "https://github.com/swift-otel/swift-otel-semantic-conventions.git",
+            .upToNextMinor(from: "1.44.0"),
             traits: ["Tracing", "Experimental"]
         ),
     ],

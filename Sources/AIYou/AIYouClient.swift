@@ -28,7 +28,10 @@ public final class AIYouClient: Sendable {
     /// Call ``shutdown()`` when done (or use ``withAIYouClient(_:isolation:_:)``).
     public convenience init(configuration: Configuration) throws {
         let baseURL = try configuration.validated()
-        let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: Self.httpConfiguration(for: configuration))
+        let http = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            configuration: Self.httpConfiguration(for: configuration)
+        )
         self.init(configuration: configuration, baseURL: baseURL, http: http, owns: true)
     }
 

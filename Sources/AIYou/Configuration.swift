@@ -79,7 +79,9 @@ public struct Configuration: Sendable {
 
         /// Timeouts with the given values.
         public init(
-            connect: Duration = .seconds(10), request: Duration = .seconds(120), streamIdle: Duration = .seconds(120),
+            connect: Duration = .seconds(10),
+            request: Duration = .seconds(120),
+            streamIdle: Duration = .seconds(120),
             upload: Duration = .seconds(600)
         ) {
             self.connect = connect
@@ -112,7 +114,9 @@ public struct Configuration: Sendable {
 
         /// Limits with the given values.
         public init(
-            maxResponseBodyBytes: Int = 32 * 1024 * 1024, maxErrorBodyBytes: Int = 64 * 1024, maxStreamEventBytes: Int = 1024 * 1024,
+            maxResponseBodyBytes: Int = 32 * 1024 * 1024,
+            maxErrorBodyBytes: Int = 64 * 1024,
+            maxStreamEventBytes: Int = 1024 * 1024,
             maxPages: Int = 1000
         ) {
             self.maxResponseBodyBytes = maxResponseBodyBytes
@@ -183,8 +187,12 @@ public struct Configuration: Sendable {
 
         /// A policy with the given values.
         public init(
-            maxRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(10), jitter: Double = 0.2,
-            maxRetryAfter: Duration = .seconds(60), retriesNonIdempotent: Bool = false
+            maxRetries: Int = 2,
+            initialDelay: Duration = .milliseconds(500),
+            maxDelay: Duration = .seconds(10),
+            jitter: Double = 0.2,
+            maxRetryAfter: Duration = .seconds(60),
+            retriesNonIdempotent: Bool = false
         ) {
             self.maxRetries = maxRetries
             self.initialDelay = initialDelay
@@ -227,8 +235,11 @@ public struct Configuration: Sendable {
 
         /// A cache with the given settings (enabled unless `isEnabled` is false).
         public init(
-            isEnabled: Bool = true, assistantsTTL: Duration = .seconds(60), modelsTTL: Duration = .seconds(300),
-            threadsTTL: Duration? = nil, maxEntries: Int = 256
+            isEnabled: Bool = true,
+            assistantsTTL: Duration = .seconds(60),
+            modelsTTL: Duration = .seconds(300),
+            threadsTTL: Duration? = nil,
+            maxEntries: Int = 256
         ) {
             self.isEnabled = isEnabled
             self.assistantsTTL = assistantsTTL
@@ -310,14 +321,19 @@ extension Configuration {
         }
         if let problem = retry.problem { throw .invalidConfiguration("retry: \(problem)") }
         if let rateLimit {
-            guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero else {
+            guard rateLimit.requestsPerSecond > 0, rateLimit.requestsPerSecond.isFinite, rateLimit.burst >= 1, rateLimit.maxWait >= .zero
+            else {
                 throw .invalidConfiguration("rateLimit: requestsPerSecond > 0, burst ≥ 1 and maxWait ≥ 0 are required")
             }
         }
-        if cache.isEnabled, cache.maxEntries < 1 || [cache.assistantsTTL, cache.modelsTTL, cache.threadsTTL ?? .seconds(1)].contains(where: { $0 <= .zero }) {
+        if cache.isEnabled,
+            cache.maxEntries < 1
+                || [cache.assistantsTTL, cache.modelsTTL, cache.threadsTTL ?? .seconds(1)].contains(where: { $0 <= .zero })
+        {
             throw .invalidConfiguration("cache: maxEntries ≥ 1 and positive times to live are required")
         }
-        if limits.maxResponseBodyBytes < 1024 || limits.maxErrorBodyBytes < 256 || limits.maxStreamEventBytes < 1024 || limits.maxPages < 1 {
+        if limits.maxResponseBodyBytes < 1024 || limits.maxErrorBodyBytes < 256 || limits.maxStreamEventBytes < 1024 || limits.maxPages < 1
+        {
             throw .invalidConfiguration(
                 "limits: maxResponseBodyBytes ≥ 1024, maxErrorBodyBytes ≥ 256, maxStreamEventBytes ≥ 1024 and maxPages ≥ 1 are required"
             )

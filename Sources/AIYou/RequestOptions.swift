@@ -25,7 +25,10 @@ public struct RequestOptions: Sendable {
 
     /// Options that change nothing: the configuration applies.
     public init(
-        timeout: Duration? = nil, retry: Configuration.Retry? = nil, headers: [(name: String, value: String)] = [], logger: Logger? = nil
+        timeout: Duration? = nil,
+        retry: Configuration.Retry? = nil,
+        headers: [(name: String, value: String)] = [],
+        logger: Logger? = nil
     ) {
         self.timeout = timeout
         self.retry = retry

@@ -57,7 +57,8 @@ extension AIYouClient {
     /// `body` runs in the caller's isolation. For a stream, the metadata is that of the answer
     /// that opened it. Throws what `body` throws.
     public func withResponse<Value: Sendable>(
-        isolation: isolated (any Actor)? = #isolation, _ body: (AIYouClient) async throws -> Value
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AIYouClient) async throws -> Value
     ) async throws -> Response<Value> {
         let recorder = MetadataRecorder()
         let value = try await MetadataRecorder.$current.withValue(recorder) { try await body(self) }

@@ -35,7 +35,9 @@ public struct BenchRecord: Sendable {
         }
         guard !values.isEmpty else { throw Unreadable(path: path) }
         self.values = values
-        self.label = [object["endpoint"], object["concurrency"], object["executor"]].compactMap { $0.map { "\($0)" } }.joined(separator: ", ")
+        self.label = [object["endpoint"], object["concurrency"], object["executor"]].compactMap { $0.map { "\($0)" } }.joined(
+            separator: ", "
+        )
     }
 
     /// This run divided by the saved one, key by key: above 1 means more throughput, or more

@@ -1,8 +1,9 @@
+import Foundation
+import NIOConcurrencyHelpers
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import NIOConcurrencyHelpers
 
 /// Counts the TCP connections this process opens to one port while a load runs, by sampling
 /// `/proc` (Linux): the sockets among the process's file descriptors, matched with the kernel's

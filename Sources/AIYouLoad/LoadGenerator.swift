@@ -30,7 +30,12 @@ public struct LoadGenerator: Sendable {
     ///   - showsProgress: Whether to write a progress line to stderr every second.
     ///   - executors: The task executors the callers prefer, in turn; empty for none.
     public init(
-        concurrency: Int, requests: Int?, duration: Duration, label: String, showsProgress: Bool, executors: [any TaskExecutor] = []
+        concurrency: Int,
+        requests: Int?,
+        duration: Duration,
+        label: String,
+        showsProgress: Bool,
+        executors: [any TaskExecutor] = []
     ) {
         self.concurrency = concurrency
         self.requests = requests

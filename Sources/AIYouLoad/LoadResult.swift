@@ -69,7 +69,8 @@ public struct LoadResult: Sendable {
     public func line(label: String, streaming: Bool) -> String {
         let rate = streaming ? "\(Int(eventsPerSecond.rounded())) events/s" : "\(Int(requestsPerSecond.rounded())) req/s"
         var text = "\(label): \(rate), p50 \(percentile(50)) µs, p90 \(percentile(90)) µs, p99 \(percentile(99)) µs, "
-        text += "p99.9 \(percentile(99.9)) µs, CPU \(String(format: "%.1f", cpuMicrosecondsPerCall)) µs/call, \(requests) requests, \(errors) errors"
+        text +=
+            "p99.9 \(percentile(99.9)) µs, CPU \(String(format: "%.1f", cpuMicrosecondsPerCall)) µs/call, \(requests) requests, \(errors) errors"
         if let connectionsOpened { text += ", \(connectionsOpened) connections opened" }
         if let firstError { text += " (first error: \(firstError))" }
         return text

@@ -68,7 +68,12 @@ enum Fixtures {
     /// The catalogue every server starts with.
     static let models: [ModelRecord] = [
         ModelRecord(name: "mistral-small-24b", provider: "Mistral AI", contextWindow: 32_768, description: "Modèle généraliste rapide."),
-        ModelRecord(name: "mistral-large-2411", provider: "Mistral AI", contextWindow: 131_072, description: "Modèle de raisonnement avancé."),
+        ModelRecord(
+            name: "mistral-large-2411",
+            provider: "Mistral AI",
+            contextWindow: 131_072,
+            description: "Modèle de raisonnement avancé."
+        ),
         ModelRecord(name: "llama-3.3-70b", provider: "Meta", contextWindow: 8192, description: "Modèle ouvert polyvalent."),
         ModelRecord(name: "qwen2.5-32b", provider: "Alibaba", contextWindow: 32_768, description: "Modèle multilingue."),
         ModelRecord(name: "gemma-3-27b", provider: "Google", contextWindow: 8192, description: "Modèle compact."),

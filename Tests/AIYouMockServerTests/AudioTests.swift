@@ -50,8 +50,11 @@ struct AudioTests {
                 fields: [("language", "fr"), ("format", "text")]
             )
             let response = try await TestHTTP(server).send(
-                .POST, "/api/v1/audio/transcriptions", body: body,
-                headers: [("Content-Type", "multipart/form-data; boundary=\"\(boundary)\"")])
+                .POST,
+                "/api/v1/audio/transcriptions",
+                body: body,
+                headers: [("Content-Type", "multipart/form-data; boundary=\"\(boundary)\"")]
+            )
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "application/json")
             let transcription = try response.object()["transcription"] as? String
@@ -59,8 +62,13 @@ struct AudioTests {
             #expect(
                 server.lastUpload
                     == UploadRecord(
-                        filename: "réunion du 3 mars.mp3", fileContentType: "audio/mpeg", byteCount: bytes.count,
-                        language: "fr", format: "text"))
+                        filename: "réunion du 3 mars.mp3",
+                        fileContentType: "audio/mpeg",
+                        byteCount: bytes.count,
+                        language: "fr",
+                        format: "text"
+                    )
+            )
             // Multipart bodies are not recorded.
             #expect(server.recordedRequests(.transcriptions).first?.body.isEmpty == true)
         }
@@ -97,22 +105,30 @@ struct AudioTests {
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
             let noFile = try await http.send(
-                .POST, "/api/v1/audio/transcriptions",
+                .POST,
+                "/api/v1/audio/transcriptions",
                 body: Self.multipart(boundary: "b", file: nil, fields: [("language", "fr")]),
-                headers: [("Content-Type", "multipart/form-data; boundary=b")])
+                headers: [("Content-Type", "multipart/form-data; boundary=b")]
+            )
             #expect(noFile.status == 400)
             #expect(try noFile.object()["code"] as? Int == 400)
 
             let noBoundary = try await http.send(
-                .POST, "/api/v1/audio/transcriptions", body: ByteBuffer(string: "x"),
-                headers: [("Content-Type", "multipart/form-data")])
+                .POST,
+                "/api/v1/audio/transcriptions",
+                body: ByteBuffer(string: "x"),
+                headers: [("Content-Type", "multipart/form-data")]
+            )
             #expect(noBoundary.status == 400)
 
             var truncated = Self.multipart(boundary: "b", file: ("a.mp3", "audio/mpeg", [1, 2, 3]), fields: [])
             truncated.moveWriterIndex(to: truncated.writerIndex - 8)
             let cut = try await http.send(
-                .POST, "/api/v1/audio/transcriptions", body: truncated,
-                headers: [("Content-Type", "multipart/form-data; boundary=b")])
+                .POST,
+                "/api/v1/audio/transcriptions",
+                body: truncated,
+                headers: [("Content-Type", "multipart/form-data; boundary=b")]
+            )
             #expect(cut.status == 400)
             #expect(server.lastUpload == nil)
         }

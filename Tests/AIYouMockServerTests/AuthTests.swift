@@ -13,7 +13,11 @@ struct AuthTests {
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             let http = TestHTTP(server)
             let response = try await http.send(
-                .POST, "/api/login", json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#, token: nil)
+                .POST,
+                "/api/login",
+                json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#,
+                token: nil
+            )
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "application/json")
             let body = try response.object()
@@ -50,7 +54,11 @@ struct AuthTests {
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             let http = TestHTTP(server)
             let wrong = try await http.send(
-                .POST, "/api/login", json: #"{"email":"demo@aiyou.test","password":"nope"}"#, token: nil)
+                .POST,
+                "/api/login",
+                json: #"{"email":"demo@aiyou.test","password":"nope"}"#,
+                token: nil
+            )
             #expect(wrong.status == 401)
             let body = try wrong.object()
             #expect(body["message"] as? String == "Invalid credentials.")
@@ -125,7 +133,11 @@ struct AuthTests {
             #expect(try await http.send(.GET, "/api/v1/models", token: token).status == 401)
             // The demo account is not configured here.
             let demo = try await http.send(
-                .POST, "/api/login", json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#, token: nil)
+                .POST,
+                "/api/login",
+                json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#,
+                token: nil
+            )
             #expect(demo.status == 401)
         }
     }

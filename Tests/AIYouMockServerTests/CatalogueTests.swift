@@ -68,7 +68,10 @@ struct CatalogueTests {
             #expect(catalogue.allSatisfy { $0["provider"] is String })
 
             let created = try await http.send(
-                .POST, "/api/v1/models", json: #"{"name":"mon-modele","provider":"Maison","context_window":4096}"#)
+                .POST,
+                "/api/v1/models",
+                json: #"{"name":"mon-modele","provider":"Maison","context_window":4096}"#
+            )
             #expect(created.status == 201)
             let model = try created.object()
             #expect(model["name"] as? String == "mon-modele")

@@ -42,7 +42,10 @@ struct ChatTests {
         configuration.shape = .alternate
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             let response = try await TestHTTP(server).send(
-                .POST, "/api/v1/chat/completions", json: TestHTTP.chatBody("bonjour", extra: #","assistantId":"603""#))
+                .POST,
+                "/api/v1/chat/completions",
+                json: TestHTTP.chatBody("bonjour", extra: #","assistantId":"603""#)
+            )
             #expect(response.status == 200)
             let completion = try response.object()
             #expect(completion["response"] == nil)

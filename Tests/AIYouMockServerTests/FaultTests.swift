@@ -13,8 +13,12 @@ struct FaultTests {
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
             server.enqueueFaults(
-                [.status(503), .status(500, body: "plain failure", headers: ["Content-Type": "text/plain", "X-Request-Id": "r-1"]), .status(204)],
-                for: .chatCompletions)
+                [
+                    .status(503), .status(500, body: "plain failure", headers: ["Content-Type": "text/plain", "X-Request-Id": "r-1"]),
+                    .status(204),
+                ],
+                for: .chatCompletions
+            )
             let first = try await http.send(.POST, "/api/v1/chat/completions", json: Self.chat)
             #expect(first.status == 503)
             #expect(try first.object()["code"] as? Int == 503)
@@ -41,7 +45,11 @@ struct FaultTests {
             #expect(try await http.send(.GET, "/api/v1/models", token: nil).status == 502)
             server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .login)
             let limited = try await http.send(
-                .POST, "/api/login", json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#, token: nil)
+                .POST,
+                "/api/login",
+                json: #"{"email":"demo@aiyou.test","password":"demo-password"}"#,
+                token: nil
+            )
             #expect(limited.status == 429)
             #expect(limited.header("Retry-After") == "2")
             #expect(try limited.object()["code"] as? Int == 429)
@@ -143,19 +151,21 @@ struct FaultTests {
 
     @Test("hang holds the request until the client gives up, then frees the connection")
     func hangUntilClientLeaves() async throws {
-        try await MockAIYouServer.withRunning { server in try await withHTTPClient { client in
-            var http = TestHTTP(server, client: client)
-            http.timeout = .milliseconds(200)
-            server.enqueueFaults([.hang], for: .assistants)
-            let clock = ContinuousClock()
-            let start = clock.now
-            await #expect(throws: (any Error).self) {
-                _ = try await http.send(.GET, "/api/v1/user/assistants")
+        try await MockAIYouServer.withRunning { server in
+            try await withHTTPClient { client in
+                var http = TestHTTP(server, client: client)
+                http.timeout = .milliseconds(200)
+                server.enqueueFaults([.hang], for: .assistants)
+                let clock = ContinuousClock()
+                let start = clock.now
+                await #expect(throws: (any Error).self) {
+                    _ = try await http.send(.GET, "/api/v1/user/assistants")
+                }
+                #expect(clock.now - start >= .milliseconds(200))
+                try await client.shutdown()
+                #expect(try await eventually { server.openConnections == 0 })
             }
-            #expect(clock.now - start >= .milliseconds(200))
-            try await client.shutdown()
-            #expect(try await eventually { server.openConnections == 0 })
-        } }
+        }
     }
 
     @Test("hang is released by shutdown", .timeLimit(.minutes(1)))

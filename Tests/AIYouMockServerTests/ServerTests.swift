@@ -117,30 +117,32 @@ struct ServerTests {
 
     @Test("connections are counted as they open and close")
     func connections() async throws {
-        try await MockAIYouServer.withRunning { server in try await withHTTPClient { client in
-            let http = TestHTTP(server, client: client)
-            for _ in 0..<3 {
-                #expect(try await http.send(.GET, "/api/v1/models").status == 200)
+        try await MockAIYouServer.withRunning { server in
+            try await withHTTPClient { client in
+                let http = TestHTTP(server, client: client)
+                for _ in 0..<3 {
+                    #expect(try await http.send(.GET, "/api/v1/models").status == 200)
+                }
+                // Keep-alive: one connection for three sequential requests.
+                #expect(server.connectionsOpened == 1)
+                #expect(server.openConnections == 1)
+
+                // Two requests held at once need two connections.
+                server.enqueueFaults([.delay(.milliseconds(100)), .delay(.milliseconds(100))], for: .listModels)
+                async let first = http.send(.GET, "/api/v1/models")
+                async let second = http.send(.GET, "/api/v1/models")
+                let statuses = try await [first.status, second.status]
+                #expect(statuses == [200, 200])
+                #expect(server.connectionsOpened == 2)
+                #expect(server.openConnections == 2)
+
+                try await client.shutdown()
+                #expect(try await eventually { server.openConnections == 0 })
+                #expect(server.connectionsOpened == 2)
+                server.resetCounters()
+                #expect(server.connectionsOpened == 0)
             }
-            // Keep-alive: one connection for three sequential requests.
-            #expect(server.connectionsOpened == 1)
-            #expect(server.openConnections == 1)
-
-            // Two requests held at once need two connections.
-            server.enqueueFaults([.delay(.milliseconds(100)), .delay(.milliseconds(100))], for: .listModels)
-            async let first = http.send(.GET, "/api/v1/models")
-            async let second = http.send(.GET, "/api/v1/models")
-            let statuses = try await [first.status, second.status]
-            #expect(statuses == [200, 200])
-            #expect(server.connectionsOpened == 2)
-            #expect(server.openConnections == 2)
-
-            try await client.shutdown()
-            #expect(try await eventually { server.openConnections == 0 })
-            #expect(server.connectionsOpened == 2)
-            server.resetCounters()
-            #expect(server.connectionsOpened == 0)
-        } }
+        }
     }
 
     @Test("the shape switches at runtime for every later request")

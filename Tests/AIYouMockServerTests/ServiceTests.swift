@@ -37,7 +37,9 @@ struct ServiceTests {
         return false
     }
 
-    @Test("in a ServiceGroup: serves once listening; a graceful shutdown refuses new connections, finishes the stream in flight, and run returns")
+    @Test(
+        "in a ServiceGroup: serves once listening; a graceful shutdown refuses new connections, finishes the stream in flight, and run returns"
+    )
     func gracefulShutdownInGroup() async throws {
         let server = MockAIYouServer(configuration: .init(streamChunkCount: 20, streamChunkInterval: .milliseconds(50)))
         let group = ServiceGroup(configuration: .init(services: [server], logger: Self.silent))

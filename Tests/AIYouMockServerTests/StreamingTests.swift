@@ -41,7 +41,10 @@ struct StreamingTests {
     func primaryFraming() async throws {
         try await MockAIYouServer.withRunning { server in
             let response = try await TestHTTP(server).send(
-                .POST, "/api/v1/chat/completions", json: TestHTTP.chatBody("raconte", stream: true, extra: #","model":"m1""#))
+                .POST,
+                "/api/v1/chat/completions",
+                json: TestHTTP.chatBody("raconte", stream: true, extra: #","model":"m1""#)
+            )
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/event-stream")
             let text = response.text
@@ -76,7 +79,10 @@ struct StreamingTests {
         configuration.streamChunkCount = 5
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             let response = try await TestHTTP(server).send(
-                .POST, "/api/v1/chat/completions", json: TestHTTP.chatBody("ça va ?", stream: true))
+                .POST,
+                "/api/v1/chat/completions",
+                json: TestHTTP.chatBody("ça va ?", stream: true)
+            )
             #expect(response.status == 200)
             let text = response.text
             #expect(text.hasPrefix(": keep-alive\r\n"))
@@ -104,7 +110,10 @@ struct StreamingTests {
         configuration.streamChunkCount = 10_000
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             let response = try await TestHTTP(server).send(
-                .POST, "/api/v1/chat/completions", json: TestHTTP.chatBody("beaucoup", stream: true))
+                .POST,
+                "/api/v1/chat/completions",
+                json: TestHTTP.chatBody("beaucoup", stream: true)
+            )
             var events = Self.primaryEvents(response.text)
             #expect(events.removeLast() == "[DONE]")
             #expect(events.count == 10_001)

@@ -5,12 +5,15 @@ import Testing
 
 @Suite("Support")
 struct SupportTests {
-    @Test("dates in both shapes", arguments: [
-        (0.0, "1970-01-01T00:00:00.000Z", "1970-01-01T02:00:00+02:00"),
-        (951_868_800.25, "2000-03-01T00:00:00.250Z", "2000-03-01T02:00:00+02:00"),
-        (1_709_251_199.999, "2024-02-29T23:59:59.999Z", "2024-03-01T01:59:59+02:00"),
-        (-86_401.5, "1969-12-30T23:59:58.500Z", "1969-12-31T01:59:58+02:00"),
-    ])
+    @Test(
+        "dates in both shapes",
+        arguments: [
+            (0.0, "1970-01-01T00:00:00.000Z", "1970-01-01T02:00:00+02:00"),
+            (951_868_800.25, "2000-03-01T00:00:00.250Z", "2000-03-01T02:00:00+02:00"),
+            (1_709_251_199.999, "2024-02-29T23:59:59.999Z", "2024-03-01T01:59:59+02:00"),
+            (-86_401.5, "1969-12-30T23:59:58.500Z", "1969-12-31T01:59:58+02:00"),
+        ]
+    )
     func dates(seconds: Double, primary: String, alternate: String) {
         let date = Date(timeIntervalSince1970: seconds)
         #expect(MockDateFormatter.string(from: date, shape: .primary) == primary)

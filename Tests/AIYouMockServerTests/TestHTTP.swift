@@ -89,7 +89,8 @@ struct TestHTTP: Sendable {
     /// Logs in with the demo account and returns the token.
     func login(_ account: MockAccount = .demo) async throws -> String {
         let response = try await self.send(
-            .POST, "/api/login",
+            .POST,
+            "/api/login",
             json: #"{"email":"\#(account.email)","password":"\#(account.password)"}"#,
             token: nil
         )

@@ -13,8 +13,11 @@ struct ThreadTests {
             #expect(server.threadCount == 23)
 
             let saved = try await http.send(
-                .POST, "/api/v1/save",
-                json: #"{"assistantId":"602","conversation":"user: zorglub ?","firstMessage":"zorglub ?","contentJson":"[]","isNewAppThread":true}"#)
+                .POST,
+                "/api/v1/save",
+                json:
+                    #"{"assistantId":"602","conversation":"user: zorglub ?","firstMessage":"zorglub ?","contentJson":"[]","isNewAppThread":true}"#
+            )
             let savedBody = try saved.object()
             #expect(savedBody["object"] as? String == "thread")
             #expect(savedBody["createdAt"] is Int)
@@ -54,7 +57,10 @@ struct ThreadTests {
 
             // Saving again with the thread id updates it.
             let updated = try await http.send(
-                .POST, "/api/v1/save", json: #"{"assistantId":602,"conversation":"user: zorglub ?\nassistant: oui","threadId":"\#(id)"}"#)
+                .POST,
+                "/api/v1/save",
+                json: #"{"assistantId":602,"conversation":"user: zorglub ?\nassistant: oui","threadId":"\#(id)"}"#
+            )
             #expect(updated.status == (shape == .primary ? 201 : 200))
             #expect(server.threadCount == 24)
             let search = try await http.send(.GET, "/api/v1/user/threads?search=ZORGLUB").object()

@@ -17,13 +17,18 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("login answers of both shapes are understood; the token is sent as a bearer token and reused", arguments: MockResponseShape.allCases)
+    @Test(
+        "login answers of both shapes are understood; the token is sent as a bearer token and reused",
+        arguments: MockResponseShape.allCases
+    )
     func reusesToken(shape: MockResponseShape) async throws {
         try await withServerAndClient(server: { $0.shape = shape }) { server, client in
             _ = try await client.assistants()
             _ = try await client.models()
             #expect(server.requestCount(.login) == 1)
-            let tokens = (server.recordedRequests(.assistants) + server.recordedRequests(.listModels)).compactMap { $0.header("authorization") }
+            let tokens = (server.recordedRequests(.assistants) + server.recordedRequests(.listModels)).compactMap {
+                $0.header("authorization")
+            }
             #expect(tokens.count == 2)
             #expect(Set(tokens).count == 1)
             #expect(tokens[0].hasPrefix("Bearer "))
@@ -36,7 +41,11 @@ struct AuthenticationTests {
         // The server dates the token by the real clock, the client reads the test's: the margin of
         // 600 s leaves room for however slowly (a sanitizer, a loaded machine) the login came.
         try await withServerAndClient(
-            server: { $0.tokenLifetime = .seconds(3600) }, client: { $0.timeSource = time.source; $0.tokenRefreshMargin = .seconds(600) }
+            server: { $0.tokenLifetime = .seconds(3600) },
+            client: {
+                $0.timeSource = time.source
+                $0.tokenRefreshMargin = .seconds(600)
+            }
         ) { server, client in
             _ = try await client.assistants()
             time.advance(by: .seconds(2000))

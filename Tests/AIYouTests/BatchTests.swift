@@ -78,7 +78,10 @@ struct BatchTests {
         let running = Locked(0)
         let peak = Locked(0)
         let doubled = try await concurrentMap(Array(0..<40), limit: 5) { value in
-            let now = running.withLock { $0 += 1; return $0 }
+            let now = running.withLock {
+                $0 += 1
+                return $0
+            }
             peak.withLock { $0 = max($0, now) }
             await Task.yield()
             running.withLock { $0 -= 1 }

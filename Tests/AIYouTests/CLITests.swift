@@ -40,7 +40,11 @@ struct CLITests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test("`aiyou --mock chat Bonjour` prints the answer")
@@ -98,7 +102,9 @@ struct CLITests {
 
     @Test("errors: one line on stderr, non-zero status, no secrets")
     func errors() throws {
-        let refused = try Self.run(["--email", "alice@example.com", "--password", "hunter2-pw", "--base-url", "http://127.0.0.1:1", "models"])
+        let refused = try Self.run([
+            "--email", "alice@example.com", "--password", "hunter2-pw", "--base-url", "http://127.0.0.1:1", "models",
+        ])
         #expect(refused.status != 0)
         #expect(refused.stdout.isEmpty)
         #expect(refused.stderr.split(separator: "\n").count == 1)
@@ -128,7 +134,10 @@ struct CLITests {
             let stream = "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"\(hostile)\"}}]}\n\ndata: [DONE]\n\n"
             server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(completion.utf8))], for: .chatCompletions)
             let plain = try await Self.runOffPool(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
-            server.enqueueFaults([.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))], for: .chatCompletions)
+            server.enqueueFaults(
+                [.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))],
+                for: .chatCompletions
+            )
             let streamed = try await Self.runOffPool(target + ["chat", "--assistant", "602", "Bonjour"])
             server.enqueueFaults([.escapeSequences(status: 422)], for: .assistants)
             let failed = try await Self.runOffPool(target + ["assistants"])
@@ -138,7 +147,10 @@ struct CLITests {
             #expect(plain.stdout.contains("Bon\\u{1B}[31mjour"), "visible, not executed: \(plain.stdout)")
             #expect(failed.status == 1 && echoed.status == 1)
             for output in [plain.stdout, plain.stderr, streamed.stdout, streamed.stderr, failed.stderr, echoed.stderr] {
-                #expect(!output.unicodeScalars.contains { [0x1B, 0x07, 0x0D, 0x08, 0x9B].contains($0.value) }, "\(output.debugDescription)")
+                #expect(
+                    !output.unicodeScalars.contains { [0x1B, 0x07, 0x0D, 0x08, 0x9B].contains($0.value) },
+                    "\(output.debugDescription)"
+                )
                 #expect(!output.contains(MockAccount.demoAPIKey), "\(output)")
             }
             #expect(echoed.stderr.contains("[REDACTED]"))
@@ -147,7 +159,10 @@ struct CLITests {
 
     @Test("bench --json prints both sides with the documented keys")
     func bench() throws {
-        let result = try Self.run(["--mock", "--json", "bench", "--endpoint", "stream", "--concurrency", "4", "--requests", "40", "--warmup", "4", "--stream-chunks", "50", "--baseline"])
+        let result = try Self.run([
+            "--mock", "--json", "bench", "--endpoint", "stream", "--concurrency", "4", "--requests", "40", "--warmup", "4",
+            "--stream-chunks", "50", "--baseline",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["endpoint"] as? String == "stream")

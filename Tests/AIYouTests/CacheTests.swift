@@ -17,7 +17,10 @@ struct CacheTests {
     @Test("a hit makes no request; after the time to live the service is asked again")
     func hitsAndExpiry() async throws {
         let time = ManualTime()
-        try await withServerAndClient(client: { $0.cache = .enabled; $0.timeSource = time.source }) { server, client in
+        try await withServerAndClient(client: {
+            $0.cache = .enabled
+            $0.timeSource = time.source
+        }) { server, client in
             let first = try await client.assistants()
             for _ in 0..<10 { #expect(try await client.assistants() == first) }
             _ = try await client.models()
@@ -37,7 +40,10 @@ struct CacheTests {
 
     @Test("50 concurrent identical misses cause one request")
     func singleFlight() async throws {
-        try await withServerAndClient(client: { $0.cache = .enabled; $0.credentials = Fixture.apiKey }) { server, client in
+        try await withServerAndClient(client: {
+            $0.cache = .enabled
+            $0.credentials = Fixture.apiKey
+        }) { server, client in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<50 { group.addTask { try await client.assistants().count } }
                 for try await count in group { #expect(count == 3) }
@@ -87,7 +93,10 @@ struct CacheTests {
 
     @Test("errors are not cached")
     func errorsNotCached() async throws {
-        try await withServerAndClient(client: { $0.cache = .enabled; $0.retry = .disabled }) { server, client in
+        try await withServerAndClient(client: {
+            $0.cache = .enabled
+            $0.retry = .disabled
+        }) { server, client in
             _ = try await client.models()
             client.invalidateCache()
             server.enqueueFaults([.status(500)], for: .assistants)
@@ -106,7 +115,10 @@ struct CacheTests {
         let loads = Locked(0)
         for identity in [userA, userB, userA, userB] {
             let key = ResponseCache.Key(group: .assistants, identity: identity, target: "GET /api/v1/user/assistants")
-            let value = try await cache.value(for: key, ttl: .seconds(60)) { loads.withLock { $0 += 1 }; return identity }
+            let value = try await cache.value(for: key, ttl: .seconds(60)) {
+                loads.withLock { $0 += 1 }
+                return identity
+            }
             #expect(value == identity, "each user sees only their own answer")
         }
         #expect(loads.value == 2)

@@ -25,7 +25,10 @@ struct ChatTests {
 
     @Test("streamed answers arrive chunk by chunk in both shapes and match the non-streamed text", arguments: MockResponseShape.allCases)
     func streamed(shape: MockResponseShape) async throws {
-        try await withServerAndClient(server: { $0.shape = shape; $0.streamChunkCount = 12 }) { server, client in
+        try await withServerAndClient(server: {
+            $0.shape = shape
+            $0.streamChunkCount = 12
+        }) { server, client in
             var texts: [String] = []
             var sawUsage = false
             for try await chunk in try await client.chatCompletionStream(chatRequest("Comment vas-tu ?")) {
@@ -86,7 +89,10 @@ struct ChatTests {
     @Test("other error objects are API errors with the service's message")
     func errorObject() async throws {
         try await withServerAndClient { server, client in
-            server.enqueueFaults([.status(400, body: #"{"object":"error","message":"model not found","type":"NotFoundError","code":400}"#)], for: .chatCompletions)
+            server.enqueueFaults(
+                [.status(400, body: #"{"object":"error","message":"model not found","type":"NotFoundError","code":400}"#)],
+                for: .chatCompletions
+            )
             let error = await expectAIYouError(.apiError) { try await client.chatCompletion(chatRequest()) }
             #expect(error?.status == 400)
             #expect(error?.message.contains("model not found") == true)
@@ -100,9 +106,15 @@ struct ChatTests {
         try await withServerAndClient { server, client in
             await expectAIYouError(.invalidRequest) { try await client.chatCompletion(.init(messages: [], assistantID: "602")) }
             await expectAIYouError(.invalidRequest) { try await client.chatCompletion(.init(messages: [.text("x")])) }
-            await expectAIYouError(.invalidRequest) { try await client.chatCompletion(.init(messages: [.text("x")], model: "m", temperature: 3)) }
-            await expectAIYouError(.invalidRequest) { try await client.chatCompletionStream(.init(messages: [.text("x")], model: "m", maxTokens: 0)) }
-            await expectAIYouError(.invalidRequest) { try await client.chatCompletion(.init(messages: [ChatMessage(role: .user, content: [])], model: "m")) }
+            await expectAIYouError(.invalidRequest) {
+                try await client.chatCompletion(.init(messages: [.text("x")], model: "m", temperature: 3))
+            }
+            await expectAIYouError(.invalidRequest) {
+                try await client.chatCompletionStream(.init(messages: [.text("x")], model: "m", maxTokens: 0))
+            }
+            await expectAIYouError(.invalidRequest) {
+                try await client.chatCompletion(.init(messages: [ChatMessage(role: .user, content: [])], model: "m"))
+            }
             #expect(server.totalRequestCount == 0)
         }
     }
@@ -120,7 +132,10 @@ struct ChatTests {
     func breakEarly() async throws {
         // A bearer token, so that the stream's connection is the only one (no login connection).
         try await withServerAndClient(
-            server: { $0.streamChunkCount = 1_000; $0.streamChunkInterval = .milliseconds(2) },
+            server: {
+                $0.streamChunkCount = 1_000
+                $0.streamChunkInterval = .milliseconds(2)
+            },
             client: { $0.credentials = Fixture.apiKey }
         ) { server, client in
             var received = 0

@@ -40,10 +40,16 @@ struct DecodingTests {
 
     @Test("stream chunks decode with or without role, content and usage")
     func chunks() throws {
-        let first = try decode(ChatCompletionChunk.self, #"{"id":"x","model":"m","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":"Bon"},"finish_reason":null}]}"#)
+        let first = try decode(
+            ChatCompletionChunk.self,
+            #"{"id":"x","model":"m","created":1,"choices":[{"index":0,"delta":{"role":"assistant","content":"Bon"},"finish_reason":null}]}"#
+        )
         #expect(first.text == "Bon")
         #expect(first.choices.first?.delta.role == .assistant)
-        let last = try decode(ChatCompletionChunk.self, #"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#)
+        let last = try decode(
+            ChatCompletionChunk.self,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#
+        )
         #expect(last.text == nil)
         #expect(last.choices.first?.finishReason == "stop")
         #expect(last.usage?.totalTokens == 3)
@@ -55,7 +61,8 @@ struct DecodingTests {
             {"@context": "/api/contexts/Assistant", "@id": "/api/v1/user/assistants", "@type": "hydra:Collection", "hydra:totalItems": 2,
              "hydra:member": [{"id": 602, "assistantId": "asst_1", "name": "A", "threadHistories": [{"threadId": 9, "firstMessage": "hi"}]}, {"id": "603", "name": "B"}]}
             """
-        let plain = #"[{"id": "602", "assistantId": "asst_1", "name": "A", "threadHistories": [{"threadId": "9", "firstMessage": "hi"}]}, {"id": 603, "name": "B", "unknown": {"x": 1}}]"#
+        let plain =
+            #"[{"id": "602", "assistantId": "asst_1", "name": "A", "threadHistories": [{"threadId": "9", "firstMessage": "hi"}]}, {"id": 603, "name": "B", "unknown": {"x": 1}}]"#
         for json in [hydra, plain] {
             let list = try decode(CollectionResponse<Assistant>.self, json)
             #expect(list.items.map(\.id) == ["602", "603"])
@@ -67,7 +74,8 @@ struct DecodingTests {
     @Test("models decode from {models,total}, provider arrays, plain arrays; context_window as number or string")
     func models() throws {
         let object = #"{"models": [{"name": "a", "context_window": 8192}, {"name": "b", "context_window": "4096"}], "total": 2}"#
-        let providers = #"[{"provider": "p1", "models": [{"name": "a", "context_window": "8192"}]}, {"models": [{"name": "b", "context_window": 4096}]}]"#
+        let providers =
+            #"[{"provider": "p1", "models": [{"name": "a", "context_window": "8192"}]}, {"models": [{"name": "b", "context_window": 4096}]}]"#
         let plain = #"[{"name": "a", "context_window": 8192}, {"id": "b", "context_window": "4096"}]"#
         for json in [object, providers, plain] {
             let list = try decode(ModelList.self, json)

@@ -13,7 +13,14 @@ struct EncodingTests {
 
     @Test("unset and empty optional fields are left out, never null or empty")
     func omitsUnset() throws {
-        let request = ChatCompletionRequest(messages: [.text("bonjour")], assistantID: "602", model: "", systemPrompt: "", stop: [], threadID: nil)
+        let request = ChatCompletionRequest(
+            messages: [.text("bonjour")],
+            assistantID: "602",
+            model: "",
+            systemPrompt: "",
+            stop: [],
+            threadID: nil
+        )
         let object = try json(request)
         #expect(Set(object.keys) == ["messages", "assistantId"])
         let messages = object["messages"] as! [[String: Any]]
@@ -24,12 +31,25 @@ struct EncodingTests {
     @Test("every field uses the service's name")
     func fieldNames() throws {
         var request = ChatCompletionRequest(
-            messages: [.image(url: "https://x/y.png", caption: "quoi ?")], assistantID: "1", model: "m", temperature: 0.5, topP: 1,
-            systemPrompt: "sys", stop: ["\n"], threadID: "t", maxTokens: 5, form: "json"
+            messages: [.image(url: "https://x/y.png", caption: "quoi ?")],
+            assistantID: "1",
+            model: "m",
+            temperature: 0.5,
+            topP: 1,
+            systemPrompt: "sys",
+            stop: ["\n"],
+            threadID: "t",
+            maxTokens: 5,
+            form: "json"
         )
         request.stream = true
         let object = try json(request)
-        #expect(Set(object.keys) == ["messages", "assistantId", "model", "temperature", "top_p", "promptSystem", "stream", "stop", "threadId", "max_tokens", "form"])
+        #expect(
+            Set(object.keys) == [
+                "messages", "assistantId", "model", "temperature", "top_p", "promptSystem", "stream", "stop", "threadId", "max_tokens",
+                "form",
+            ]
+        )
         #expect(object["max_tokens"] as? Int == 5)
         let parts = (object["messages"] as! [[String: Any]])[0]["content"] as! [[String: String]]
         #expect(parts == [["type": "text", "text": "quoi ?"], ["type": "image", "text": "https://x/y.png"]])
@@ -48,7 +68,9 @@ struct EncodingTests {
     func saveRequest() throws {
         let object = try json(SaveConversationRequest(assistantID: "602", conversation: "c", firstMessage: ""))
         #expect(Set(object.keys) == ["assistantId", "conversation"])
-        let full = try json(SaveConversationRequest(assistantID: "602", conversation: "c", threadID: "t", contentJSON: "{}", isNewAppThread: true))
+        let full = try json(
+            SaveConversationRequest(assistantID: "602", conversation: "c", threadID: "t", contentJSON: "{}", isNewAppThread: true)
+        )
         #expect(Set(full.keys) == ["assistantId", "conversation", "threadId", "contentJson", "isNewAppThread"])
     }
 
@@ -76,26 +98,38 @@ struct EncodingTests {
                 ChatMessage(
                     role: [.user, .assistant, .system].randomElement(using: &generator)!,
                     content: (0..<Int.random(in: 1...3, using: &generator)).map { _ in
-                        Bool.random(using: &generator) ? .text(Self.randomText(&generator)) : .image(url: "https://x.test/" + Self.randomText(&generator))
+                        Bool.random(using: &generator)
+                            ? .text(Self.randomText(&generator)) : .image(url: "https://x.test/" + Self.randomText(&generator))
                     }
                 )
             }
             var request = ChatCompletionRequest(
-                messages: messages, assistantID: maybe(Self.randomText(&generator)), model: maybe(Self.randomText(&generator)),
-                temperature: maybe(Double(Int.random(in: 0...200, using: &generator)) / 100), topP: maybe(Double.random(in: 0...1, using: &generator)),
-                systemPrompt: maybe(Self.randomText(&generator)), stop: maybe((0..<Int.random(in: 0...3, using: &generator)).map { _ in Self.randomText(&generator) }),
-                threadID: maybe(Self.randomText(&generator)), maxTokens: maybe(Int.random(in: 1...100_000, using: &generator)), form: maybe(Self.randomText(&generator))
+                messages: messages,
+                assistantID: maybe(Self.randomText(&generator)),
+                model: maybe(Self.randomText(&generator)),
+                temperature: maybe(Double(Int.random(in: 0...200, using: &generator)) / 100),
+                topP: maybe(Double.random(in: 0...1, using: &generator)),
+                systemPrompt: maybe(Self.randomText(&generator)),
+                stop: maybe((0..<Int.random(in: 0...3, using: &generator)).map { _ in Self.randomText(&generator) }),
+                threadID: maybe(Self.randomText(&generator)),
+                maxTokens: maybe(Int.random(in: 1...100_000, using: &generator)),
+                form: maybe(Self.randomText(&generator))
             )
             request.stream = maybe(Bool.random(using: &generator))
             let ours = try JSONSerialization.jsonObject(with: Data(request.jsonBuffer.readableBytesView)) as! NSDictionary
             let reference = try JSONSerialization.jsonObject(with: encoder.encode(request)) as! NSDictionary
             #expect(ours == reference)
             let save = SaveConversationRequest(
-                assistantID: Self.randomText(&generator), conversation: Self.randomText(&generator), threadID: maybe(Self.randomText(&generator)),
-                firstMessage: maybe(Self.randomText(&generator)), isNewAppThread: maybe(Bool.random(using: &generator))
+                assistantID: Self.randomText(&generator),
+                conversation: Self.randomText(&generator),
+                threadID: maybe(Self.randomText(&generator)),
+                firstMessage: maybe(Self.randomText(&generator)),
+                isNewAppThread: maybe(Bool.random(using: &generator))
             )
-            #expect(try JSONSerialization.jsonObject(with: Data(save.jsonBuffer.readableBytesView)) as! NSDictionary
-                == JSONSerialization.jsonObject(with: encoder.encode(save)) as! NSDictionary)
+            #expect(
+                try JSONSerialization.jsonObject(with: Data(save.jsonBuffer.readableBytesView)) as! NSDictionary
+                    == JSONSerialization.jsonObject(with: encoder.encode(save)) as! NSDictionary
+            )
         }
     }
 }

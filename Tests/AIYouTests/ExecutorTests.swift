@@ -60,16 +60,18 @@ struct ExecutorTests {
     @Test("with a borrowed HTTPClient, the executor is on that client's event loops, which outlive the AIYou client")
     func borrowedHTTPClient() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        try await withHTTPClient(on: group) { http in try await MockAIYouServer.withRunning { server in
-            let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
-            let executor = client.eventLoopExecutor()
-            #expect(group.makeIterator().contains { $0 === executor.eventLoop })
-            let models = try await Task(executorPreference: executor) { try await client.models() }.value
-            #expect(!models.models.isEmpty)
-            try await client.shutdown()
-            let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(10))
-            #expect(response.status == .unauthorized, "the borrowed client still works after the AIYou client's shutdown")
-        } }
+        try await withHTTPClient(on: group) { http in
+            try await MockAIYouServer.withRunning { server in
+                let client = try AIYouClient(configuration: Fixture.configuration(server, credentials: Fixture.apiKey), httpClient: http)
+                let executor = client.eventLoopExecutor()
+                #expect(group.makeIterator().contains { $0 === executor.eventLoop })
+                let models = try await Task(executorPreference: executor) { try await client.models() }.value
+                #expect(!models.models.isEmpty)
+                try await client.shutdown()
+                let response = try await http.execute(HTTPClientRequest(url: server.baseURL + "/api/v1/models"), timeout: .seconds(10))
+                #expect(response.status == .unauthorized, "the borrowed client still works after the AIYou client's shutdown")
+            }
+        }
         try await group.shutdownGracefully()
     }
 }

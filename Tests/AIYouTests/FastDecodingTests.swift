@@ -26,7 +26,8 @@ struct FastDecodingTests {
     static func compare(_ inputs: [[UInt8]]) async -> Outcome {
         var decoder = ChatCompletionChunkDecoder()
         return await differential(
-            inputs, reference: reference,
+            inputs,
+            reference: reference,
             fast: { input in input.withUnsafeBytes { decoder.decodeCommonShape($0) } },
             full: { input in try? input.withUnsafeBytes { try decoder.decode($0) } }
         )
@@ -35,7 +36,10 @@ struct FastDecodingTests {
     /// Runs `fast` (the fast path alone, `nil` for a fallback) and `full` (what the client runs:
     /// fast path or `JSONDecoder`) on every input, against `reference` (`JSONDecoder`).
     static func differential<Value: Equatable>(
-        _ inputs: [[UInt8]], reference: ([UInt8]) -> Value?, fast: ([UInt8]) -> Value?, full: ([UInt8]) -> Value?
+        _ inputs: [[UInt8]],
+        reference: ([UInt8]) -> Value?,
+        fast: ([UInt8]) -> Value?,
+        full: ([UInt8]) -> Value?
     ) async -> Outcome {
         var outcome = Outcome()
         for input in inputs {
@@ -133,7 +137,8 @@ struct FastDecodingTests {
     @Test("The common stream chunk takes the fast path and shares the repeated id and model")
     func commonChunkSharesStrings() throws {
         var decoder = ChatCompletionChunkDecoder()
-        let text = #"{"id":"chatcmpl-7f3a9c2e41d84b","object":"chat.completion.chunk","created":1732540000,"model":"mistral-large-2411-instruct","choices":[{"index":0,"delta":{"content":" bonjour"},"finish_reason":null}]}"#
+        let text =
+            #"{"id":"chatcmpl-7f3a9c2e41d84b","object":"chat.completion.chunk","created":1732540000,"model":"mistral-large-2411-instruct","choices":[{"index":0,"delta":{"content":" bonjour"},"finish_reason":null}]}"#
         let first = try #require(Array(text.utf8).withUnsafeBytes { decoder.decodeCommonShape($0) })
         let second = try #require(Array(text.utf8).withUnsafeBytes { decoder.decodeCommonShape($0) })
         #expect(first == Self.reference(Array(text.utf8)))
@@ -188,7 +193,10 @@ struct FastCompletionDecodingTests {
                 request.headers.add(name: "Authorization", value: "Bearer \(MockAccount.demoAPIKey)")
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(
-                    ByteBuffer(string: #"{"messages":[{"role":"user","content":[{"type":"text","text":"Bonjour"}]}],"assistantId":"602","stream":false}"#)
+                    ByteBuffer(
+                        string:
+                            #"{"messages":[{"role":"user","content":[{"type":"text","text":"Bonjour"}]}],"assistantId":"602","stream":false}"#
+                    )
                 )
                 let response = try await http.execute(request, timeout: .seconds(10))
                 let body = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
@@ -208,7 +216,9 @@ enum CompletionGenerator {
     static func parts(_ random: inout SeededGenerator) -> String {
         let parts = (0..<Int.random(in: 0...3, using: &random)).map { _ -> String in
             var members: [(String, String)] = [("text", ChunkGenerator.string(&random))]
-            if Int.random(in: 0..<5, using: &random) > 0 { members.append(("type", ChunkGenerator.pick(["\"text\"", "\"image\"", "\"image_url\"", "null"], &random))) }
+            if Int.random(in: 0..<5, using: &random) > 0 {
+                members.append(("type", ChunkGenerator.pick(["\"text\"", "\"image\"", "\"image_url\"", "null"], &random)))
+            }
             if Int.random(in: 0..<6, using: &random) == 0 { members.append(("cache", ChunkGenerator.anyValue(&random))) }
             return ChunkGenerator.object(members, &random)
         }
@@ -228,17 +238,33 @@ enum CompletionGenerator {
         if Int.random(in: 0..<3, using: &random) == 0 { members.append(("system_fingerprint", ChunkGenerator.anyValue(&random))) }
         let choices = (0..<Int.random(in: 0...2, using: &random)).map { index -> String in
             var message: [(String, String)] = []
-            if Int.random(in: 0..<4, using: &random) > 0 { message.append(("role", ChunkGenerator.pick(["\"assistant\"", "null", "\"tool\""], &random))) }
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                message.append(("role", ChunkGenerator.pick(["\"assistant\"", "null", "\"tool\""], &random)))
+            }
             if Int.random(in: 0..<6, using: &random) > 0 {
-                message.append(("content", odd ? ChunkGenerator.pick([#"[{"type":"image_url","image_url":{"url":"u"}}]"#, "3", #"[{"type":"text"}]"#], &random)
-                    : ChunkGenerator.pick(["null", ChunkGenerator.string(&random), ChunkGenerator.string(&random), Self.parts(&random)], &random)))
+                message.append(
+                    (
+                        "content",
+                        odd
+                            ? ChunkGenerator.pick(
+                                [#"[{"type":"image_url","image_url":{"url":"u"}}]"#, "3", #"[{"type":"text"}]"#],
+                                &random
+                            )
+                            : ChunkGenerator.pick(
+                                ["null", ChunkGenerator.string(&random), ChunkGenerator.string(&random), Self.parts(&random)],
+                                &random
+                            )
+                    )
+                )
             }
             if Int.random(in: 0..<3, using: &random) == 0 { message.append(("refusal", ChunkGenerator.pick(["null", "\"no\""], &random))) }
             if Int.random(in: 0..<5, using: &random) == 0 { message.append(("tool_calls", ChunkGenerator.anyValue(&random))) }
             var choice: [(String, String)] = []
             if Int.random(in: 0..<5, using: &random) > 0 { choice.append(("index", String(index))) }
             if !odd || Int.random(in: 0..<3, using: &random) > 0 { choice.append(("message", ChunkGenerator.object(message, &random))) }
-            if Int.random(in: 0..<2, using: &random) == 0 { choice.append(("finish_reason", ChunkGenerator.pick(["null", "\"stop\""], &random))) }
+            if Int.random(in: 0..<2, using: &random) == 0 {
+                choice.append(("finish_reason", ChunkGenerator.pick(["null", "\"stop\""], &random)))
+            }
             if Int.random(in: 0..<5, using: &random) == 0 { choice.append(("logprobs", "null")) }
             return ChunkGenerator.object(choice, &random)
         }
@@ -289,7 +315,9 @@ enum ChunkGenerator {
         case 3: return "\"chat.completion.chunk\""
         case 4: return "[]"
         case 5: return "{}"
-        case 6: return "[" + (0..<Int.random(in: 1...3, using: &random)).map { _ in anyValue(&random, depth: depth + 1) }.joined(separator: ",") + "]"
+        case 6:
+            return "[" + (0..<Int.random(in: 1...3, using: &random)).map { _ in anyValue(&random, depth: depth + 1) }.joined(separator: ",")
+                + "]"
         default: return object([("a", anyValue(&random, depth: depth + 1)), ("b", anyValue(&random, depth: depth + 1))], &random)
         }
     }
@@ -301,24 +329,45 @@ enum ChunkGenerator {
         func maybe(_ key: String, _ values: [String]) {
             if Int.random(in: 0..<5, using: &random) > 0 { members.append((key, pick(values, &random))) }
         }
-        maybe("id", odd ? ["7", "null", "true", "1.5", "\"chatcmpl-a\""] : ["\"chatcmpl-7f3a9c2e41d84b\"", "\"chatcmpl-b\"", "null", "42"])
+        maybe(
+            "id",
+            odd ? ["7", "null", "true", "1.5", "\"chatcmpl-a\""] : ["\"chatcmpl-7f3a9c2e41d84b\"", "\"chatcmpl-b\"", "null", "42"]
+        )
         maybe("model", odd ? ["{}", "null", "\"m\""] : ["\"mistral-large-2411-instruct\"", "\"m\"", "null"])
-        maybe("created", odd ? ["\"2024-05-01T10:00:00Z\"", "1.5", "1e9", "\"1700000000\""] : ["1700000000", "1732540000123", "null", "0"])
+        maybe(
+            "created",
+            odd ? ["\"2024-05-01T10:00:00Z\"", "1.5", "1e9", "\"1700000000\""] : ["1700000000", "1732540000123", "null", "0"]
+        )
         maybe("object", ["\"chat.completion.chunk\""])
         if Int.random(in: 0..<3, using: &random) == 0 { members.append(("system_fingerprint", anyValue(&random))) }
         let choiceCount = Int.random(in: 0...2, using: &random)
         let choices = (0..<choiceCount).map { index -> String in
             var delta: [(String, String)] = []
-            if Int.random(in: 0..<3, using: &random) == 0 { delta.append(("role", odd ? pick(["1", "null", "\"user\""], &random) : "\"assistant\"")) }
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                delta.append(("role", odd ? pick(["1", "null", "\"user\""], &random) : "\"assistant\""))
+            }
             if Int.random(in: 0..<5, using: &random) > 0 {
-                delta.append(("content", odd ? pick([#"[{"type":"text","text":"p"}]"#, "7", "null", string(&random)], &random) : (Int.random(in: 0..<6, using: &random) == 0 ? "null" : string(&random))))
+                delta.append(
+                    (
+                        "content",
+                        odd
+                            ? pick([#"[{"type":"text","text":"p"}]"#, "7", "null", string(&random)], &random)
+                            : (Int.random(in: 0..<6, using: &random) == 0 ? "null" : string(&random))
+                    )
+                )
             }
             if Int.random(in: 0..<6, using: &random) == 0 { delta.append(("tool_calls", anyValue(&random))) }
             var choice: [(String, String)] = []
-            if Int.random(in: 0..<5, using: &random) > 0 { choice.append(("index", odd ? pick(["\"1\"", "1.0", "null"], &random) : String(index))) }
-            if Int.random(in: 0..<8, using: &random) > 0 { choice.append(("delta", Int.random(in: 0..<10, using: &random) == 0 ? "null" : object(delta, &random))) }
+            if Int.random(in: 0..<5, using: &random) > 0 {
+                choice.append(("index", odd ? pick(["\"1\"", "1.0", "null"], &random) : String(index)))
+            }
+            if Int.random(in: 0..<8, using: &random) > 0 {
+                choice.append(("delta", Int.random(in: 0..<10, using: &random) == 0 ? "null" : object(delta, &random)))
+            }
             if odd, Int.random(in: 0..<3, using: &random) == 0 { choice.append(("message", object(delta, &random))) }
-            if Int.random(in: 0..<2, using: &random) == 0 { choice.append(("finish_reason", pick(["null", "\"stop\"", "\"length\""], &random))) }
+            if Int.random(in: 0..<2, using: &random) == 0 {
+                choice.append(("finish_reason", pick(["null", "\"stop\"", "\"length\""], &random)))
+            }
             if Int.random(in: 0..<5, using: &random) == 0 { choice.append(("logprobs", anyValue(&random))) }
             return object(choice, &random)
         }
@@ -326,7 +375,9 @@ enum ChunkGenerator {
             members.append(("choices", "[" + choices.map { space(&random) + $0 }.joined(separator: ",") + space(&random) + "]"))
         }
         if Int.random(in: 0..<6, using: &random) == 0 {
-            let usage: [(String, String)] = [("prompt_tokens", "12"), ("completion_tokens", odd ? "\"30\"" : "30"), ("total_tokens", pick(["42", "null"], &random))]
+            let usage: [(String, String)] = [
+                ("prompt_tokens", "12"), ("completion_tokens", odd ? "\"30\"" : "30"), ("total_tokens", pick(["42", "null"], &random)),
+            ]
             members.append(("usage", object(Array(usage.prefix(Int.random(in: 0...3, using: &random))), &random)))
         }
         return space(&random) + object(members, &random) + space(&random)
@@ -347,7 +398,10 @@ enum ChunkGenerator {
             case 4:
                 // A duplicate member right after the opening brace.
                 if let brace = bytes.firstIndex(of: UInt8(ascii: "{")) {
-                    let member = pick([#""id":"dup","#, #""choices":[],"#, #""created":5,"#, #""usage":null,"#, #""model":null,"#], &random)
+                    let member = pick(
+                        [#""id":"dup","#, #""choices":[],"#, #""created":5,"#, #""usage":null,"#, #""model":null,"#],
+                        &random
+                    )
                     bytes.insert(contentsOf: member.utf8, at: brace + 1)
                 }
             default:

@@ -19,7 +19,9 @@ struct FastPathCoverageTests {
     ]
     static let delta = ["role": #""assistant""#, "content": #""Bon""#]
     static let chunkChoice = ["index": "0", "delta": object(delta), "finish_reason": #""stop""#]
-    static let chunk = ["id": #""c-1""#, "model": #""m""#, "created": "1700000000", "choices": "[\(object(chunkChoice))]", "usage": object(usage)]
+    static let chunk = [
+        "id": #""c-1""#, "model": #""m""#, "created": "1700000000", "choices": "[\(object(chunkChoice))]", "usage": object(usage),
+    ]
 
     static func object(_ members: [String: String]) -> String {
         "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
@@ -52,7 +54,10 @@ struct FastPathCoverageTests {
         #expect(Self.uncovered(AssistantMessage.CodingKeys.self, samples: Set(Self.message.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ChatChoice.CodingKeys.self, samples: Set(Self.choice.keys), delegated: delegated).isEmpty)
         // `response` wraps the whole completion: the wrapped sample below covers it.
-        #expect(Self.uncovered(ChatCompletion.CodingKeys.self, samples: Set(Self.completion.keys).union(["response"]), delegated: delegated).isEmpty)
+        #expect(
+            Self.uncovered(ChatCompletion.CodingKeys.self, samples: Set(Self.completion.keys).union(["response"]), delegated: delegated)
+                .isEmpty
+        )
 
         for json in [Self.object(Self.completion), "{\"response\":\(Self.object(Self.completion))}"] {
             let fast = try #require(Self.fastCompletion(json), "the fast path gave up on \(json)")
@@ -65,7 +70,9 @@ struct FastPathCoverageTests {
         let delegated = ChatCompletionChunkDecoder.keysLeftToJSONDecoder
         #expect(Self.uncovered(Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ChatCompletionChunk.Delta.CodingKeys.self, samples: Set(Self.delta.keys), delegated: delegated).isEmpty)
-        #expect(Self.uncovered(ChatCompletionChunk.Choice.CodingKeys.self, samples: Set(Self.chunkChoice.keys), delegated: delegated).isEmpty)
+        #expect(
+            Self.uncovered(ChatCompletionChunk.Choice.CodingKeys.self, samples: Set(Self.chunkChoice.keys), delegated: delegated).isEmpty
+        )
         #expect(Self.uncovered(ChatCompletionChunk.CodingKeys.self, samples: Set(Self.chunk.keys), delegated: delegated).isEmpty)
 
         let json = Self.object(Self.chunk)

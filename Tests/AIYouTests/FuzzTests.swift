@@ -100,7 +100,10 @@ struct FuzzTests {
         let redactor = Redactor(knownSecrets: ["secret-value"])
         for round in 0..<5_000 {
             if round.isMultiple(of: 250) { await Task.yield() }
-            let bytes = Self.mutate(Array(Self.validBodies.randomElement(using: &generator)!.utf8) + Array(" Bearer eyJa.b.c x@y.fr".utf8), using: &generator)
+            let bytes = Self.mutate(
+                Array(Self.validBodies.randomElement(using: &generator)!.utf8) + Array(" Bearer eyJa.b.c x@y.fr".utf8),
+                using: &generator
+            )
             let excerpt = ErrorMapping(credentials: nil, authenticator: nil).excerpt(of: ByteBuffer(bytes: bytes), redactor: redactor)
             #expect(excerpt.count <= AIYouError.maxExcerptLength + 1)
             _ = Redactor.redactPatterns(in: String(decoding: bytes, as: UTF8.self))

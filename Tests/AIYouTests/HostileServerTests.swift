@@ -18,18 +18,22 @@ struct HostileServerTests {
         _ body: (MockAIYouServer, AIYouClient) async throws -> Void
     ) async throws {
         let capture = LogCapture()
-        try await withServerAndClient(server: configure, client: {
-            if !login { $0.credentials = Fixture.apiKey }
-            $0.logger = capture.logger
-            adjust(&$0)
-        }) { server, client in
+        try await withServerAndClient(
+            server: configure,
+            client: {
+                if !login { $0.credentials = Fixture.apiKey }
+                $0.logger = capture.logger
+                adjust(&$0)
+            }
+        ) { server, client in
             try await body(server, client)
             Self.expectNoSecrets(in: capture.text, client: client)
         }
     }
 
     static func expectNoSecrets(in text: String, client: AIYouClient, sourceLocation: SourceLocation = #_sourceLocation) {
-        let secrets = [MockAccount.demo.email, MockAccount.demo.password, MockAccount.demoAPIKey] + client.pipeline.authenticator.issuedTokens
+        let secrets =
+            [MockAccount.demo.email, MockAccount.demo.password, MockAccount.demoAPIKey] + client.pipeline.authenticator.issuedTokens
         for secret in secrets where text.contains(secret) {
             Issue.record("a secret reached the output: \(text.prefix(200))…", sourceLocation: sourceLocation)
         }
@@ -40,8 +44,10 @@ struct HostileServerTests {
 
     static func errorTexts(_ error: AIYouError?) -> String {
         guard let error else { return "" }
-        return [error.description, error.debugDescription, error.message, error.errorType ?? "", error.requestID ?? "", error.bodyExcerpt ?? ""]
-            .joined(separator: "\n")
+        return [
+            error.description, error.debugDescription, error.message, error.errorType ?? "", error.requestID ?? "", error.bodyExcerpt ?? "",
+        ]
+        .joined(separator: "\n")
     }
 
     @Test("a 200 MB stream line is cut at the 1 MiB limit: limitExceeded, connection closed, memory flat")
@@ -203,7 +209,9 @@ struct HostileServerTests {
             #expect(all.count == 23)
             #expect(pagesRead(size: 10) <= 3 + 4, "3 pages hold the threads; at most 4 more were asked ahead")
             server.setPersistentFault(.lyingPageCounts(totalItems: .max, fullPages: true), for: .threads)
-            let endless = await expectAIYouError(.limitExceeded) { try await client.fetchAllThreads(pageSize: 40, maxConcurrentRequests: 4) }
+            let endless = await expectAIYouError(.limitExceeded) {
+                try await client.fetchAllThreads(pageSize: 40, maxConcurrentRequests: 4)
+            }
             #expect(endless?.message.contains("maxPages") == true)
             #expect(pagesRead(size: 40) == 20, "pages 1…20, never one more")
             await expectAIYouError(.limitExceeded) { try await client.thread(id: "absent") }
@@ -230,7 +238,9 @@ struct HostileServerTests {
     @Test("plain http to a host that only looks like loopback is refused")
     func loopbackSpoof() {
         for url in ["http://127.evil.example", "http://localhost.evil.example:8080", "http://127.0.0.1.nip.io"] {
-            #expect(throws: AIYouError.self, "\(url)") { try AIYouClient(configuration: Configuration(baseURL: url, credentials: Fixture.apiKey)) }
+            #expect(throws: AIYouError.self, "\(url)") {
+                try AIYouClient(configuration: Configuration(baseURL: url, credentials: Fixture.apiKey))
+            }
         }
     }
 }

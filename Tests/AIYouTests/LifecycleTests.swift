@@ -74,7 +74,8 @@ struct LifecycleTests {
         let time = ManualTime()
         let expiry = ISO8601DateFormatter().string(from: Date().addingTimeInterval(1000))
         let transport = ScriptedTransport(
-            [.answer(200, body: #"{"token": "tok-early-0001", "expires_at": "\#(expiry)"}"#)], fallback: .answer(200, body: "[]")
+            [.answer(200, body: #"{"token": "tok-early-0001", "expires_at": "\#(expiry)"}"#)],
+            fallback: .answer(200, body: "[]")
         )
         let client = try AIYouClient.scripted(transport, time: time) { configuration in
             Self.emailPassword(&configuration)

@@ -31,7 +31,9 @@ struct LoadEngineTests {
 
     @Test("a saved record compares key by key with a run")
     func savedRecord() async throws {
-        let result = await LoadGenerator(concurrency: 1, requests: 10, duration: .seconds(3600), label: "test", showsProgress: false).run { _ in 0 }
+        let result = await LoadGenerator(concurrency: 1, requests: 10, duration: .seconds(3600), label: "test", showsProgress: false).run {
+            _ in 0
+        }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-record-\(UInt64.random(in: 0...UInt64.max)).json")
         defer { try? FileManager.default.removeItem(at: file) }
         let saved = result.requestsPerSecond / 2

@@ -64,7 +64,9 @@ struct LoadTests {
             #expect(server.openConnections <= configuration.connectionPool.maxConnectionsPerHost, "\(server.openConnections) open")
             try await client.shutdown()
             try await eventually { server.openConnections == 0 }
-            print("load: \(calls) calls, \(outcomes.successes) ok, \(failed) failed, \(retries) retries, \(server.connectionsOpened) connections opened")
+            print(
+                "load: \(calls) calls, \(outcomes.successes) ok, \(failed) failed, \(retries) retries, \(server.connectionsOpened) connections opened"
+            )
         }
     }
 }

@@ -15,15 +15,21 @@ import Tracing
 struct ObservabilityTests {
     /// A client whose metrics and spans go to `metrics` and `tracer`.
     func withObservedClient<T: Sendable>(
-        metrics: TestMetrics, tracer: InMemoryTracer, contents: Bool = false, credentials: Credentials = Fixture.apiKey,
+        metrics: TestMetrics,
+        tracer: InMemoryTracer,
+        contents: Bool = false,
+        credentials: Credentials = Fixture.apiKey,
         adjust: (inout Configuration) -> Void = { _ in },
         _ body: (MockAIYouServer, AIYouClient) async throws -> T
     ) async throws -> T {
-        try await withServerAndClient(client: {
-            $0.credentials = credentials
-            $0.observability = .init(metricsFactory: metrics, tracer: tracer, recordsMessageContent: contents)
-            adjust(&$0)
-        }, body)
+        try await withServerAndClient(
+            client: {
+                $0.credentials = credentials
+                $0.observability = .init(metricsFactory: metrics, tracer: tracer, recordsMessageContent: contents)
+                adjust(&$0)
+            },
+            body
+        )
     }
 
     @Test("a retried chat records one attempt duration per status, the call's duration, tokens and a retry")
@@ -32,7 +38,10 @@ struct ObservabilityTests {
         try await withObservedClient(metrics: metrics, tracer: InMemoryTracer()) { server, client in
             server.enqueueFaults([.status(503)], for: .chatCompletions)
             // Chat completions are retried after a 503 only when told to (they are billed).
-            let answer = try await client.chatCompletion(chatRequest(), options: RequestOptions(retry: .init(maxRetries: 2, initialDelay: .zero, maxDelay: .zero, retriesNonIdempotent: true)))
+            let answer = try await client.chatCompletion(
+                chatRequest(),
+                options: RequestOptions(retry: .init(maxRetries: 2, initialDelay: .zero, maxDelay: .zero, retriesNonIdempotent: true))
+            )
             let attempts = metrics.timers(label: AIYouMetric.httpClientRequestDuration)
             let byStatus = Dictionary(grouping: attempts) { timer in
                 timer.dimensions.first { $0.0 == OTelAttribute.http.response.statusCode }?.1 ?? "-"
@@ -47,14 +56,33 @@ struct ObservabilityTests {
 
             let call = try metrics.expectTimer(
                 AIYouMetric.operationDuration,
-                [(GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"), (GenAIAttribute.requestModel, "assistant:602")]
+                [
+                    (GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"),
+                    (GenAIAttribute.requestModel, "assistant:602"),
+                ]
             )
             #expect(call.values.count == 1)
             let usage = try #require(answer.usage)
-            let base = [(GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"), (GenAIAttribute.requestModel, "assistant:602")]
-            #expect(try metrics.expectRecorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "input")]).values == [Double(usage.promptTokens)])
-            #expect(try metrics.expectRecorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "output")]).values == [Double(usage.completionTokens)])
-            #expect(metrics.counterTotal(label: AIYouMetric.retries, dimensions: [("aiyou.operation", "chat.completion"), ("aiyou.retry.reason", "503")]) == 1)
+            let base = [
+                (GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"),
+                (GenAIAttribute.requestModel, "assistant:602"),
+            ]
+            #expect(
+                try metrics.expectRecorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "input")]).values == [
+                    Double(usage.promptTokens)
+                ]
+            )
+            #expect(
+                try metrics.expectRecorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "output")]).values == [
+                    Double(usage.completionTokens)
+                ]
+            )
+            #expect(
+                metrics.counterTotal(
+                    label: AIYouMetric.retries,
+                    dimensions: [("aiyou.operation", "chat.completion"), ("aiyou.retry.reason", "503")]
+                ) == 1
+            )
         }
     }
 
@@ -65,7 +93,10 @@ struct ObservabilityTests {
             var chunks = 0
             for try await _ in try await client.chatCompletionStream(chatRequest()) { chunks += 1 }
             #expect(chunks > 2)
-            let dimensions = [(GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"), (GenAIAttribute.requestModel, "assistant:602")]
+            let dimensions = [
+                (GenAIAttribute.operationName, "chat"), (GenAIAttribute.providerName, "cloud_temple.aiyou"),
+                (GenAIAttribute.requestModel, "assistant:602"),
+            ]
             #expect(try metrics.expectTimer(AIYouMetric.timeToFirstChunk, dimensions).values.count == 1)
             #expect(try metrics.expectTimer(AIYouMetric.timePerOutputChunk, dimensions).values.count == chunks - 1)
             #expect(try metrics.expectTimer(AIYouMetric.operationDuration, dimensions).values.count == 1)
@@ -75,11 +106,16 @@ struct ObservabilityTests {
     @Test("logins, cache hits and misses, limiter waits are counted")
     func counters() async throws {
         let metrics = TestMetrics()
-        try await withObservedClient(metrics: metrics, tracer: InMemoryTracer(), credentials: Fixture.demo, adjust: {
-            $0.cache = .enabled
-            // One request a second on the test's manual clock: the second request waits (at once).
-            $0.rateLimit = .init(requestsPerSecond: 1, burst: 1, maxWait: .seconds(5))
-        }) { _, client in
+        try await withObservedClient(
+            metrics: metrics,
+            tracer: InMemoryTracer(),
+            credentials: Fixture.demo,
+            adjust: {
+                $0.cache = .enabled
+                // One request a second on the test's manual clock: the second request waits (at once).
+                $0.rateLimit = .init(requestsPerSecond: 1, burst: 1, maxWait: .seconds(5))
+            }
+        ) { _, client in
             _ = try await client.assistants()
             _ = try await client.assistants()
             _ = try await client.models()
@@ -92,7 +128,9 @@ struct ObservabilityTests {
         }
     }
 
-    @Test("one client span per call with the GenAI attributes; AsyncHTTPClient's attempt spans and the login are its children; retries are events")
+    @Test(
+        "one client span per call with the GenAI attributes; AsyncHTTPClient's attempt spans and the login are its children; retries are events"
+    )
     func chatSpan() async throws {
         let tracer = InMemoryTracer()
         try await withObservedClient(metrics: TestMetrics(), tracer: tracer, credentials: Fixture.demo) { server, client in
@@ -102,7 +140,10 @@ struct ObservabilityTests {
             request.temperature = 0.5
             request.topP = 0.9
             request.threadID = "thread-42"
-            let answer = try await client.chatCompletion(request, options: RequestOptions(retry: .init(maxRetries: 1, initialDelay: .zero, maxDelay: .zero, retriesNonIdempotent: true)))
+            let answer = try await client.chatCompletion(
+                request,
+                options: RequestOptions(retry: .init(maxRetries: 1, initialDelay: .zero, maxDelay: .zero, retriesNonIdempotent: true))
+            )
             let spans = tracer.finishedSpans
             let chat = try #require(spans.first { $0.operationName == "chat 602" })
             #expect(chat.kind == .client)
@@ -115,9 +156,17 @@ struct ObservabilityTests {
             #expect(attributes.get(GenAIAttribute.requestTopP)?.toSpanAttribute() == .double(0.9))
             #expect(attributes.get(GenAIAttribute.conversationID)?.toSpanAttribute() == .string("thread-42"))
             #expect(attributes.get(GenAIAttribute.responseID)?.toSpanAttribute() == answer.id.map { .string($0) })
-            #expect(attributes.get(GenAIAttribute.responseFinishReasons)?.toSpanAttribute() == .stringArray(answer.choices.compactMap(\.finishReason)))
-            #expect(attributes.get(GenAIAttribute.usageInputTokens)?.toSpanAttribute() == answer.usage.map { .int64(Int64($0.promptTokens)) })
-            #expect(attributes.get(GenAIAttribute.usageOutputTokens)?.toSpanAttribute() == answer.usage.map { .int64(Int64($0.completionTokens)) })
+            #expect(
+                attributes.get(GenAIAttribute.responseFinishReasons)?.toSpanAttribute()
+                    == .stringArray(answer.choices.compactMap(\.finishReason))
+            )
+            #expect(
+                attributes.get(GenAIAttribute.usageInputTokens)?.toSpanAttribute() == answer.usage.map { .int64(Int64($0.promptTokens)) }
+            )
+            #expect(
+                attributes.get(GenAIAttribute.usageOutputTokens)?.toSpanAttribute()
+                    == answer.usage.map { .int64(Int64($0.completionTokens)) }
+            )
             #expect(attributes.get(GenAIAttribute.inputMessages) == nil, "contents are not recorded unless asked")
             #expect(chat.events.map(\.name) == ["aiyou.retry"])
             #expect(chat.events.first?.attributes.get("aiyou.retry.reason")?.toSpanAttribute() == .string("503"))
@@ -125,7 +174,11 @@ struct ObservabilityTests {
             let children = spans.filter { $0.parentSpanID == chat.spanID }
             let attempts = children.filter { $0.operationName == "POST" }
             #expect(attempts.count == 2, "one HTTP span per attempt")
-            #expect(attempts.compactMap { $0.attributes.get(OTelAttribute.http.response.statusCode)?.toSpanAttribute() }.sorted { "\($0)" < "\($1)" } == [.int64(200), .int64(503)])
+            #expect(
+                attempts.compactMap { $0.attributes.get(OTelAttribute.http.response.statusCode)?.toSpanAttribute() }.sorted {
+                    "\($0)" < "\($1)"
+                } == [.int64(200), .int64(503)]
+            )
             #expect(attempts.allSatisfy { $0.kind == .client })
             let login = try #require(children.first { $0.operationName == "login" })
             #expect(spans.contains { $0.parentSpanID == login.spanID && $0.operationName == "POST" }, "the login's own request")

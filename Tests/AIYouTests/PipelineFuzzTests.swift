@@ -58,11 +58,14 @@ struct PipelineFuzzTests {
         "0", "-1", "1e19", "1E300", "-1e300", "inf", "nan", "999999999999999999999999999999", "9223372036854775807",
         "-9223372036854775808", "1e-400", "0.000001", "4294967296", "18446744073709551616",
     ]
-    static let extremeHeaderValues = extremeNumbers + [
-        "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "soon", "", "1m30s",
-        "9999999999999999h", "1.5", "3",
+    static let extremeHeaderValues =
+        extremeNumbers + [
+            "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "soon", "", "1m30s",
+            "9999999999999999h", "1.5", "3",
+        ]
+    static let contentTypes = [
+        "application/json", "text/event-stream", "text/html", "application/json; charset=utf-8", "", "text/event-stream; x",
     ]
-    static let contentTypes = ["application/json", "text/event-stream", "text/html", "application/json; charset=utf-8", "", "text/event-stream; x"]
 
     static func randomHeaders(using generator: inout SeededGenerator) -> [String: String] {
         var headers: [String: String] = [:]
@@ -82,7 +85,10 @@ struct PipelineFuzzTests {
             var text = body
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
                 guard let range = text.firstRange(of: /-?[0-9]+(\.[0-9]+)?/.repetitionBehavior(.possessive)) else { break }
-                text.replaceSubrange(range, with: extremeNumbers.randomElement(using: &generator)!.replacingOccurrences(of: "inf", with: "1e999"))
+                text.replaceSubrange(
+                    range,
+                    with: extremeNumbers.randomElement(using: &generator)!.replacingOccurrences(of: "inf", with: "1e999")
+                )
             }
             return Array(text.utf8)
         case 1:

@@ -8,7 +8,9 @@ import Testing
 struct RateLimiterTests {
     static func limiter(_ rate: Double, burst: Int, maxWait: Duration = .seconds(60), clock: SteppedClock) -> RateLimiter {
         RateLimiter(
-            configuration: .init(requestsPerSecond: rate, burst: burst, maxWait: maxWait), maxWait: maxWait, timeSource: clock.source
+            configuration: .init(requestsPerSecond: rate, burst: burst, maxWait: maxWait),
+            maxWait: maxWait,
+            timeSource: clock.source
         )
     }
 

@@ -17,7 +17,9 @@ struct RedactionTests {
             _ = try await client.threads()
             server.enqueueFaults([.status(400, body: #"{"message":"bad request for demo@aiyou.test"}"#)], for: .threads)
             _ = try? await client.threads()
-            let issuedTokens = server.recordedRequests(.assistants).compactMap { $0.header("authorization") }.map { String($0.dropFirst("Bearer ".count)) }
+            let issuedTokens = server.recordedRequests(.assistants).compactMap { $0.header("authorization") }.map {
+                String($0.dropFirst("Bearer ".count))
+            }
             #expect(!issuedTokens.isEmpty)
             let text = capture.text
             #expect(text.contains("aiyou.request.id"), "the capture saw the client's logs")
@@ -34,7 +36,8 @@ struct RedactionTests {
         try await withServerAndClient { server, client in
             _ = try await client.assistants()
             let token = server.recordedRequests(.assistants).last!.header("authorization")!.dropFirst("Bearer ".count)
-            let echo = #"{"message":"rejected \#(token) for \#(MockAccount.demo.email) with password \#(MockAccount.demo.password)","type":"x"}"#
+            let echo =
+                #"{"message":"rejected \#(token) for \#(MockAccount.demo.email) with password \#(MockAccount.demo.password)","type":"x"}"#
             server.enqueueFaults([.status(422, body: echo)], for: .assistants)
             let error = try #require(await expectAIYouError(.apiError) { try await client.assistants() })
             let texts = [error.description, error.debugDescription, error.message, error.bodyExcerpt ?? "", "\(error)"]
@@ -62,13 +65,15 @@ struct RedactionTests {
             // The password starts at character 295: a client cutting at 300 before redacting would
             // keep "demo-". The message also carries the token issued before the re-login, escape
             // sequences, and a JSON-escaped copy of the login body.
-            let message = String(repeating: "x", count: 294) + " " + password + " old token \(first) " + #"\u001b[31m \u0007"#
+            let message =
+                String(repeating: "x", count: 294) + " " + password + " old token \(first) " + #"\u001b[31m \u0007"#
                 + #" {\"email\":\"\#(MockAccount.demo.email)\",\"password\":\"\#(password)\"}"#
             let body = #"{"message": "\#(message)", "type": "\#(first)\u001b]0;title\u0007", "code": 500}"#
             server.enqueueFaults([.status(422, body: body, headers: ["x-request-id": "req-\(tokens[0])"])], for: .assistants)
             let error = try #require(await expectAIYouError(.apiError) { try await client.assistants() })
             let outputs = [
-                error.description, error.debugDescription, error.message, error.errorType ?? "", error.requestID ?? "", error.bodyExcerpt ?? "",
+                error.description, error.debugDescription, error.message, error.errorType ?? "", error.requestID ?? "",
+                error.bodyExcerpt ?? "",
                 "\(error)", String(reflecting: error), capture.text,
             ]
             for output in outputs {
@@ -84,7 +89,8 @@ struct RedactionTests {
 
     @Test("secret shapes are masked without knowing the values")
     func patterns() {
-        let text = #"Authorization: Bearer abc.def-123 {"password": "p@ss", "email":"x@y.fr"} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature bob.smith+tag@mail.example.org."#
+        let text =
+            #"Authorization: Bearer abc.def-123 {"password": "p@ss", "email":"x@y.fr"} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_nature bob.smith+tag@mail.example.org."#
         let redacted = Redactor.redactPatterns(in: text)
         for secret in ["abc.def-123", "p@ss", "x@y.fr", "eyJhbGciOiJIUzI1NiJ9", "bob.smith"] {
             #expect(!redacted.contains(secret), "\(redacted)")

@@ -15,7 +15,9 @@ struct RequestOptionsTests {
             $0.timeouts.request = .seconds(3600)
         }) { server, client in
             server.enqueueFaults([.hang], for: .assistants)
-            let error = await expectAIYouError(.timeout) { try await client.assistants(options: RequestOptions(timeout: .milliseconds(200))) }
+            let error = await expectAIYouError(.timeout) {
+                try await client.assistants(options: RequestOptions(timeout: .milliseconds(200)))
+            }
             #expect(error?.message.contains("timeout") == true)
             let assistants = try await client.assistants()
             #expect(assistants.count == 3)
@@ -44,7 +46,10 @@ struct RequestOptionsTests {
             #expect(recorded.count == 2)
             #expect(recorded.allSatisfy { $0.header("X-Tenant") == "acme" && $0.header("X-Trace") == "1" })
 
-            for bad in [("Authorization", "Bearer other"), ("content-type", "text/plain"), ("Bad Name", "x"), ("X-Ok", "line\r\nInjected: 1"), ("", "x")] {
+            for bad in [
+                ("Authorization", "Bearer other"), ("content-type", "text/plain"), ("Bad Name", "x"), ("X-Ok", "line\r\nInjected: 1"),
+                ("", "x"),
+            ] {
                 let error = await expectAIYouError(.invalidRequest) { try await client.models(options: RequestOptions(headers: [bad])) }
                 #expect(error?.message.contains("options.headers") == true)
             }

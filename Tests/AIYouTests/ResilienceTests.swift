@@ -9,7 +9,10 @@ struct ResilienceTests {
     @Test("a 429 with Retry-After pauses every caller: 64 callers make no request until it has passed")
     func pauseOn429() async throws {
         let clock = SteppedClock()
-        try await withServerAndClient(client: { $0.timeSource = clock.source; $0.credentials = Fixture.apiKey }) { server, client in
+        try await withServerAndClient(client: {
+            $0.timeSource = clock.source
+            $0.credentials = Fixture.apiKey
+        }) { server, client in
             server.enqueueFaults([.rateLimited(retryAfter: "1")], for: .assistants)
             let first = Task { try await client.assistants() }
             // The first caller got its 429 and now waits out Retry-After.
@@ -31,7 +34,10 @@ struct ResilienceTests {
     @Test("a Retry-After beyond maxRetryAfter fails at once with the server's delay")
     func retryAfterCeiling() async throws {
         let time = ManualTime()
-        try await withServerAndClient(client: { $0.timeSource = time.source; $0.retry.maxRetryAfter = .seconds(5) }) { server, client in
+        try await withServerAndClient(client: {
+            $0.timeSource = time.source
+            $0.retry.maxRetryAfter = .seconds(5)
+        }) { server, client in
             _ = try await client.assistants()
             server.enqueueFaults([.rateLimited(retryAfter: "120")], for: .assistants)
             let error = await expectAIYouError(.rateLimited) { try await client.assistants() }
@@ -89,7 +95,9 @@ struct ResilienceTests {
 
     @Test("with retriesNonIdempotent, a stream dropped before its first chunk is reopened, within one budget shared with the retries")
     func droppedStreamsReopened() async throws {
-        try await withServerAndClient(server: { $0.streamChunkCount = 10 }, client: { $0.retry.retriesNonIdempotent = true }) { server, client in
+        try await withServerAndClient(server: { $0.streamChunkCount = 10 }, client: { $0.retry.retriesNonIdempotent = true }) {
+            server,
+            client in
             server.enqueueFaults([.dropStreamAfter(events: 0)], for: .chatCompletions)
             let completion = try await client.chatCompletionStream(chatRequest()).collect()
             #expect(completion.text == "Bonjour ! Vous avez dit : Bonjour")
@@ -133,7 +141,10 @@ struct ResilienceTests {
     @Test("a hung server yields a timeout error within the configured time; a silent stream too", .timeLimit(.minutes(1)))
     func timeouts() async throws {
         try await withServerAndClient(
-            server: { $0.streamChunkCount = 3; $0.streamChunkInterval = .seconds(5) },
+            server: {
+                $0.streamChunkCount = 3
+                $0.streamChunkInterval = .seconds(5)
+            },
             client: {
                 // A bearer token: no login, so only the faulted requests can time out.
                 $0.credentials = Fixture.apiKey
@@ -151,7 +162,10 @@ struct ResilienceTests {
     @Test("cancelling the task that reads a stream closes its connection")
     func cancelStream() async throws {
         try await withServerAndClient(
-            server: { $0.streamChunkCount = 10_000; $0.streamChunkInterval = .milliseconds(5) },
+            server: {
+                $0.streamChunkCount = 10_000
+                $0.streamChunkInterval = .milliseconds(5)
+            },
             client: { $0.credentials = Fixture.apiKey }
         ) { server, client in
             let reader = Task {

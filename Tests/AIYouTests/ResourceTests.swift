@@ -107,7 +107,9 @@ struct ResourceTests {
 
     @Test("an answer larger than maxResponseBodyBytes is refused with limitExceeded naming the setting")
     func responseSizeLimit() async throws {
-        try await withServerAndClient(server: { $0.seededThreadCount = 23 }, client: { $0.limits.maxResponseBodyBytes = 1024 }) { server, client in
+        try await withServerAndClient(server: { $0.seededThreadCount = 23 }, client: { $0.limits.maxResponseBodyBytes = 1024 }) {
+            server,
+            client in
             let small = try await client.threads(page: 1, itemsPerPage: 1)
             #expect(small.threads.count == 1, "a small page fits")
             let error = await expectAIYouError(.limitExceeded) { try await client.threads(page: 1, itemsPerPage: 50) }

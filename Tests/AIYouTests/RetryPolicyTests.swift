@@ -109,7 +109,8 @@ struct RetryPolicyTests {
         #expect(transport.sent.count == 1, "the service may have saved it: never a second thread")
 
         transport.script(
-            .failure(.connectionFailed, requestSent: false), .failure(.broken, requestSent: false),
+            .failure(.connectionFailed, requestSent: false),
+            .failure(.broken, requestSent: false),
             .answer(201, body: #"{"id": "t1", "object": "thread"}"#)
         )
         #expect(try await client.saveConversation(request).id == "t1")
@@ -160,7 +161,9 @@ struct RetryPolicyTests {
         let withLogin = ScriptedTransport([
             .answer(200, body: login), .answer(401), .answer(200, body: relogin), .answer(200, body: "[]"),
         ])
-        let client2 = try AIYouClient.scripted(withLogin) { $0.credentials = .emailPassword(email: "me@example.com", password: "s3cret-pass") }
+        let client2 = try AIYouClient.scripted(withLogin) {
+            $0.credentials = .emailPassword(email: "me@example.com", password: "s3cret-pass")
+        }
         #expect(try await client2.assistants().isEmpty)
         #expect(withLogin.sent.map(\.target) == ["/api/login", "/api/v1/user/assistants", "/api/login", "/api/v1/user/assistants"])
         #expect(withLogin.sent.last?.headers.first(name: "authorization")?.hasSuffix("sig-two") == true)

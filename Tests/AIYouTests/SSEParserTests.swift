@@ -24,7 +24,11 @@ struct SSEParserTests {
     }
 
     /// Checks whole, byte-by-byte and 200 random splittings against `expected`.
-    static func expectSameEverySplit(_ text: String, _ expected: [ServerSentEvent], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSameEverySplit(
+        _ text: String,
+        _ expected: [ServerSentEvent],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let bytes = Array(text.utf8)
         #expect(try parse(bytes, chunkSizes: [bytes.count]) == expected, "whole", sourceLocation: sourceLocation)
         #expect(try parse(bytes, chunkSizes: [1]) == expected, "one byte at a time", sourceLocation: sourceLocation)
@@ -45,16 +49,22 @@ struct SSEParserTests {
 
     @Test("LF line endings, several events")
     func lineFeeds() throws {
-        try Self.expectSameEverySplit("data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: [DONE]\n\n", [
-            Self.event("{\"a\":1}"), Self.event("{\"b\":2}"), Self.event("[DONE]"),
-        ])
+        try Self.expectSameEverySplit(
+            "data: {\"a\":1}\n\ndata: {\"b\":2}\n\ndata: [DONE]\n\n",
+            [
+                Self.event("{\"a\":1}"), Self.event("{\"b\":2}"), Self.event("[DONE]"),
+            ]
+        )
     }
 
     @Test("CRLF and lone CR line endings, also mixed")
     func carriageReturns() throws {
-        try Self.expectSameEverySplit("data: one\r\n\r\ndata: two\r\rdata: three\n\r\ndata: four\r\n\n", [
-            Self.event("one"), Self.event("two"), Self.event("three"), Self.event("four"),
-        ])
+        try Self.expectSameEverySplit(
+            "data: one\r\n\r\ndata: two\r\rdata: three\n\r\ndata: four\r\n\n",
+            [
+                Self.event("one"), Self.event("two"), Self.event("three"), Self.event("four"),
+            ]
+        )
     }
 
     @Test("comments and keep-alives are skipped, unknown fields ignored")
@@ -64,10 +74,13 @@ struct SSEParserTests {
 
     @Test("multi-line data is joined with \\n, and event/id/retry fields are read")
     func fields() throws {
-        try Self.expectSameEverySplit("event: message\nid: 7\nretry: 1500\ndata: {\"a\":\ndata: 1}\n\ndata:no-space\ndata\n\n", [
-            Self.event("{\"a\":\n1}", type: "message", id: "7", retry: 1500),
-            Self.event("no-space\n", id: "7"),
-        ])
+        try Self.expectSameEverySplit(
+            "event: message\nid: 7\nretry: 1500\ndata: {\"a\":\ndata: 1}\n\ndata:no-space\ndata\n\n",
+            [
+                Self.event("{\"a\":\n1}", type: "message", id: "7", retry: 1500),
+                Self.event("no-space\n", id: "7"),
+            ]
+        )
     }
 
     @Test("multi-byte UTF-8 split across chunks arrives intact")
@@ -126,7 +139,8 @@ struct StreamDecodingTests {
 
     @Test("ChatCompletionStream(decoding:) reads SSE bytes split anywhere")
     func decodesAnyBytes() async throws {
-        let text = (0..<50).map { #"data: {"choices":[{"index":0,"delta":{"content":"é\#($0) "}}]}"# + "\r\n\r\n" }.joined() + "data: [DONE]\n\n"
+        let text =
+            (0..<50).map { #"data: {"choices":[{"index":0,"delta":{"content":"é\#($0) "}}]}"# + "\r\n\r\n" }.joined() + "data: [DONE]\n\n"
         let bytes = Array(text.utf8)
         let buffers = stride(from: 0, to: bytes.count, by: 7).map { ByteBuffer(bytes: bytes[$0..<min($0 + 7, bytes.count)]) }
         let completion = try await ChatCompletionStream(decoding: Chunks(buffers: buffers)).collect()

@@ -74,22 +74,28 @@ struct WireValueTests {
         let decoded = try JSONCoding.decoder.decode(ChatCompletion.self, from: Data(completion.utf8))
         #expect(decoded.usage?.totalTokens == .max, "saturated, not trapped")
         #expect(decoded.created == WireValue.latestDate)
-        let bigCounts = #"{"id":"c","created":999999999999999,"choices":[],"usage":{"prompt_tokens":999999999999999,"completion_tokens":999999999999999}}"#
+        let bigCounts =
+            #"{"id":"c","created":999999999999999,"choices":[],"usage":{"prompt_tokens":999999999999999,"completion_tokens":999999999999999}}"#
         let fast = Data(bigCounts.utf8).withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) }
         let slow = try JSONCoding.decoder.decode(ChatCompletion.self, from: Data(bigCounts.utf8))
         #expect(fast == slow)
         #expect(fast?.created == WireValue.latestDate)
 
         let page = try JSONCoding.decoder.decode(
-            ThreadPage.self, from: Data(#"{"threads": [], "totalItems": 9223372036854775807, "itemsPerPage": 1, "currentPage": -3}"#.utf8)
+            ThreadPage.self,
+            from: Data(#"{"threads": [], "totalItems": 9223372036854775807, "itemsPerPage": 1, "currentPage": -3}"#.utf8)
         )
         #expect(page.totalPages == .max)
         #expect(page.isLast(requested: ThreadQuery(page: 1, itemsPerPage: 10)), "an empty page ends the walk whatever the total")
         let huge = try JSONCoding.decoder.decode(
-            ThreadPage.self, from: Data(#"{"threads": [], "totalItems": 9223372036854775807, "itemsPerPage": 9223372036854775807}"#.utf8)
+            ThreadPage.self,
+            from: Data(#"{"threads": [], "totalItems": 9223372036854775807, "itemsPerPage": 9223372036854775807}"#.utf8)
         )
         #expect(huge.totalPages == 1)
-        let negative = try JSONCoding.decoder.decode(ThreadPage.self, from: Data(#"{"threads": [], "totalItems": -5, "itemsPerPage": -1}"#.utf8))
+        let negative = try JSONCoding.decoder.decode(
+            ThreadPage.self,
+            from: Data(#"{"threads": [], "totalItems": -5, "itemsPerPage": -1}"#.utf8)
+        )
         #expect(negative.totalPages == 0)
 
         let login = try JSONCoding.decoder.decode(LoginResponse.self, from: Data(#"{"token": "t", "expires_at": 1e300}"#.utf8))
@@ -98,7 +104,10 @@ struct WireValueTests {
         #expect(ancient.expiresAt == WireValue.earliestDate)
         let models = try JSONCoding.decoder.decode(
             ModelList.self,
-            from: Data(#"{"models": [{"name": "a", "context_window": 1e300}, {"name": "b", "context_window": "99999999999999999999999999999"}], "total": 1e300}"#.utf8)
+            from: Data(
+                #"{"models": [{"name": "a", "context_window": 1e300}, {"name": "b", "context_window": "99999999999999999999999999999"}], "total": 1e300}"#
+                    .utf8
+            )
         )
         #expect(models.models.map(\.contextWindow) == [nil, nil])
     }
@@ -115,10 +124,16 @@ struct WireValueTests {
 
     @Test("loopback is decided by parsing the address")
     func loopback() {
-        for host in ["localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.255.255.254", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"] {
+        for host in [
+            "localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.255.255.254", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.1",
+            "0:0:0:0:0:0:0:1",
+        ] {
             #expect(Configuration.isLoopback(host), "\(host)")
         }
-        for host in ["127.evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "evil.localhost", "128.0.0.1", "::2", "10.0.0.1", "0.0.0.0", "1270.0.0.1", "[::ffff:10.0.0.1]", ""] {
+        for host in [
+            "127.evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "evil.localhost", "128.0.0.1", "::2", "10.0.0.1",
+            "0.0.0.0", "1270.0.0.1", "[::ffff:10.0.0.1]", "",
+        ] {
             #expect(!Configuration.isLoopback(host), "\(host)")
         }
     }
@@ -127,7 +142,11 @@ struct WireValueTests {
     func controlCharacters() {
         let hostile = "ok\u{1B}[31mRED\u{1B}[0m\u{1B}]0;pwned\u{07}\r\u{08}\u{9B}x\ty\nz"
         let escaped = SafeText.escapingControlCharacters(hostile)
-        #expect(!escaped.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || $0.value == 0x08 || $0.value == 0x9B })
+        #expect(
+            !escaped.unicodeScalars.contains {
+                $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x0D || $0.value == 0x08 || $0.value == 0x9B
+            }
+        )
         #expect(escaped.contains("\\u{1B}[31mRED"))
         #expect(escaped.contains("\ty\nz"), "tabs and line feeds are kept for multi-line text")
         #expect(SafeText.escapingControlCharacters(hostile, keepingLineBreaks: false).contains(" y z"))

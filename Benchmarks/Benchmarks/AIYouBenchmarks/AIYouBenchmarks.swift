@@ -17,18 +17,25 @@ import Prometheus
 let benchmarks: @Sendable () -> Void = {
     let fast = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
-        warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3)
+        warmupIterations: 10,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3)
     )
     let slow = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
-        warmupIterations: 3, scalingFactor: .one, maxDuration: .seconds(5)
+        warmupIterations: 3,
+        scalingFactor: .one,
+        maxDuration: .seconds(5)
     )
 
     // MARK: Encoding and decoding
 
     let request = ChatCompletionRequest(
         messages: [.text("Bonjour, peux-tu résumer cette facture ?"), .text("Bien sûr.", role: .assistant), .text("Merci !")],
-        assistantID: "602", temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+        assistantID: "602",
+        temperature: 0.7,
+        systemPrompt: "Tu es concis.",
+        maxTokens: 512
     )
     let encoder = JSONEncoder()
     Benchmark("Encode chat request (JSONEncoder)", configuration: fast) { benchmark in
@@ -101,7 +108,8 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: Rate limiter and redaction
 
     let limiter = RateLimiter(
-        configuration: .init(requestsPerSecond: 1e12, burst: 1_000_000_000, maxWait: .seconds(1)), maxWait: .seconds(1),
+        configuration: .init(requestsPerSecond: 1e12, burst: 1_000_000_000, maxWait: .seconds(1)),
+        maxWait: .seconds(1),
         timeSource: .system
     )
     Benchmark("Rate limiter acquire, tokens available", configuration: fast) { benchmark in
@@ -123,7 +131,9 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock], warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(20), maxIterations: 3)
     ) { benchmark in
         let limiter = RateLimiter(
-            configuration: .init(requestsPerSecond: 100, burst: 1, maxWait: .seconds(60)), maxWait: .seconds(60), timeSource: .system
+            configuration: .init(requestsPerSecond: 100, burst: 1, maxWait: .seconds(60)),
+            maxWait: .seconds(60),
+            timeSource: .system
         )
         try await limiter.acquire(operation: "empty the bucket")
         benchmark.startMeasurement()
@@ -141,10 +151,16 @@ let benchmarks: @Sendable () -> Void = {
     // that no waiter leaves the queue while the benchmark runs.
     Benchmark(
         "Rate limiter: refusal while 64 callers wait",
-        configuration: .init(metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3))
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal],
+            warmupIterations: 10,
+            scalingFactor: .kilo,
+            maxDuration: .seconds(3)
+        )
     ) { benchmark in
         let limiter = RateLimiter(
-            configuration: .init(requestsPerSecond: 0.01, burst: 1, maxWait: .seconds(6_450)), maxWait: .seconds(6_450),
+            configuration: .init(requestsPerSecond: 0.01, burst: 1, maxWait: .seconds(6_450)),
+            maxWait: .seconds(6_450),
             timeSource: .system
         )
         try await limiter.acquire(operation: "empty the bucket")
@@ -164,7 +180,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let redactor = Redactor(knownSecrets: ["demo@aiyou.test", "demo-password", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl"])
-    let errorBody = #"{"message":"Invalid credentials for demo@aiyou.test","type":"AuthenticationError","code":401,"detail":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl expired"}"#
+    let errorBody =
+        #"{"message":"Invalid credentials for demo@aiyou.test","type":"AuthenticationError","code":401,"detail":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl expired"}"#
     Benchmark("Redact an error body", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(redactor.redact(errorBody)) }
     }

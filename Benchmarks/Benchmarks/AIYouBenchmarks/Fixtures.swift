@@ -4,36 +4,46 @@ import NIOCore
 /// Canned AI.YOU answers, the same sizes as the reference figures (a ~650-byte completion,
 /// ~160-byte stream chunks).
 enum Fixtures {
-    static let wrappedCompletion = ByteBuffer(string: """
-        {"response":{"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
-        "choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour ! Je suis l'assistant juridique d'AI.YOU. \
-        Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause de confidentialité. \
-        Que souhaitez-vous faire aujourd'hui ?","refusal":null},"finish_reason":"stop"}],\
-        "usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100},"system_fingerprint":"fp_mock"}}
-        """)
+    static let wrappedCompletion = ByteBuffer(
+        string: """
+            {"response":{"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
+            "choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour ! Je suis l'assistant juridique d'AI.YOU. \
+            Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause de confidentialité. \
+            Que souhaitez-vous faire aujourd'hui ?","refusal":null},"finish_reason":"stop"}],\
+            "usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100},"system_fingerprint":"fp_mock"}}
+            """
+    )
 
-    static let bareCompletion = ByteBuffer(string: """
-        {"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
-        "choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"Bonjour ! Je suis l'assistant \
-        juridique d'AI.YOU. Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause."}],"refusal":null},\
-        "finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100}}
-        """)
+    static let bareCompletion = ByteBuffer(
+        string: """
+            {"id":"chatcmpl-8f1c2a7e3b9d4e5f","object":"chat.completion","model":"mistral-small-24b","created":1732540000,\
+            "choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"Bonjour ! Je suis l'assistant \
+            juridique d'AI.YOU. Je peux vous aider à analyser un contrat, résumer une facture ou rédiger une clause."}],"refusal":null},\
+            "finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":58,"total_tokens":100}}
+            """
+    )
 
-    static let hydraAssistants = ByteBuffer(string: """
-        {"@context":"/api/contexts/Assistant","@id":"/api/v1/user/assistants","@type":"hydra:Collection","hydra:totalItems":3,\
-        "hydra:member":[\(assistant(602)),\(assistant(603)),\(assistant(604))]}
-        """)
+    static let hydraAssistants = ByteBuffer(
+        string: """
+            {"@context":"/api/contexts/Assistant","@id":"/api/v1/user/assistants","@type":"hydra:Collection","hydra:totalItems":3,\
+            "hydra:member":[\(assistant(602)),\(assistant(603)),\(assistant(604))]}
+            """
+    )
 
     static let arrayAssistants = ByteBuffer(string: "[\(assistant(602)),\(assistant(603)),\(assistant(604))]")
 
-    static let models = ByteBuffer(string: """
-        [{"provider":"Mistral AI","models":[{"name":"mistral-small-24b","context_window":"32768"},{"name":"mistral-large-2411","context_window":131072}]},\
-        {"provider":"Meta","models":[{"name":"llama-3.3-70b","context_window":8192}]}]
-        """)
+    static let models = ByteBuffer(
+        string: """
+            [{"provider":"Mistral AI","models":[{"name":"mistral-small-24b","context_window":"32768"},{"name":"mistral-large-2411","context_window":131072}]},\
+            {"provider":"Meta","models":[{"name":"llama-3.3-70b","context_window":8192}]}]
+            """
+    )
 
-    static let threadPage = ByteBuffer(string: """
-        {"threads":[\((0..<10).map(thread).joined(separator: ","))],"totalItems":23,"itemsPerPage":10,"currentPage":1}
-        """)
+    static let threadPage = ByteBuffer(
+        string: """
+            {"threads":[\((0..<10).map(thread).joined(separator: ","))],"totalItems":23,"itemsPerPage":10,"currentPage":1}
+            """
+    )
 
     /// One ~160-byte stream event.
     static func chunkEvent(_ index: Int) -> String {

@@ -24,7 +24,8 @@ telemetry.bootstrapGlobally()
 var backendConfiguration = MockServerConfiguration()
 backendConfiguration.port = 0
 let backend = MockAIYouServer(configuration: backendConfiguration)
-let service = ChatService(configuration: configuration, backend: backend, telemetry: telemetry, logger: logger) { [logger, host = configuration.host] port in
+let service = ChatService(configuration: configuration, backend: backend, telemetry: telemetry, logger: logger) {
+    [logger, host = configuration.host] port in
     logger.info("ChatService listening", metadata: ["url": "http://\(host):\(port)"])
 }
 

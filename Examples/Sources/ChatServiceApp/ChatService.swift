@@ -61,7 +61,8 @@ public struct ChatService: Service {
     public func run() async throws {
         try await backend.waitUntilListening()
         var clientConfiguration = AIYou.Configuration(
-            baseURL: backend.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey)
+            baseURL: backend.baseURL,
+            credentials: .bearerToken(MockAccount.demoAPIKey)
         )
         clientConfiguration.observability = observability
         clientConfiguration.retry = configuration.retry
@@ -92,7 +93,9 @@ public enum ChatRoutes {
     }
 
     public static func router(
-        client: AIYouClient, telemetry: ChatTelemetry, configuration: ChatServiceConfiguration
+        client: AIYouClient,
+        telemetry: ChatTelemetry,
+        configuration: ChatServiceConfiguration
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let assistantID = configuration.assistantID

@@ -90,6 +90,8 @@ public final class SpanLog: Sendable {
     public func text() -> String {
         snapshot().map { span in
             var attributes: [String] = []
+            // `SpanAttributes` is not a Sequence: `forEach` is its only way to list its members.
+            // swift-format-ignore: ReplaceForEachWithForLoop
             span.attributes.forEach { key, value in attributes.append("\(key)=\(Self.describe(value))") }
             return "span=\(span.spanID) parent=\(span.parentSpanID ?? "-") trace=\(span.traceID) name=\"\(span.operationName)\" "
                 + attributes.sorted().joined(separator: " ")

@@ -4,7 +4,7 @@
 import AIYou
 import AIYouMockServer
 
-try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+try await MockAIYouServer.withRunning { server in  // 127.0.0.1, a free port
     let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
     try await withAIYouClient(configuration) { client in
         let answer = try await client.chatCompletion(

@@ -18,7 +18,7 @@ import Testing
         _ body: (_ baseURL: String, _ backend: MockAIYouServer, _ telemetry: ChatTelemetry) async throws -> Void
     ) async throws {
         let telemetry = ChatTelemetry()
-        let backend = MockAIYouServer()     // 127.0.0.1, a free port
+        let backend = MockAIYouServer()  // 127.0.0.1, a free port
         var configuration = ChatServiceConfiguration()
         configuration.port = 0
         configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5), jitter: 0)
@@ -26,7 +26,9 @@ import Testing
         logger.logLevel = .warning
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let service = ChatService(
-            configuration: configuration, backend: backend, telemetry: telemetry,
+            configuration: configuration,
+            backend: backend,
+            telemetry: telemetry,
             // Not bootstrapped globally: a process bootstraps once, and tests share one process.
             observability: .init(metricsFactory: telemetry.metricsFactory, tracer: telemetry.tracer),
             logger: logger,
@@ -39,7 +41,7 @@ import Testing
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
-                defer { portContinuation.finish() }   // a group that fails to start ends the wait
+                defer { portContinuation.finish() }  // a group that fails to start ends the wait
                 try await group.run()
             }
             var portIterator = ports.makeAsyncIterator()
@@ -56,7 +58,12 @@ import Testing
         }
     }
 
-    func send(_ method: HTTPMethod, _ url: String, body: String? = nil, contentType: String? = nil) async throws -> (status: UInt, text: String) {
+    func send(
+        _ method: HTTPMethod,
+        _ url: String,
+        body: String? = nil,
+        contentType: String? = nil
+    ) async throws -> (status: UInt, text: String) {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
@@ -93,20 +100,32 @@ import Testing
             // Metrics: OpenTelemetry names with `.` made `_` for Prometheus.
             let metrics = try await send(.GET, baseURL + "/metrics")
             #expect(metrics.status == 200)
-            let calls = series(metrics.text, "gen_ai_client_operation_duration_count", [
-                "gen_ai_operation_name": "chat", "gen_ai_request_model": "assistant:602", "gen_ai_provider_name": "cloud_temple.aiyou",
-            ])
+            let calls = series(
+                metrics.text,
+                "gen_ai_client_operation_duration_count",
+                [
+                    "gen_ai_operation_name": "chat", "gen_ai_request_model": "assistant:602", "gen_ai_provider_name": "cloud_temple.aiyou",
+                ]
+            )
             #expect(calls.count == 1, "\(metrics.text)")
             #expect(calls.first?.hasSuffix(" 2") == true, "two calls: \(calls)")
-            let okAttempts = series(metrics.text, "http_client_request_duration_count", [
-                "http_request_method": "POST", "http_response_status_code": "200", "server_address": "127.0.0.1",
-                "server_port": String(backend.port),
-            ])
+            let okAttempts = series(
+                metrics.text,
+                "http_client_request_duration_count",
+                [
+                    "http_request_method": "POST", "http_response_status_code": "200", "server_address": "127.0.0.1",
+                    "server_port": String(backend.port),
+                ]
+            )
             #expect(okAttempts.count == 1, "\(metrics.text)")
             #expect(okAttempts.first?.hasSuffix(" 2") == true, "\(okAttempts)")
-            let failedAttempts = series(metrics.text, "http_client_request_duration_count", [
-                "http_request_method": "POST", "http_response_status_code": "503", "error_type": "503",
-            ])
+            let failedAttempts = series(
+                metrics.text,
+                "http_client_request_duration_count",
+                [
+                    "http_request_method": "POST", "http_response_status_code": "503", "error_type": "503",
+                ]
+            )
             #expect(failedAttempts.count == 1, "\(metrics.text)")
             #expect(!series(metrics.text, "gen_ai_client_token_usage_count", ["gen_ai_token_type": "input"]).isEmpty, "\(metrics.text)")
 

@@ -18,12 +18,20 @@ extension AIYouClient {
     ///   - options: Settings of this call only (see ``RequestOptions``).
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before anything is sent when
     ///   the file is missing, empty, too large, of another type, or `language`/`format` is malformed.
-    public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, options: RequestOptions = RequestOptions()) async throws
+    public func transcribe(
+        fileAt path: String,
+        language: String? = nil,
+        format: String? = nil,
+        options: RequestOptions = RequestOptions()
+    ) async throws
         -> Transcription
     {
         let upload = try Self.audioUpload(path: path, language: language, format: format)
         let request = APIRequest(
-            operation: .transcription, method: .POST, path: "/api/v1/audio/transcriptions", body: .multipart(upload)
+            operation: .transcription,
+            method: .POST,
+            path: "/api/v1/audio/transcriptions",
+            body: .multipart(upload)
         )
         return try await pipeline.decode(Transcription.self, request, options: options)
     }
@@ -56,19 +64,28 @@ extension AIYouClient {
         }
         var fields: [MultipartUpload.Field] = []
         if let language {
-            let valid = !language.isEmpty && language.count <= 16
+            let valid =
+                !language.isEmpty && language.count <= 16
                 && language.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.letters.contains($0)) || $0 == "-" || $0 == "_" }
             guard valid else { throw .invalidRequest("audio: language \"\(language)\" is not an ISO language code such as \"fr\"") }
             fields.append(.init(name: "language", value: language))
         }
         if let format {
-            let valid = !format.isEmpty && format.count <= 32
-                && format.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0)) }
+            let valid =
+                !format.isEmpty && format.count <= 32
+                && format.unicodeScalars.allSatisfy {
+                    $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0))
+                }
             guard valid else { throw .invalidRequest("audio: format \"\(format)\" is not a format name such as \"text\"") }
             fields.append(.init(name: "format", value: format))
         }
         return MultipartUpload(
-            fields: fields, fileField: "audioFile", filePath: path, fileName: fileName, fileContentType: contentType, fileSize: size
+            fields: fields,
+            fileField: "audioFile",
+            filePath: path,
+            fileName: fileName,
+            fileContentType: contentType,
+            fileSize: size
         )
     }
 }

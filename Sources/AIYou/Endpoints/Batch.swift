@@ -16,7 +16,10 @@ extension AIYouClient {
     ///   the walk needed, after which no further page is requested;
     ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces more.
     public func fetchAllThreads(
-        search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, options: RequestOptions = RequestOptions()
+        search: String? = nil,
+        pageSize: Int = ThreadQuery.maxItemsPerPage,
+        maxConcurrentRequests: Int = 4,
+        options: RequestOptions = RequestOptions()
     ) async throws -> [ConversationThread] {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
         let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
@@ -66,7 +69,8 @@ extension AIYouClient {
                     if nextToAppend >= maxPages {
                         group.cancelAll()
                         throw AIYouError(
-                            .limitExceeded, "fetch all threads: \(maxPages) pages read and the service announces more; stopped (limits.maxPages)"
+                            .limitExceeded,
+                            "fetch all threads: \(maxPages) pages read and the service announces more; stopped (limits.maxPages)"
                         )
                     }
                     nextToAppend += 1
@@ -83,7 +87,11 @@ extension AIYouClient {
     /// - Throws: ``AIYouError/Code/invalidRequest`` before sending anything when an id is empty,
     ///   `.` or `..`, or holds control characters, or `maxConcurrentRequests` is below 1; ``AIYouError/Code/cancelled`` when the task is
     ///   cancelled (deletions already sent may have happened).
-    public func deleteThreads(ids: [String], maxConcurrentRequests: Int = 4, options: RequestOptions = RequestOptions()) async throws -> ThreadDeletionResult {
+    public func deleteThreads(
+        ids: [String],
+        maxConcurrentRequests: Int = 4,
+        options: RequestOptions = RequestOptions()
+    ) async throws -> ThreadDeletionResult {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "delete threads")
         for (position, id) in ids.enumerated() {
             do {
@@ -137,7 +145,9 @@ public struct ThreadDeletionResult: Sendable {
 /// results in the elements' order. The first error thrown cancels the operations still running,
 /// starts no new one, and is rethrown.
 func concurrentMap<Element: Sendable, Result: Sendable>(
-    _ elements: [Element], limit: Int, _ operation: @escaping @Sendable (Element) async throws -> Result
+    _ elements: [Element],
+    limit: Int,
+    _ operation: @escaping @Sendable (Element) async throws -> Result
 ) async throws -> [Result] {
     try await withThrowingTaskGroup(of: (Int, Result).self) { group in
         var results = [Result?](repeating: nil, count: elements.count)

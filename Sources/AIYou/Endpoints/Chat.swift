@@ -10,7 +10,8 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the request
     ///   is invalid (no messages, neither assistant nor model, out-of-range parameters), otherwise
     ///   the service's or the network's error.
-    public func chatCompletion(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletion {
+    public func chatCompletion(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletion
+    {
         try request.validate()
         if nonStreamingChatUnsupported.load(ordering: .relaxed) {
             return try await chatCompletionStream(request, options: options).collect()
@@ -21,7 +22,10 @@ extension AIYouClient {
         apiRequest.call = request.callDescription
         do {
             return try await pipeline.decode(
-                ChatCompletion.self, apiRequest, fastPath: ChatCompletionDecoder.decodeCommonShape, options: options
+                ChatCompletion.self,
+                apiRequest,
+                fastPath: ChatCompletionDecoder.decodeCommonShape,
+                options: options
             )
         } catch let error as AIYouError where error.hint == .streamingRequired {
             nonStreamingChatUnsupported.store(true, ordering: .relaxed)
@@ -34,7 +38,10 @@ extension AIYouClient {
     /// request; the chunks arrive as you iterate the returned ``ChatCompletionStream``.
     /// - Throws: ``AIYouError`` — invalid request before sending, or the service's or network's
     ///   error before the stream starts (errors during the stream are thrown by the iteration).
-    public func chatCompletionStream(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletionStream {
+    public func chatCompletionStream(
+        _ request: ChatCompletionRequest,
+        options: RequestOptions = RequestOptions()
+    ) async throws -> ChatCompletionStream {
         try request.validate()
         var streaming = request
         streaming.stream = true
@@ -52,8 +59,11 @@ extension AIYouClient {
                 guard case .stream(let body) = response.body else {
                     let contentType = response.headers.first(name: "content-type") ?? "none"
                     throw mapping.decodingError(
-                        body: response.wholeBody, status: response.status, operation: .chatStream,
-                        expected: "an event stream (got content type \(contentType))", underlying: AIYouError(.decoding, "unexpected content type")
+                        body: response.wholeBody,
+                        status: response.status,
+                        operation: .chatStream,
+                        expected: "an event stream (got content type \(contentType))",
+                        underlying: AIYouError(.decoding, "unexpected content type")
                     )
                 }
                 return ChatCompletionStream.Connection(body: body, status: response.status, mapping: mapping)
@@ -74,7 +84,13 @@ extension AIYouClient {
             observation?.finish(error: error)
             throw error
         }
-        return ChatCompletionStream(first: first, operation: .chatStream, limits: configuration.limits, observation: observation, reopen: reopen)
+        return ChatCompletionStream(
+            first: first,
+            operation: .chatStream,
+            limits: configuration.limits,
+            observation: observation,
+            reopen: reopen
+        )
     }
 }
 
@@ -83,7 +99,12 @@ extension ChatCompletionRequest {
     var callDescription: CallDescription {
         let messages = self.messages
         return CallDescription(
-            genAIOperation: "chat", model: model, assistantID: assistantID, maxTokens: maxTokens, temperature: temperature, topP: topP,
+            genAIOperation: "chat",
+            model: model,
+            assistantID: assistantID,
+            maxTokens: maxTokens,
+            temperature: temperature,
+            topP: topP,
             conversationID: threadID,
             inputMessages: { messages.map { "\($0.role.rawValue): \($0.text)" }.joined(separator: "\n") }
         )

@@ -5,7 +5,10 @@ extension AIYouClient {
     /// ``SaveConversationRequest/threadID``.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when
     ///   `assistantID` or `conversation` is empty.
-    public func saveConversation(_ request: SaveConversationRequest, options: RequestOptions = RequestOptions()) async throws -> SavedConversation {
+    public func saveConversation(
+        _ request: SaveConversationRequest,
+        options: RequestOptions = RequestOptions()
+    ) async throws -> SavedConversation {
         try request.validate()
         var apiRequest = APIRequest.json(.saveConversation, .POST, "/api/v1/save", body: request)
         // A saved thread shows in the thread list and in its assistant's recent threads.

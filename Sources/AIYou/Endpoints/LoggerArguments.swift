@@ -72,9 +72,17 @@ extension AIYouClient {
     /// Deprecated: pass the logger in ``RequestOptions``.
     @available(*, deprecated, message: "pass the logger in options: RequestOptions(logger: logger)")
     public func fetchAllThreads(
-        search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, maxConcurrentRequests: Int = 4, logger: Logger?
+        search: String? = nil,
+        pageSize: Int = ThreadQuery.maxItemsPerPage,
+        maxConcurrentRequests: Int = 4,
+        logger: Logger?
     ) async throws -> [ConversationThread] {
-        try await fetchAllThreads(search: search, pageSize: pageSize, maxConcurrentRequests: maxConcurrentRequests, options: RequestOptions(logger: logger))
+        try await fetchAllThreads(
+            search: search,
+            pageSize: pageSize,
+            maxConcurrentRequests: maxConcurrentRequests,
+            options: RequestOptions(logger: logger)
+        )
     }
 
     /// Deprecated: pass the logger in ``RequestOptions``.
@@ -85,7 +93,12 @@ extension AIYouClient {
 
     /// Deprecated: pass the logger in ``RequestOptions``.
     @available(*, deprecated, message: "pass the logger in options: RequestOptions(logger: logger)")
-    public func transcribe(fileAt path: String, language: String? = nil, format: String? = nil, logger: Logger?) async throws -> Transcription {
+    public func transcribe(
+        fileAt path: String,
+        language: String? = nil,
+        format: String? = nil,
+        logger: Logger?
+    ) async throws -> Transcription {
         try await transcribe(fileAt: path, language: language, format: format, options: RequestOptions(logger: logger))
     }
 }

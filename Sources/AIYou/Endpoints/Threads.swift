@@ -13,7 +13,12 @@ extension AIYouClient {
     }
 
     /// One page of the user's threads; see ``threads(_:options:)``.
-    public func threads(page: Int, itemsPerPage: Int = 10, search: String? = nil, options: RequestOptions = RequestOptions()) async throws -> ThreadPage {
+    public func threads(
+        page: Int,
+        itemsPerPage: Int = 10,
+        search: String? = nil,
+        options: RequestOptions = RequestOptions()
+    ) async throws -> ThreadPage {
         try await threads(ThreadQuery(page: page, itemsPerPage: itemsPerPage, search: search), options: options)
     }
 
@@ -24,7 +29,11 @@ extension AIYouClient {
     /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
     ///   iteration throws the errors of the page requests, and ``AIYouError/Code/limitExceeded``
     ///   when page `maxPages` is full and the service announces more.
-    public func allThreads(search: String? = nil, pageSize: Int = ThreadQuery.maxItemsPerPage, options: RequestOptions = RequestOptions()) throws -> ThreadSequence {
+    public func allThreads(
+        search: String? = nil,
+        pageSize: Int = ThreadQuery.maxItemsPerPage,
+        options: RequestOptions = RequestOptions()
+    ) throws -> ThreadSequence {
         let query = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
         try query.validate()
         return ThreadSequence(client: self, query: query, options: options)

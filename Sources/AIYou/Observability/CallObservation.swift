@@ -107,14 +107,18 @@ final class CallObservation: Sendable {
         span?.addEvent(
             SpanEvent(
                 name: "aiyou.retry",
-                attributes: ["aiyou.retry.reason": .string(reason), "aiyou.retry.delay_ms": .int64(Int64(delay.milliseconds)), "aiyou.attempt": .int64(Int64(nextAttempt))]
+                attributes: [
+                    "aiyou.retry.reason": .string(reason), "aiyou.retry.delay_ms": .int64(Int64(delay.milliseconds)),
+                    "aiyou.attempt": .int64(Int64(nextAttempt)),
+                ]
             )
         )
     }
 
     /// The call waited in the client's rate limiter (`refused`: and was refused).
     func limiterWaited(refused: Bool) {
-        telemetry.counter(refused ? AIYouMetric.limiterRefusals : AIYouMetric.limiterWaits, [("aiyou.operation", operation.name)])?.increment(by: 1)
+        telemetry.counter(refused ? AIYouMetric.limiterRefusals : AIYouMetric.limiterWaits, [("aiyou.operation", operation.name)])?
+            .increment(by: 1)
         span?.addEvent(SpanEvent(name: refused ? "aiyou.rate_limiter.refused" : "aiyou.rate_limiter.wait"))
     }
 
@@ -145,7 +149,9 @@ final class CallObservation: Sendable {
             state.responseModel = state.responseModel ?? chunk.model
             for choice in chunk.choices {
                 if let reason = choice.finishReason { state.finishReasons.append(reason) }
-                if telemetry.recordsMessageContent, let text = choice.delta.content, state.output.utf8.count < 65_536 { state.output += text }
+                if telemetry.recordsMessageContent, let text = choice.delta.content, state.output.utf8.count < 65_536 {
+                    state.output += text
+                }
             }
             if let usage = chunk.usage { state.usage = usage }
             return state.lastChunk
@@ -179,8 +185,12 @@ final class CallObservation: Sendable {
                 telemetry.timer(AIYouMetric.operationDuration, dimensions)?.recordNanoseconds(duration.nanoseconds)
                 if let usage = snapshot.usage {
                     let base = genAIDimensions(error: nil)
-                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "input")])?.record(Int64(usage.promptTokens))
-                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "output")])?.record(Int64(usage.completionTokens))
+                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "input")])?.record(
+                        Int64(usage.promptTokens)
+                    )
+                    telemetry.recorder(AIYouMetric.tokenUsage, base + [(GenAIAttribute.tokenType, "output")])?.record(
+                        Int64(usage.completionTokens)
+                    )
                 }
             }
         }

@@ -35,7 +35,13 @@ struct APIRequest: Sendable {
     var call: CallDescription?
 
     /// A request whose body is `body` written as JSON.
-    static func json(_ operation: Operation, _ method: HTTPMethod, _ path: String, body: some JSONBody, accept: Accept = .json) -> APIRequest {
+    static func json(
+        _ operation: Operation,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: some JSONBody,
+        accept: Accept = .json
+    ) -> APIRequest {
         APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
     }
 

@@ -105,7 +105,11 @@ final class Authenticator: Sendable {
             request.authenticated = false
             let response = try await pipeline.decode(LoginResponse.self, request, options: RequestOptions(logger: logger))
             let now = timeSource.wallClock()
-            let token = Token(value: response.token, refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) }, expiresAt: response.expiresAt)
+            let token = Token(
+                value: response.token,
+                refreshAt: response.expiresAt.map { refreshDate(expiresAt: $0, now: now) },
+                expiresAt: response.expiresAt
+            )
             state.withLock { state in
                 state.token = token
                 state.login = nil
@@ -113,7 +117,8 @@ final class Authenticator: Sendable {
                 if state.issued.count > Self.rememberedTokens { state.issued.removeFirst(state.issued.count - Self.rememberedTokens) }
             }
             logger.debug(
-                "logged in", metadata: ["aiyou.token.expires_in_s": "\(response.expiresAt.map { WireValue.wholeSeconds(from: now, to: $0) } ?? -1)"]
+                "logged in",
+                metadata: ["aiyou.token.expires_in_s": "\(response.expiresAt.map { WireValue.wholeSeconds(from: now, to: $0) } ?? -1)"]
             )
             return token
         } catch {

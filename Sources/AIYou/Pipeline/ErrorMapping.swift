@@ -52,7 +52,9 @@ struct ErrorMapping: Sendable {
             message = "\(operation.name): " + (serverMessage ?? HTTPResponseStatus(statusCode: status).reasonPhrase)
         }
         var error = AIYouError(
-            code, redactor.clean(message, limit: Self.maxMessageLength), status: status,
+            code,
+            redactor.clean(message, limit: Self.maxMessageLength),
+            status: status,
             errorType: parsed?.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
             bodyExcerpt: body.map { excerpt(of: $0, redactor: redactor) },
             requestID: Self.requestID(in: headers, redactor: redactor),
@@ -70,8 +72,13 @@ struct ErrorMapping: Sendable {
             // The status an error object names, when it is a real HTTP status.
             let namedStatus = parsed.code.flatMap { Int($0) }.flatMap { (100...599).contains($0) ? $0 : nil }
             var error = AIYouError(
-                .apiError, redactor.clean("\(operation.name): " + (parsed.message ?? "the service answered with an error"), limit: Self.maxMessageLength),
-                status: namedStatus ?? status, errorType: parsed.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
+                .apiError,
+                redactor.clean(
+                    "\(operation.name): " + (parsed.message ?? "the service answered with an error"),
+                    limit: Self.maxMessageLength
+                ),
+                status: namedStatus ?? status,
+                errorType: parsed.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
                 bodyExcerpt: excerpt(of: body, redactor: redactor)
             )
             error.hint = Self.hint(for: parsed.message)
@@ -79,8 +86,11 @@ struct ErrorMapping: Sendable {
         }
         let reason = body.readableBytes == 0 ? "the body is empty" : Self.describe(underlying)
         return AIYouError(
-            .decoding, redactor.clean("\(operation.name): could not read \(expected) from the answer: \(reason)", limit: Self.maxMessageLength),
-            status: status, bodyExcerpt: excerpt(of: body, redactor: redactor), underlying: underlying
+            .decoding,
+            redactor.clean("\(operation.name): could not read \(expected) from the answer: \(reason)", limit: Self.maxMessageLength),
+            status: status,
+            bodyExcerpt: excerpt(of: body, redactor: redactor),
+            underlying: underlying
         )
     }
 
@@ -108,7 +118,11 @@ struct ErrorMapping: Sendable {
             code = .invalidRequest
             message = failure.reason
         }
-        return AIYouError(code, "\(operation.name): \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))", underlying: failure.underlying ?? failure)
+        return AIYouError(
+            code,
+            "\(operation.name): \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))",
+            underlying: failure.underlying ?? failure
+        )
     }
 
     /// The request id the service sent, redacted and cut.
@@ -145,7 +159,8 @@ struct ErrorMapping: Sendable {
         case DecodingError.valueNotFound(_, let context):
             return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) is null"
         case DecodingError.dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            return context.codingPath.isEmpty
+                ? "not valid JSON" : "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         case let error as IOError:
             return String(cString: strerror(error.errnoCode)).lowercased()
         default:

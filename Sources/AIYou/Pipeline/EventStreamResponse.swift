@@ -248,7 +248,9 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
             case .over:
                 return .nothing
             case .opening:
-                let reason = state.head == nil ? "no answer before the request timeout" : "the error answer did not arrive before the request timeout"
+                let reason =
+                    state.head == nil
+                    ? "no answer before the request timeout" : "the error answer did not arrive before the request timeout"
                 return .fail(state.task, TransportError(.requestTimeout, reason, requestSent: state.requestSent))
             case .events:
                 let since = waitingSince.load(ordering: .relaxed)

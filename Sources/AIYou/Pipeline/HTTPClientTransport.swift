@@ -88,7 +88,13 @@ final class HTTPClientTransport: Transport {
         }
         let prepared: HTTPClient.Request
         do {
-            prepared = try templates.request(baseURL: baseURL, target: request.target, method: request.method, headers: request.headers, body: body)
+            prepared = try templates.request(
+                baseURL: baseURL,
+                target: request.target,
+                method: request.method,
+                headers: request.headers,
+                body: body
+            )
         } catch {
             throw TransportError(.invalidRequest, "the request URL is not valid", requestSent: false, underlying: error)
         }
@@ -100,12 +106,20 @@ final class HTTPClientTransport: Transport {
         }
     }
 
-    private func sendWhole(_ prepared: HTTPClient.Request, _ request: TransportRequest, eventLoop: HTTPClient.EventLoopPreference) async throws
+    private func sendWhole(
+        _ prepared: HTTPClient.Request,
+        _ request: TransportRequest,
+        eventLoop: HTTPClient.EventLoopPreference
+    ) async throws
         -> TransportResponse
     {
         let delegate = WholeResponse(limits: request.limits)
         let task = http.execute(
-            request: prepared, delegate: delegate, eventLoop: eventLoop, deadline: .now() + TimeAmount(request.timeout), logger: logger
+            request: prepared,
+            delegate: delegate,
+            eventLoop: eventLoop,
+            deadline: .now() + TimeAmount(request.timeout),
+            logger: logger
         )
         do {
             return try await withTaskCancellationHandler {
@@ -122,7 +136,11 @@ final class HTTPClientTransport: Transport {
     /// Opens a stream. A successful `text/event-stream` answer is returned as a source; anything
     /// else (an error status, another content type) is read whole, up to the error-body limit,
     /// within the request timeout.
-    private func sendStream(_ prepared: HTTPClient.Request, _ request: TransportRequest, eventLoop: HTTPClient.EventLoopPreference) async throws
+    private func sendStream(
+        _ prepared: HTTPClient.Request,
+        _ request: TransportRequest,
+        eventLoop: HTTPClient.EventLoopPreference
+    ) async throws
         -> TransportResponse
     {
         let delegate = EventStreamResponse(requestTimeout: request.timeout, eventTimeout: request.eventTimeout)
@@ -151,11 +169,26 @@ final class HTTPClientTransport: Transport {
             case .cancelled:
                 return TransportError(.cancelled, "cancelled", requestSent: requestSent, underlying: error)
             case .deadlineExceeded:
-                return TransportError(.requestTimeout, "no complete answer before the request timeout", requestSent: requestSent, underlying: error)
+                return TransportError(
+                    .requestTimeout,
+                    "no complete answer before the request timeout",
+                    requestSent: requestSent,
+                    underlying: error
+                )
             case .readTimeout:
-                return TransportError(.idleTimeout, "the connection stayed silent longer than the idle timeout", requestSent: requestSent, underlying: error)
+                return TransportError(
+                    .idleTimeout,
+                    "the connection stayed silent longer than the idle timeout",
+                    requestSent: requestSent,
+                    underlying: error
+                )
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return TransportError(.connectTimeout, "could not connect before the connect timeout", requestSent: requestSent, underlying: error)
+                return TransportError(
+                    .connectTimeout,
+                    "could not connect before the connect timeout",
+                    requestSent: requestSent,
+                    underlying: error
+                )
             case .alreadyShutdown:
                 return TransportError(.shutdown, "the HTTP client has been shut down", requestSent: requestSent, underlying: error)
             case .remoteConnectionClosed:
@@ -166,13 +199,28 @@ final class HTTPClientTransport: Transport {
         case is HTTPParserError:
             return TransportError(.broken, "the answer was cut off or malformed", requestSent: requestSent, underlying: error)
         case ChannelError.connectTimeout:
-            return TransportError(.connectTimeout, "could not connect before the connect timeout", requestSent: requestSent, underlying: error)
+            return TransportError(
+                .connectTimeout,
+                "could not connect before the connect timeout",
+                requestSent: requestSent,
+                underlying: error
+            )
         case is NIOConnectionError:
             return TransportError(.connectionFailed, "could not connect", requestSent: requestSent, underlying: error)
         case let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode):
-            return TransportError(.connectionFailed, "could not connect (\(ErrorMapping.describe(error)))", requestSent: requestSent, underlying: error)
+            return TransportError(
+                .connectionFailed,
+                "could not connect (\(ErrorMapping.describe(error)))",
+                requestSent: requestSent,
+                underlying: error
+            )
         default:
-            return TransportError(.broken, "connection failed (\(ErrorMapping.describe(error)))", requestSent: requestSent, underlying: error)
+            return TransportError(
+                .broken,
+                "connection failed (\(ErrorMapping.describe(error)))",
+                requestSent: requestSent,
+                underlying: error
+            )
         }
     }
 }
@@ -190,7 +238,13 @@ final class RequestTemplates: Sendable {
     private let templates = Locked<[Key: HTTPClient.Request]>([:])
     private static let capacity = 64
 
-    func request(baseURL: String, target: String, method: HTTPMethod, headers: HTTPHeaders, body: HTTPClient.Body?) throws -> HTTPClient.Request {
+    func request(
+        baseURL: String,
+        target: String,
+        method: HTTPMethod,
+        headers: HTTPHeaders,
+        body: HTTPClient.Body?
+    ) throws -> HTTPClient.Request {
         guard !target.utf8.contains(UInt8(ascii: "?")) else {
             return try HTTPClient.Request(url: baseURL + target, method: method, headers: headers, body: body)
         }

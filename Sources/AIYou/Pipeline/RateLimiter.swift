@@ -163,7 +163,8 @@ public final class RateLimiter: Sendable {
     private func refusalError(retryAt: Int64, now: Int64) -> AIYouError {
         let delay = Duration.nanoseconds(max(retryAt - now, 0))
         return AIYouError(
-            .rateLimited, "the service asked the client to wait \(delay.formattedSeconds), more than retry.maxRetryAfter; not sending",
+            .rateLimited,
+            "the service asked the client to wait \(delay.formattedSeconds), more than retry.maxRetryAfter; not sending",
             retryAfter: delay
         )
     }

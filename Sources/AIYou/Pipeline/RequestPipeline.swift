@@ -30,15 +30,18 @@ final class RequestPipeline: Sendable {
         self.transport = transport
         self.configuration = configuration
         self.authenticator = Authenticator(
-            credentials: configuration.credentials, refreshMargin: configuration.tokenRefreshMargin,
+            credentials: configuration.credentials,
+            refreshMargin: configuration.tokenRefreshMargin,
             timeSource: configuration.timeSource
         )
-        self.cache = configuration.cache.isEnabled
+        self.cache =
+            configuration.cache.isEnabled
             ? ResponseCache(maxEntries: configuration.cache.maxEntries, timeSource: configuration.timeSource) : nil
         self.credentialIdentity = configuration.credentials.hashValue
         self.retryPolicy = RetryPolicy(configuration: configuration.retry)
         self.rateLimiter = RateLimiter(
-            configuration: configuration.rateLimit, maxWait: configuration.rateLimit?.maxWait ?? configuration.retry.maxRetryAfter,
+            configuration: configuration.rateLimit,
+            maxWait: configuration.rateLimit?.maxWait ?? configuration.retry.maxRetryAfter,
             timeSource: configuration.timeSource
         )
         var headers = HTTPHeaders()
@@ -52,7 +55,11 @@ final class RequestPipeline: Sendable {
 
     /// Builds errors from failed attempts, redacting the configured secrets and every token issued.
     var errorMapping: ErrorMapping {
-        ErrorMapping(credentials: configuration.credentials, authenticator: authenticator, errorBodyLimit: configuration.limits.maxErrorBodyBytes)
+        ErrorMapping(
+            credentials: configuration.credentials,
+            authenticator: authenticator,
+            errorBodyLimit: configuration.limits.maxErrorBodyBytes
+        )
     }
 
     /// Marks the pipeline as shut down and ends every call waiting in the limiter or in a backoff
@@ -69,7 +76,10 @@ final class RequestPipeline: Sendable {
     /// `fastPath`, when given, decodes the common shape of the answer and returns `nil` for
     /// anything else, which `JSONDecoder` then decodes (see ``JSONScanner``).
     func decode<Output: Decodable & Sendable>(
-        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)? = nil, options: RequestOptions
+        _ type: Output.Type,
+        _ request: APIRequest,
+        fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)? = nil,
+        options: RequestOptions
     ) async throws -> Output {
         let observation = telemetry.begin(request.operation, request.call)
         return try await observed(observation) {
@@ -113,7 +123,10 @@ final class RequestPipeline: Sendable {
     }
 
     private func fetch<Output: Decodable & Sendable>(
-        _ type: Output.Type, _ request: APIRequest, fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)?, options: RequestOptions,
+        _ type: Output.Type,
+        _ request: APIRequest,
+        fastPath: (@Sendable (UnsafeRawBufferPointer) -> Output?)?,
+        options: RequestOptions,
         observation: CallObservation?
     ) async throws -> Output {
         try await execute(request, options: options, observation: observation) { response, mapping in
@@ -123,7 +136,11 @@ final class RequestPipeline: Sendable {
                 return try JSONCoding.decoder.decode(Output.self, from: body)
             } catch {
                 throw mapping.decodingError(
-                    body: body, status: response.status, operation: request.operation, expected: String(describing: Output.self), underlying: error
+                    body: body,
+                    status: response.status,
+                    operation: request.operation,
+                    expected: String(describing: Output.self),
+                    underlying: error
                 )
             }
         }
@@ -199,10 +216,19 @@ final class RequestPipeline: Sendable {
                 let response = try await transport.send(attemptRequest)
                 let status = response.status
                 if let observation, let attemptStarted {
-                    observation.attempt(attemptSpan, method: request.method, status: status, failure: nil, duration: ContinuousClock.now - attemptStarted)
+                    observation.attempt(
+                        attemptSpan,
+                        method: request.method,
+                        status: status,
+                        failure: nil,
+                        duration: ContinuousClock.now - attemptStarted
+                    )
                 }
                 applyRateLimitHeaders(response.headers)
-                logger.debug("received answer", metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"])
+                logger.debug(
+                    "received answer",
+                    metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"]
+                )
                 if (200..<300).contains(status) {
                     if request.operation != .login, let recorder = MetadataRecorder.current {
                         recorder.record(metadata(of: response, attempts: attempt, since: callStarted, redactor: mapping.redactor))
@@ -219,7 +245,11 @@ final class RequestPipeline: Sendable {
                 }
                 let serverDelay = RetryPolicy.serverDelay(in: response.headers, now: time.wallClock())
                 failure = mapping.error(
-                    status: status, headers: response.headers, body: response.wholeBody, operation: request.operation, serverDelay: serverDelay
+                    status: status,
+                    headers: response.headers,
+                    body: response.wholeBody,
+                    operation: request.operation,
+                    serverDelay: serverDelay
                 )
                 if status == 429, let serverDelay {
                     // Hold every caller of this client back, not only this one (up to maxRetryAfter).
@@ -229,14 +259,25 @@ final class RequestPipeline: Sendable {
             } catch let error as TransportError {
                 failure = mapping.error(for: error, operation: request.operation)
                 if let observation, let attemptStarted {
-                    observation.attempt(attemptSpan, method: request.method, status: nil, failure: failure, duration: ContinuousClock.now - attemptStarted)
+                    observation.attempt(
+                        attemptSpan,
+                        method: request.method,
+                        status: nil,
+                        failure: failure,
+                        duration: ContinuousClock.now - attemptStarted
+                    )
                 }
                 outcome = .failure(error)
                 logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
             }
 
             let delay = try retryDelay(
-                after: outcome, failure: failure, of: request, policy: retryPolicy, retriesUsed: budget?.retriesUsed ?? localRetries, logger: logger
+                after: outcome,
+                failure: failure,
+                of: request,
+                policy: retryPolicy,
+                retriesUsed: budget?.retriesUsed ?? localRetries,
+                logger: logger
             )
             if let budget {
                 guard budget.take() else { throw failure }
@@ -252,12 +293,23 @@ final class RequestPipeline: Sendable {
     /// send its request again, under the same rules and budget as any retry; waits the backoff
     /// when it may. Throws the error the caller should see when it may not.
     func prepareReopen(
-        after error: TransportError, of request: APIRequest, budget: RetryBudget, options: RequestOptions, observation: CallObservation?
+        after error: TransportError,
+        of request: APIRequest,
+        budget: RetryBudget,
+        options: RequestOptions,
+        observation: CallObservation?
     ) async throws {
         let failure = errorMapping.error(for: error, operation: request.operation)
         let logger = options.logger ?? configuration.logger
         let policy = options.retry.map(RetryPolicy.init) ?? retryPolicy
-        let delay = try retryDelay(after: .failure(error), failure: failure, of: request, policy: policy, retriesUsed: budget.retriesUsed, logger: logger)
+        let delay = try retryDelay(
+            after: .failure(error),
+            failure: failure,
+            of: request,
+            policy: policy,
+            retriesUsed: budget.retriesUsed,
+            logger: logger
+        )
         guard budget.take() else { throw failure }
         observation?.retrying(reason: Self.retryReason(failure), delay: delay, nextAttempt: budget.retriesUsed + 1)
         try await sleep(delay, operation: request.operation.name, failure: failure)
@@ -266,13 +318,21 @@ final class RequestPipeline: Sendable {
     /// The backoff before the next attempt when `retriesUsed` retries are spent; throws `failure`
     /// when the policy says the call ends here.
     private func retryDelay(
-        after outcome: RetryPolicy.Outcome, failure: AIYouError, of request: APIRequest, policy: RetryPolicy, retriesUsed: Int, logger: Logger
+        after outcome: RetryPolicy.Outcome,
+        failure: AIYouError,
+        of request: APIRequest,
+        policy: RetryPolicy,
+        retriesUsed: Int,
+        logger: Logger
     ) throws(AIYouError) -> Duration {
         guard !Task.isCancelled,
             case .retry(let delay) = policy.decide(outcome, idempotent: request.operation.isIdempotent, retriesUsed: retriesUsed)
         else {
             if case .status(_, let serverDelay?) = outcome, serverDelay > policy.configuration.maxRetryAfter {
-                logger.debug("server delay beyond maxRetryAfter; failing now", metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"])
+                logger.debug(
+                    "server delay beyond maxRetryAfter; failing now",
+                    metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"]
+                )
             }
             throw failure
         }
@@ -292,12 +352,20 @@ final class RequestPipeline: Sendable {
     }
 
     /// The metadata of a successful answer for ``AIYouClient/withResponse(isolation:_:)``.
-    private func metadata(of response: TransportResponse, attempts: Int, since start: ContinuousClock.Instant, redactor: Redactor) -> ResponseMetadata {
+    private func metadata(
+        of response: TransportResponse,
+        attempts: Int,
+        since start: ContinuousClock.Instant,
+        redactor: Redactor
+    ) -> ResponseMetadata {
         let time = configuration.timeSource
         return ResponseMetadata(
-            status: response.status, headers: response.headers,
+            status: response.status,
+            headers: response.headers,
             requestID: response.headers.first(name: "x-request-id").map { redactor.clean($0, limit: 256) },
-            rateLimit: RateLimitStatus(headers: response.headers, now: time.wallClock()), attempts: attempts, duration: time.now() - start
+            rateLimit: RateLimitStatus(headers: response.headers, now: time.wallClock()),
+            attempts: attempts,
+            duration: time.now() - start
         )
     }
 
@@ -351,8 +419,13 @@ final class RequestPipeline: Sendable {
         var headers = headers(for: request, token: token)
         for (name, value) in options.headers { headers.add(name: name, value: value) }
         return TransportRequest(
-            method: request.method, target: request.target, headers: headers, body: request.body, accept: request.accept,
-            timeout: options.timeout ?? (isUpload ? timeouts.upload : timeouts.request), eventTimeout: timeouts.streamIdle,
+            method: request.method,
+            target: request.target,
+            headers: headers,
+            body: request.body,
+            accept: request.accept,
+            timeout: options.timeout ?? (isUpload ? timeouts.upload : timeouts.request),
+            eventTimeout: timeouts.streamIdle,
             limits: configuration.limits
         )
     }

@@ -1,4 +1,3 @@
-
 /// An in-memory cache of decoded answers for reads that change rarely, with a time to live per
 /// entry, a least-recently-used bound, and single flight: concurrent identical misses share one
 /// request. Entries are keyed by the credential identity too, so two users never share one.

@@ -33,7 +33,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     ///     the request again; it applies the retry policy and the call's retry budget, and throws
     ///     the error to report when it may not.
     init(
-        first: Connection, operation: Operation, limits: Configuration.Limits, observation: CallObservation? = nil,
+        first: Connection,
+        operation: Operation,
+        limits: Configuration.Limits,
+        observation: CallObservation? = nil,
         reopen: (@Sendable (TransportError) async throws -> Connection)?
     ) {
         self.source = Source(first: first, operation: operation, limits: limits, observation: observation, reopen: reopen)
@@ -44,7 +47,9 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// `bytes` is thrown, never retried.
     public init<Bytes: AsyncSequence & Sendable>(decoding bytes: Bytes) where Bytes.Element == ByteBuffer {
         let connection = Connection(
-            body: SequenceStreamSource(bytes), status: 200, mapping: ErrorMapping(credentials: nil, authenticator: nil)
+            body: SequenceStreamSource(bytes),
+            status: 200,
+            mapping: ErrorMapping(credentials: nil, authenticator: nil)
         )
         self.init(first: connection, operation: .chatStream, limits: Configuration.Limits(), reopen: nil)
     }
@@ -109,7 +114,11 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     finished = true
                     connection.body.close()
                     throw connection.mapping.decodingError(
-                        body: body, status: connection.status, operation: source.operation, expected: "a stream chunk", underlying: underlying
+                        body: body,
+                        status: connection.status,
+                        operation: source.operation,
+                        expected: "a stream chunk",
+                        underlying: underlying
                     )
                 case nil:
                     break
@@ -118,7 +127,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     finished = true
                     if !events.sawEvent {
                         throw AIYouError(
-                            .decoding, "\(source.operation.name): the stream ended before any event", status: connection.status, bodyExcerpt: ""
+                            .decoding,
+                            "\(source.operation.name): the stream ended before any event",
+                            status: connection.status,
+                            bodyExcerpt: ""
                         )
                     }
                     return nil
@@ -246,7 +258,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         private let claimed = Atomic<Bool>(false)
 
         init(
-            first: Connection, operation: Operation, limits: Configuration.Limits, observation: CallObservation?,
+            first: Connection,
+            operation: Operation,
+            limits: Configuration.Limits,
+            observation: CallObservation?,
             reopen: (@Sendable (TransportError) async throws -> Connection)?
         ) {
             self.first = first
@@ -350,7 +365,10 @@ struct ChatCompletionAssembler: Sendable {
         for choice in chunk.choices {
             bytes = WireValue.sum(bytes, choice.delta.content?.utf8.count ?? 0)
             guard bytes <= maxBytes else {
-                throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)")
+                throw AIYouError(
+                    .limitExceeded,
+                    "\(operation.name): the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)"
+                )
             }
             guard choices[choice.index] != nil || choices.count < Self.maxChoices else {
                 throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer has more than \(Self.maxChoices) choices")
@@ -372,7 +390,11 @@ struct ChatCompletionAssembler: Sendable {
     var completion: ChatCompletion {
         let assembled = choices.keys.sorted().map { index in
             let entry = choices[index]!
-            return ChatChoice(index: index, message: AssistantMessage(role: entry.role, content: entry.text), finishReason: entry.finishReason)
+            return ChatChoice(
+                index: index,
+                message: AssistantMessage(role: entry.role, content: entry.text),
+                finishReason: entry.finishReason
+            )
         }
         return ChatCompletion(id: id, object: "chat.completion", model: model, created: created, choices: assembled, usage: usage)
     }

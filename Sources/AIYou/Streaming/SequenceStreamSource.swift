@@ -6,7 +6,8 @@ import NIOCore
 // @unchecked Sendable: the iterator is created and advanced only by `next()`, which the one
 // ``ChatCompletionStream`` iterator calls one call at a time (its `next()` is `mutating`, so
 // calls cannot overlap); the other members touch nothing.
-final class SequenceStreamSource<Bytes: AsyncSequence & Sendable>: EventStreamSource, @unchecked Sendable where Bytes.Element == ByteBuffer {
+final class SequenceStreamSource<Bytes: AsyncSequence & Sendable>: EventStreamSource, @unchecked Sendable
+where Bytes.Element == ByteBuffer {
     private let bytes: Bytes
     private var iterator: Bytes.AsyncIterator?
 

@@ -83,7 +83,11 @@ enum FastJSON {
         let promptTokens = prompt ?? 0
         let completionTokens = completion ?? 0
         return .some(
-            Usage(promptTokens: promptTokens, completionTokens: completionTokens, totalTokens: total ?? WireValue.sum(promptTokens, completionTokens))
+            Usage(
+                promptTokens: promptTokens,
+                completionTokens: completionTokens,
+                totalTokens: total ?? WireValue.sum(promptTokens, completionTokens)
+            )
         )
     }
 }

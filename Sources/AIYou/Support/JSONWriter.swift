@@ -116,7 +116,9 @@ struct JSONWriter {
                 }
                 start = index + 1
             }
-            if start < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count])) }
+            if start < bytes.count {
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count]))
+            }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
         needsComma = true

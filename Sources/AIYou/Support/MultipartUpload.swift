@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 
 /// A `multipart/form-data` body made of small text fields and one file that is streamed from disk
 /// in fixed-size chunks: the file is never held in memory whole. The body is produced anew for

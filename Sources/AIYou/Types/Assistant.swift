@@ -11,7 +11,10 @@ public struct ThreadHistory: Decodable, Hashable, Sendable {
         self.firstMessage = firstMessage
     }
 
-    private enum CodingKeys: String, CodingKey { case threadID = "threadId", firstMessage }
+    private enum CodingKeys: String, CodingKey {
+        case threadID = "threadId"
+        case firstMessage
+    }
 
     /// Decodes ids given as numbers or strings.
     public init(from decoder: any Decoder) throws {
@@ -42,8 +45,14 @@ public struct Assistant: Decodable, Hashable, Sendable, Identifiable {
 
     /// An assistant with the given values.
     public init(
-        id: String, assistantID: String? = nil, name: String? = nil, image: String? = nil, model: String? = nil,
-        modelAI: String? = nil, instructions: String? = nil, threadHistories: [ThreadHistory] = []
+        id: String,
+        assistantID: String? = nil,
+        name: String? = nil,
+        image: String? = nil,
+        model: String? = nil,
+        modelAI: String? = nil,
+        instructions: String? = nil,
+        threadHistories: [ThreadHistory] = []
     ) {
         self.id = id
         self.assistantID = assistantID
@@ -56,7 +65,11 @@ public struct Assistant: Decodable, Hashable, Sendable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, assistantID = "assistantId", name, image, model, modelAI = "modelAi", instructions, threadHistories
+        case id
+        case assistantID = "assistantId"
+        case name, image, model
+        case modelAI = "modelAi"
+        case instructions, threadHistories
     }
 
     /// Decodes ids given as numbers or strings; missing lists are empty.

@@ -17,7 +17,9 @@ public struct Usage: Decodable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case totalTokens = "total_tokens"
     }
 
     /// Decodes counts given as numbers or numeric strings; missing counts are 0, a missing total
@@ -82,7 +84,10 @@ public struct ChatChoice: Decodable, Hashable, Sendable {
         self.finishReason = finishReason
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case index, message, finishReason = "finish_reason" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case index, message
+        case finishReason = "finish_reason"
+    }
 
     /// Decodes a choice; a missing index is 0.
     public init(from decoder: any Decoder) throws {

@@ -48,7 +48,10 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
             self.finishReason = finishReason
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case index, delta, message, finishReason = "finish_reason" }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case index, delta, message
+            case finishReason = "finish_reason"
+        }
 
         /// Decodes a choice; accepts `message` in place of `delta`, as some servers send.
         public init(from decoder: any Decoder) throws {

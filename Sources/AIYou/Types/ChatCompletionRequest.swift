@@ -55,8 +55,15 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case messages, assistantID = "assistantId", model, temperature, topP = "top_p", systemPrompt = "promptSystem"
-        case stream, stop, threadID = "threadId", maxTokens = "max_tokens", form
+        case messages
+        case assistantID = "assistantId"
+        case model, temperature
+        case topP = "top_p"
+        case systemPrompt = "promptSystem"
+        case stream, stop
+        case threadID = "threadId"
+        case maxTokens = "max_tokens"
+        case form
     }
 
     /// Encodes only the fields that are set and non-empty.

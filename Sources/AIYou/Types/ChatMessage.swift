@@ -50,7 +50,11 @@ public struct ContentPart: Codable, Hashable, Sendable {
     /// An image part, by URL (https or `data:` URL).
     public static func image(url: String) -> ContentPart { ContentPart(type: .image, text: url) }
 
-    private enum CodingKeys: String, CodingKey { case type, text, imageURL = "image_url", url }
+    private enum CodingKeys: String, CodingKey {
+        case type, text
+        case imageURL = "image_url"
+        case url
+    }
 
     /// Decodes `{type, text}`; also accepts OpenAI-style `{"type":"image_url","image_url":{"url":…}}`.
     public init(from decoder: any Decoder) throws {

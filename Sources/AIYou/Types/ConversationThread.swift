@@ -29,9 +29,17 @@ public struct ConversationThread: Decodable, Hashable, Sendable, Identifiable {
 
     /// A thread with the given id and values.
     public init(
-        id: String, threadIDParam: String? = nil, content: String? = nil, assistantContentJSON: String? = nil,
-        assistantName: String? = nil, assistantModel: String? = nil, assistantID: String? = nil,
-        assistantIDOpenAI: String? = nil, firstMessage: String? = nil, createdAt: Date? = nil, updatedAt: Date? = nil,
+        id: String,
+        threadIDParam: String? = nil,
+        content: String? = nil,
+        assistantContentJSON: String? = nil,
+        assistantName: String? = nil,
+        assistantModel: String? = nil,
+        assistantID: String? = nil,
+        assistantIDOpenAI: String? = nil,
+        firstMessage: String? = nil,
+        createdAt: Date? = nil,
+        updatedAt: Date? = nil,
         isNewAppThread: Bool? = nil
     ) {
         self.id = id
@@ -49,8 +57,15 @@ public struct ConversationThread: Decodable, Hashable, Sendable, Identifiable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, threadIDParam = "threadIdParam", content, assistantContentJSON = "assistantContentJson", assistantName
-        case assistantModel, assistantID = "assistantId", assistantIDOpenAI = "assistantIdOpenAi", firstMessage
+        case id
+        case threadIDParam = "threadIdParam"
+        case content
+        case assistantContentJSON = "assistantContentJson"
+        case assistantName
+        case assistantModel
+        case assistantID = "assistantId"
+        case assistantIDOpenAI = "assistantIdOpenAi"
+        case firstMessage
         case createdAt, updatedAt, isNewAppThread
     }
 
@@ -111,7 +126,8 @@ public struct ThreadPage: Decodable, Hashable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case threads, totalItems, itemsPerPage, currentPage
-        case hydraMember = "hydra:member", hydraTotalItems = "hydra:totalItems"
+        case hydraMember = "hydra:member"
+        case hydraTotalItems = "hydra:totalItems"
     }
 
     /// Decodes the page; missing counts fall back to what the page itself shows.

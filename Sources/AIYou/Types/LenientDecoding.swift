@@ -117,7 +117,10 @@ enum LenientDate {
         // "2024-05-01 10:00:00" (no T, no zone): read as UTC.
         if trimmed.count == 19, trimmed.dropFirst(10).first == " " {
             var replaced = trimmed
-            replaced.replaceSubrange(replaced.index(replaced.startIndex, offsetBy: 10)...replaced.index(replaced.startIndex, offsetBy: 10), with: "T")
+            replaced.replaceSubrange(
+                replaced.index(replaced.startIndex, offsetBy: 10)...replaced.index(replaced.startIndex, offsetBy: 10),
+                with: "T"
+            )
             return try? withoutFraction.parse(replaced + "Z")
         }
         return nil

@@ -11,7 +11,11 @@ struct LoginResponse: Decodable, Sendable {
     var token: String
     var expiresAt: Date?
 
-    private enum CodingKeys: String, CodingKey { case token, expiresAt = "expires_at", user }
+    private enum CodingKeys: String, CodingKey {
+        case token
+        case expiresAt = "expires_at"
+        case user
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

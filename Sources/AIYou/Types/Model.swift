@@ -20,13 +20,20 @@ public struct Model: Codable, Hashable, Sendable, Identifiable {
         self.description = description
     }
 
-    private enum CodingKeys: String, CodingKey { case name, id, provider, contextWindow = "context_window", description }
+    private enum CodingKeys: String, CodingKey {
+        case name, id, provider
+        case contextWindow = "context_window"
+        case description
+    }
 
     /// Decodes a model; the name may be sent as `name` or `id`, the context window as a number or a string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard let name = container.lenientString(.name) ?? container.lenientString(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.name, .init(codingPath: container.codingPath, debugDescription: "a model needs a name"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.name,
+                .init(codingPath: container.codingPath, debugDescription: "a model needs a name")
+            )
         }
         self.name = name
         provider = container.lenientString(.provider)

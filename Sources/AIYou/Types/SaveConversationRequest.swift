@@ -19,8 +19,13 @@ public struct SaveConversationRequest: Encodable, Hashable, Sendable {
 
     /// A request; `assistantID` and `conversation` must not be empty.
     public init(
-        assistantID: String, conversation: String, threadID: String? = nil, firstMessage: String? = nil,
-        contentJSON: String? = nil, modelName: String? = nil, isNewAppThread: Bool? = nil
+        assistantID: String,
+        conversation: String,
+        threadID: String? = nil,
+        firstMessage: String? = nil,
+        contentJSON: String? = nil,
+        modelName: String? = nil,
+        isNewAppThread: Bool? = nil
     ) {
         self.assistantID = assistantID
         self.conversation = conversation
@@ -32,8 +37,12 @@ public struct SaveConversationRequest: Encodable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case assistantID = "assistantId", conversation, threadID = "threadId", firstMessage
-        case contentJSON = "contentJson", modelName, isNewAppThread
+        case assistantID = "assistantId"
+        case conversation
+        case threadID = "threadId"
+        case firstMessage
+        case contentJSON = "contentJson"
+        case modelName, isNewAppThread
     }
 
     /// Encodes the set, non-empty fields.

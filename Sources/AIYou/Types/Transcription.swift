@@ -14,7 +14,10 @@ public struct Transcription: Decodable, Hashable, Sendable {
         if let text = container.lenientString(.transcription) ?? container.lenientString(.text) {
             self.text = text
         } else {
-            throw DecodingError.keyNotFound(CodingKeys.transcription, .init(codingPath: [], debugDescription: "no \"transcription\" in the answer"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.transcription,
+                .init(codingPath: [], debugDescription: "no \"transcription\" in the answer")
+            )
         }
     }
 }

@@ -7,10 +7,20 @@ struct ChatRoutes: Sendable {
 
     func completions(_ input: RouteRequest) async -> Response {
         guard let body = input.json, body.objectMembers != nil else {
-            return MockResponses.error(.badRequest, message: "The request body must be a JSON object.", type: "BadRequestError", errorObject: true)
+            return MockResponses.error(
+                .badRequest,
+                message: "The request body must be a JSON object.",
+                type: "BadRequestError",
+                errorObject: true
+            )
         }
         guard let request = ChatRequest(body) else {
-            return MockResponses.error(.badRequest, message: "\"messages\" must be a non-empty array.", type: "BadRequestError", errorObject: true)
+            return MockResponses.error(
+                .badRequest,
+                message: "\"messages\" must be a non-empty array.",
+                type: "BadRequestError",
+                errorObject: true
+            )
         }
         if input.dropStreamAfter != nil, !request.stream {
             return await ConnectionControl(state: self.state).drop(input.context.channel)

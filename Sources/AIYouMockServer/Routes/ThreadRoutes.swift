@@ -108,7 +108,8 @@ struct ThreadRoutes: Sendable {
             "assistantContentJson": .string(thread.contentJSON),
             "assistantName": .string(thread.assistantName),
             "assistantModel": nil,
-            "assistantId": shape == .primary ? (Int(thread.assistantID).map { .int($0) } ?? .string(thread.assistantID)) : .string(thread.assistantID),
+            "assistantId": shape == .primary
+                ? (Int(thread.assistantID).map { .int($0) } ?? .string(thread.assistantID)) : .string(thread.assistantID),
             "assistantIdOpenAi": .string(thread.assistantOpenAIID),
             "firstMessage": .string(thread.firstMessage),
             "createdAt": .string(MockDateFormatter.string(from: thread.createdAt, shape: shape)),

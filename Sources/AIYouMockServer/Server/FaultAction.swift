@@ -43,7 +43,12 @@ enum FaultAction: Sendable {
         case .dropStreamAfter(let events):
             self = route == .chatCompletions ? .alterAnswer(.dropStream(afterEvents: max(0, events))) : .drop
         case .malformedJSON:
-            self = .answer(Self.plain(#"{"response": {"id": "chatcmpl-broken", "choices": [{"index": 0, "mess"#, contentType: MockResponses.jsonContentType))
+            self = .answer(
+                Self.plain(
+                    #"{"response": {"id": "chatcmpl-broken", "choices": [{"index": 0, "mess"#,
+                    contentType: MockResponses.jsonContentType
+                )
+            )
         case .malformedSSE:
             self = .answer(Self.plain("data: {this is not json\n\ndata: [DONE]\n\n", contentType: "text/event-stream"))
         case .wrongContentType:

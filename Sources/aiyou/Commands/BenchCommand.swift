@@ -99,13 +99,21 @@ struct BenchCommand: AsyncParsableCommand {
         let executors: [any TaskExecutor] =
             executor == .eventLoop ? (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() } : []
         let generator = LoadGenerator(
-            concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "sdk",
-            showsProgress: requests == nil && duration >= 3, executors: executors
+            concurrency: concurrency,
+            requests: requests,
+            duration: .milliseconds(Int64(duration * 1000)),
+            label: "sdk",
+            showsProgress: requests == nil && duration >= 3,
+            executors: executors
         )
         let sdkCall: @Sendable (Int) async throws -> Int = { index in
             switch endpoint == .mixed ? [BenchEndpoint.chat, .assistants, .stream][index % 3] : endpoint {
-            case .chat, .mixed: _ = try await client.chatCompletion(request); return 0
-            case .assistants: _ = try await client.assistants(); return 0
+            case .chat, .mixed:
+                _ = try await client.chatCompletion(request)
+                return 0
+            case .assistants:
+                _ = try await client.assistants()
+                return 0
             case .stream:
                 var events = 0
                 for try await _ in try await client.chatCompletionStream(request) { events += 1 }
@@ -117,7 +125,12 @@ struct BenchCommand: AsyncParsableCommand {
         let sdk = await countingConnections(to: baseURL, server: server) {
             Terminal.note("sdk: warming up (\(warmup) calls)")
             _ = await LoadGenerator(
-                concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false, executors: executors
+                concurrency: concurrency,
+                requests: warmup,
+                duration: .seconds(3600),
+                label: "warmup",
+                showsProgress: false,
+                executors: executors
             ).run(sdkCall)
             return await generator.run(sdkCall)
         }
@@ -128,18 +141,31 @@ struct BenchCommand: AsyncParsableCommand {
             let raw = try BaselineClient(baseURL: baseURL, token: token, request: request, poolSize: pool)
             let rawCall: @Sendable (Int) async throws -> Int = { index in
                 switch endpoint == .mixed ? [BenchEndpoint.chat, .assistants, .stream][index % 3] : endpoint {
-                case .chat, .mixed: _ = try await raw.chat(); return 0
-                case .assistants: _ = try await raw.assistants(); return 0
+                case .chat, .mixed:
+                    _ = try await raw.chat()
+                    return 0
+                case .assistants:
+                    _ = try await raw.assistants()
+                    return 0
                 case .stream: return try await raw.stream()
                 }
             }
             server?.resetCounters()
             let result = await countingConnections(to: baseURL, server: server) {
                 Terminal.note("baseline: warming up (\(warmup) calls)")
-                _ = await LoadGenerator(concurrency: concurrency, requests: warmup, duration: .seconds(3600), label: "warmup", showsProgress: false)
-                    .run(rawCall)
+                _ = await LoadGenerator(
+                    concurrency: concurrency,
+                    requests: warmup,
+                    duration: .seconds(3600),
+                    label: "warmup",
+                    showsProgress: false
+                )
+                .run(rawCall)
                 return await LoadGenerator(
-                    concurrency: concurrency, requests: requests, duration: .milliseconds(Int64(duration * 1000)), label: "baseline",
+                    concurrency: concurrency,
+                    requests: requests,
+                    duration: .milliseconds(Int64(duration * 1000)),
+                    label: "baseline",
                     showsProgress: requests == nil && duration >= 3
                 ).run(rawCall)
             }
@@ -161,12 +187,18 @@ struct BenchCommand: AsyncParsableCommand {
             print(sdk.line(label: "sdk     ", streaming: streaming))
             if let baselineResult {
                 print(baselineResult.line(label: "baseline", streaming: streaming))
-                let ratio = streaming ? sdk.eventsPerSecond / max(baselineResult.eventsPerSecond, 1) : sdk.requestsPerSecond / max(baselineResult.requestsPerSecond, 1)
+                let ratio =
+                    streaming
+                    ? sdk.eventsPerSecond / max(baselineResult.eventsPerSecond, 1)
+                    : sdk.requestsPerSecond / max(baselineResult.requestsPerSecond, 1)
                 print(String(format: "sdk / baseline throughput: %.2f×", ratio))
             }
             if let saved, let compare {
-                print("against \(compare) (\(saved.label)): " + saved.ratios(of: sdk, streaming: streaming).sorted { $0.key < $1.key }
-                    .map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", "))
+                print(
+                    "against \(compare) (\(saved.label)): "
+                        + saved.ratios(of: sdk, streaming: streaming).sorted { $0.key < $1.key }
+                        .map { String(format: "%@ %.2f×", $0.key, $0.value) }.joined(separator: ", ")
+                )
             }
         }
     }

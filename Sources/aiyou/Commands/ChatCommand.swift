@@ -38,7 +38,13 @@ struct ChatCommand: AsyncParsableCommand {
             let assistantID = try await resolveAssistant(client)
             var history: [ChatMessage] = []
             if !prompt.isEmpty {
-                _ = try await ask(prompt.joined(separator: " "), history: &history, assistantID: assistantID, client: client, json: global.json)
+                _ = try await ask(
+                    prompt.joined(separator: " "),
+                    history: &history,
+                    assistantID: assistantID,
+                    client: client,
+                    json: global.json
+                )
                 return
             }
             Terminal.note("Interactive chat — type /exit to leave.")
@@ -63,10 +69,21 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     /// Sends `text` with the history so far, prints the answer, and appends both to the history.
-    private func ask(_ text: String, history: inout [ChatMessage], assistantID: String?, client: AIYouClient, json: Bool) async throws -> String {
+    private func ask(
+        _ text: String,
+        history: inout [ChatMessage],
+        assistantID: String?,
+        client: AIYouClient,
+        json: Bool
+    ) async throws -> String {
         history.append(.text(text))
         let request = ChatCompletionRequest(
-            messages: history, assistantID: assistantID, model: model, temperature: temperature, systemPrompt: system, maxTokens: maxTokens
+            messages: history,
+            assistantID: assistantID,
+            model: model,
+            temperature: temperature,
+            systemPrompt: system,
+            maxTokens: maxTokens
         )
         let answer: String
         if json {

@@ -4,7 +4,8 @@ import ArgumentParser
 /// `aiyou delete-thread ID [ID…]`.
 struct DeleteThreadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delete-thread", abstract: "Delete one thread, or several at once (exit status 1 if any could not be deleted)."
+        commandName: "delete-thread",
+        abstract: "Delete one thread, or several at once (exit status 1 if any could not be deleted)."
     )
 
     @ParentCommand var root: AIYouCommand

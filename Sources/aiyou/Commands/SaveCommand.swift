@@ -42,11 +42,17 @@ struct SaveCommand: AsyncParsableCommand {
             let firstLine = text.split(separator: "\n").first.map(String.init)
             let saved = try await client.saveConversation(
                 .init(
-                    assistantID: assistantID, conversation: text, threadID: threadID, firstMessage: firstMessage ?? firstLine,
-                    modelName: modelName, isNewAppThread: threadID == nil
+                    assistantID: assistantID,
+                    conversation: text,
+                    threadID: threadID,
+                    firstMessage: firstMessage ?? firstLine,
+                    modelName: modelName,
+                    isNewAppThread: threadID == nil
                 )
             )
-            if global.json { return try Terminal.printJSON(["id": saved.id, "object": saved.object, "createdAt": saved.createdAt] as [String: Any?]) }
+            if global.json {
+                return try Terminal.printJSON(["id": saved.id, "object": saved.object, "createdAt": saved.createdAt] as [String: Any?])
+            }
             Terminal.line(saved.id)
         }
     }

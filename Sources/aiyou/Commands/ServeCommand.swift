@@ -55,7 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard MockResponseShape(rawValue: shape) != nil else { throw ValidationError("--shape must be primary or alternate") }
         guard chunks >= 1 else { throw ValidationError("--chunks must be at least 1") }
-        guard (0...86_400_000).contains(chunkIntervalMilliseconds) else { throw ValidationError("--chunk-interval-ms must be within 0…86400000") }
+        guard (0...86_400_000).contains(chunkIntervalMilliseconds) else {
+            throw ValidationError("--chunk-interval-ms must be within 0…86400000")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
         guard tokenLifetime >= 1 else { throw ValidationError("--token-lifetime must be at least 1") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1") }
@@ -81,7 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         // signal always means a graceful shutdown.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: root.global.logger
+                services: [server],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: root.global.logger
             )
         )
         do {

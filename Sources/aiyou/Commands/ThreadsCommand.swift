@@ -29,7 +29,9 @@ struct ThreadsCommand: AsyncParsableCommand {
             var total: Int
             if all {
                 threads = try await client.fetchAllThreads(
-                    search: search, pageSize: ThreadQuery.maxItemsPerPage, maxConcurrentRequests: concurrency
+                    search: search,
+                    pageSize: ThreadQuery.maxItemsPerPage,
+                    maxConcurrentRequests: concurrency
                 )
                 total = threads.count
             } else {

@@ -4,7 +4,8 @@ import ArgumentParser
 /// `aiyou transcribe FILE`.
 struct TranscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transcribe", abstract: "Transcribe an .mp3, .wav or .m4a file (up to 25 MiB)."
+        commandName: "transcribe",
+        abstract: "Transcribe an .mp3, .wav or .m4a file (up to 25 MiB)."
     )
 
     @ParentCommand var root: AIYouCommand

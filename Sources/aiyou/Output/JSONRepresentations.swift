@@ -6,8 +6,13 @@ extension ChatCompletion {
     var jsonObject: [String: Any?] {
         [
             "id": id, "model": model, "created": created, "text": text,
-            "choices": choices.map { ["index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason] as [String: Any?] },
-            "usage": usage.map { ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens] },
+            "choices": choices.map {
+                ["index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason]
+                    as [String: Any?]
+            },
+            "usage": usage.map {
+                ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens]
+            },
         ]
     }
 }

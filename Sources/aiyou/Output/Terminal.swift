@@ -37,7 +37,12 @@ enum Terminal {
     /// - Throws: `ExitCode.failure` when the value cannot be encoded, once the error is reported.
     static func printJSON(_ value: Any) throws {
         let sanitized = JSONSanitizer.sanitize(value)
-        guard let data = try? JSONSerialization.data(withJSONObject: sanitized, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: sanitized,
+                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            )
+        else {
             error("could not encode the result as JSON")
             throw ExitCode.failure
         }

@@ -1,4 +1,5 @@
 import Logging
+
 @testable import AIYou
 
 /// Counts log messages by text, cheaply enough for load tests.

@@ -100,7 +100,9 @@ extension AIYouClient {
     /// A client whose every request goes to `transport`, with a bearer token, the given retry
     /// policy and `time` (no real sleeping).
     static func scripted(
-        _ transport: ScriptedTransport, time: ManualTime = ManualTime(), adjust: (inout Configuration) -> Void = { _ in }
+        _ transport: ScriptedTransport,
+        time: ManualTime = ManualTime(),
+        adjust: (inout Configuration) -> Void = { _ in }
     ) throws -> AIYouClient {
         var configuration = Configuration(baseURL: "http://127.0.0.1:9", credentials: .bearerToken("scripted-token"))
         configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(100), maxDelay: .seconds(1), jitter: 0)

@@ -25,7 +25,14 @@ final class ServeProcess {
     private let outputAfterBanner: [UInt8]
     private let errors: FileHandle
 
-    private init(baseURL: String, process: Process, exits: AsyncStream<Exit>, output: FileHandle, outputAfterBanner: [UInt8], errors: FileHandle) {
+    private init(
+        baseURL: String,
+        process: Process,
+        exits: AsyncStream<Exit>,
+        output: FileHandle,
+        outputAfterBanner: [UInt8],
+        errors: FileHandle
+    ) {
         self.baseURL = baseURL
         self.process = process
         self.exits = exits

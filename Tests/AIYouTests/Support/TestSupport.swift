@@ -1,9 +1,9 @@
 import AIYouMockServer
 import AsyncHTTPClient
-import NIOCore
 import Foundation
 import InMemoryLogging
 import Logging
+import NIOCore
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -63,7 +63,9 @@ enum Fixture {
 
     /// A configuration pointing at `server`, with retries that wait 1 ms and a manual clock.
     static func configuration(
-        _ server: MockAIYouServer, credentials: Credentials = demo, time: ManualTime = ManualTime()
+        _ server: MockAIYouServer,
+        credentials: Credentials = demo,
+        time: ManualTime = ManualTime()
     ) -> Configuration {
         var configuration = Configuration(baseURL: server.baseURL, credentials: credentials)
         configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5), jitter: 0)
@@ -93,7 +95,9 @@ func withServerAndClient<T: Sendable>(
 /// Asserts that `body` throws an `AIYouError` with `code`, and returns it.
 @discardableResult
 func expectAIYouError<T>(
-    _ code: AIYouError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+    _ code: AIYouError.Code,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> T
 ) async -> AIYouError? {
     do {
         _ = try await body()
@@ -117,7 +121,8 @@ func chatRequest(_ text: String = "Bonjour") -> ChatCompletionRequest {
 /// `body` throws (a client dropped without a shutdown traps in AsyncHTTPClient's deinit, which
 /// would take the whole test process down with one failing test).
 func withHTTPClient<Result>(
-    on group: any EventLoopGroup = HTTPClient.defaultEventLoopGroup, _ body: (HTTPClient) async throws -> Result
+    on group: any EventLoopGroup = HTTPClient.defaultEventLoopGroup,
+    _ body: (HTTPClient) async throws -> Result
 ) async throws -> Result {
     let client = HTTPClient(eventLoopGroup: group)
     do {
