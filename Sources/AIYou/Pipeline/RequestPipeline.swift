@@ -179,7 +179,9 @@ final class RequestPipeline: Sendable {
         // Counted locally unless shared: no allocation for the common call.
         var localRetries = 0
         let time = configuration.timeSource
-        let callStarted = time.now()
+        // Read once per call: only a caller inside `withResponse` pays for the metadata and its clock.
+        let recorder = request.operation == .login ? nil : MetadataRecorder.current
+        let callStarted = recorder.map { _ in time.now() }
         var attempt = 0
         var reauthenticated = false
         while true {
@@ -201,7 +203,6 @@ final class RequestPipeline: Sendable {
             let token = request.authenticated ? try await authenticator.token(pipeline: self, logger: logger) : nil
             let mapping = errorMapping
             let started = time.now()
-            let attemptStarted = observation.map { _ in ContinuousClock.now }
             let attemptSpan = observation?.startAttempt(method: request.method, target: request.target, resendCount: attempt - 1)
             logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
             if logger.logLevel <= .trace, case .json(let body) = request.body {
@@ -215,22 +216,14 @@ final class RequestPipeline: Sendable {
                 if let attemptSpan { telemetry.inject(attemptSpan, into: &attemptRequest.headers) }
                 let response = try await transport.send(attemptRequest)
                 let status = response.status
-                if let observation, let attemptStarted {
-                    observation.attempt(
-                        attemptSpan,
-                        method: request.method,
-                        status: status,
-                        failure: nil,
-                        duration: ContinuousClock.now - attemptStarted
-                    )
-                }
+                observation?.attempt(attemptSpan, method: request.method, status: status, failure: nil, duration: time.now() - started)
                 applyRateLimitHeaders(response.headers)
                 logger.debug(
                     "received answer",
                     metadata: ["aiyou.status": "\(status)", "aiyou.duration_ms": "\((time.now() - started).milliseconds)"]
                 )
                 if (200..<300).contains(status) {
-                    if request.operation != .login, let recorder = MetadataRecorder.current {
+                    if let recorder, let callStarted {
                         recorder.record(metadata(of: response, attempts: attempt, since: callStarted, redactor: mapping.redactor))
                     }
                     let output = try await consume(response, mapping)
@@ -258,15 +251,7 @@ final class RequestPipeline: Sendable {
                 outcome = .status(status, serverDelay: serverDelay)
             } catch let error as TransportError {
                 failure = mapping.error(for: error, operation: request.operation)
-                if let observation, let attemptStarted {
-                    observation.attempt(
-                        attemptSpan,
-                        method: request.method,
-                        status: nil,
-                        failure: failure,
-                        duration: ContinuousClock.now - attemptStarted
-                    )
-                }
+                observation?.attempt(attemptSpan, method: request.method, status: nil, failure: failure, duration: time.now() - started)
                 outcome = .failure(error)
                 logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
             }
