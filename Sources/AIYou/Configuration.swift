@@ -10,9 +10,13 @@ import Logging
 /// configuration.timeouts.request = .seconds(30)
 /// ```
 public struct Configuration: Sendable {
-    /// The production service.
+    /// The production AI.YOU service (``ServiceAPI/aiyou``'s ``ServiceAPI/defaultBaseURL``).
     public static let defaultBaseURL = "https://ai.dragonflygroup.fr"
 
+    /// Which service the client speaks to: ``ServiceAPI/aiyou`` (the default) or
+    /// ``ServiceAPI/llmaas``. It decides the paths, the shape of some bodies and which
+    /// operations exist; everything else (retries, limiter, cache, metrics, limits) is shared.
+    public var api: ServiceAPI
     /// Scheme, host and optional port (and path prefix) of the service, e.g. `https://ai.dragonflygroup.fr`.
     /// Must be an absolute `https` URL; `http` is accepted for loopback hosts only, unless
     /// ``allowsInsecureHTTP`` is set.
@@ -47,9 +51,16 @@ public struct Configuration: Sendable {
     /// The clocks the client reads and sleeps on; tests replace them.
     var timeSource: TimeSource = .system
 
-    /// Creates a configuration for `baseURL` (default: the production service) and `credentials`.
-    public init(baseURL: String = Configuration.defaultBaseURL, credentials: Credentials) {
-        self.baseURL = baseURL
+    /// Creates a configuration for `api` (default AI.YOU) at `baseURL` (default: that service's
+    /// production address, ``ServiceAPI/defaultBaseURL``) with `credentials`.
+    ///
+    /// ```swift
+    /// let aiyou = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    /// let llmaas = Configuration(api: .llmaas, credentials: .apiKey(key))
+    /// ```
+    public init(api: ServiceAPI = .aiyou, baseURL: String? = nil, credentials: Credentials) {
+        self.api = api
+        self.baseURL = baseURL ?? api.defaultBaseURL
         self.credentials = credentials
     }
 
@@ -289,6 +300,9 @@ extension Configuration {
     /// normalised (no trailing slash).
     func validated() throws(AIYouError) -> String {
         try credentials.validate()
+        if api == .llmaas, credentials.canRefresh {
+            throw .invalidConfiguration("credentials: LLMaaS authenticates with an API key, not an e-mail and password; use .apiKey(_:)")
+        }
         let trimmed = baseURL.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: trimmed),
             let scheme = components.scheme?.lowercased(),

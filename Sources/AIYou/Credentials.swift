@@ -22,6 +22,13 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
         Credentials(storage: .bearerToken(token))
     }
 
+    /// Use an API key, as LLMaaS keys from the Cloud Temple Console are: sent as
+    /// `Authorization: Bearer <key>` on every request; a 401 is final. The same as
+    /// ``bearerToken(_:)``.
+    public static func apiKey(_ key: String) -> Credentials {
+        bearerToken(key)
+    }
+
     /// `true` when the client can log in again by itself after a 401.
     public var canRefresh: Bool {
         if case .emailPassword = storage { return true }

@@ -42,6 +42,10 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         /// a stream event or line, or the number of pages walked. The connection was closed;
         /// nothing beyond the limit was read or kept.
         public static let limitExceeded = Code("limitExceeded")
+        /// The configured service does not offer the operation (embeddings on AI.YOU, threads on
+        /// LLMaaS, …) or the request uses a feature it does not have (tools on AI.YOU). Nothing was
+        /// sent. See ``ServiceAPI``.
+        public static let unsupported = Code("unsupported")
 
         /// The code's name, e.g. `rateLimited`.
         public var description: String { name }
@@ -53,8 +57,13 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var message: String
     /// The HTTP status, when the service answered.
     public var status: Int?
-    /// The `type` field of a JSON error body, when present.
+    /// The `type` field of a JSON error body, when present (e.g. `invalid_request_error`).
     public var errorType: String?
+    /// The `code` field of an OpenAI-style error body (`{"error": {"code": …}}`), when present,
+    /// e.g. `model_not_found` or `rate_limit_exceeded` (redacted and cut like every wire text).
+    public var errorCode: String?
+    /// The request field the service blamed (`param` of an OpenAI-style error body), e.g. `model`.
+    public var errorParameter: String?
     /// The first bytes of the response body (at most ``AIYouError/maxExcerptLength`` characters, redacted).
     public var bodyExcerpt: String?
     /// The service's request id (`x-request-id`), when it sent one.
@@ -111,6 +120,8 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var debugDescription: String {
         var text = description
         if let errorType { text += " [type \(errorType)]" }
+        if let errorCode { text += " [code \(errorCode)]" }
+        if let errorParameter { text += " [param \(errorParameter)]" }
         if let bodyExcerpt, !bodyExcerpt.isEmpty { text += " body: \(bodyExcerpt)" }
         if let underlying { text += " underlying: \(type(of: underlying))" }
         return SafeText.escapingControlCharacters(text, keepingLineBreaks: false)

@@ -25,7 +25,15 @@ struct ErrorMapping: Sendable {
     }
 
     /// An error for a non-2xx answer.
-    func error(status: Int, headers: HTTPHeaders, body: ByteBuffer?, operation: Operation, serverDelay: Duration?) -> AIYouError {
+    /// `model` is the model the request named, so that a 404 `model_not_found` can say which.
+    func error(
+        status: Int,
+        headers: HTTPHeaders,
+        body: ByteBuffer?,
+        operation: Operation,
+        serverDelay: Duration?,
+        model: String? = nil
+    ) -> AIYouError {
         let redactor = self.redactor
         let parsed = body.flatMap { try? JSONCoding.decoder.decode(ErrorBody.self, from: $0) }
         let serverMessage = parsed?.message
@@ -41,6 +49,10 @@ struct ErrorMapping: Sendable {
         case 401:
             code = .unauthorized
             message = "\(operation.name): the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
+        case 400 where parsed?.code == "model_not_found", 404 where parsed?.code == "model_not_found":
+            code = .notFound
+            let named = model.map { "the model \"\($0)\" does not exist" } ?? "the model does not exist"
+            message = "\(operation.name): \(named)" + (serverMessage.map { " (\($0))" } ?? "")
         case 404:
             code = .notFound
             message = "\(operation.name): not found" + (serverMessage.map { " (\($0))" } ?? "")
@@ -60,6 +72,10 @@ struct ErrorMapping: Sendable {
             requestID: Self.requestID(in: headers, redactor: redactor),
             retryAfter: code == .rateLimited ? serverDelay : nil
         )
+        if let parsed, parsed.isOpenAIShape {
+            error.errorCode = parsed.code.map { redactor.clean($0, limit: Self.maxFieldLength) }
+            error.errorParameter = parsed.param.map { redactor.clean($0, limit: Self.maxFieldLength) }
+        }
         error.hint = Self.hint(for: serverMessage)
         return error
     }
@@ -127,7 +143,9 @@ struct ErrorMapping: Sendable {
 
     /// The request id the service sent, redacted and cut.
     static func requestID(in headers: HTTPHeaders, redactor: Redactor) -> String? {
-        (headers.first(name: "x-request-id") ?? headers.first(name: "request-id")).map { redactor.clean($0, limit: maxFieldLength) }
+        (headers.first(name: "x-request-id") ?? headers.first(name: "request-id") ?? headers.first(name: "id")).map {
+            redactor.clean($0, limit: maxFieldLength)
+        }
     }
 
     /// The client acts on one message: the service's refusal of non-streamed chat completions.

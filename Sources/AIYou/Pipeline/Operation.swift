@@ -11,6 +11,8 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     case threads = "threads"
     case deleteThread = "threads.delete"
     case transcription = "audio.transcription"
+    case embeddings = "embeddings"
+    case rerank = "rerank"
 
     /// The short name used in log metadata and error messages, e.g. `chat.completion`.
     var name: String { rawValue }
@@ -20,7 +22,8 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     /// generates something (a billed completion, a thread, a model, a transcription) is not.
     var isIdempotent: Bool {
         switch self {
-        case .login, .assistants, .models, .threads, .deleteThread: true
+        // Embeddings and rerank create nothing and give the same answer again.
+        case .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank: true
         case .chatCompletion, .chatStream, .createModel, .saveConversation, .transcription: false
         }
     }

@@ -166,6 +166,7 @@ final class RequestPipeline: Sendable {
         consume: (TransportResponse, ErrorMapping) async throws -> Output
     ) async throws -> Output {
         let operation = request.operation.name
+        try configuration.api.require(request.operation)
         try options.validate(operation: request.operation)
         let retryPolicy = options.retry.map(RetryPolicy.init) ?? self.retryPolicy
         var logger = options.logger ?? configuration.logger
@@ -242,7 +243,8 @@ final class RequestPipeline: Sendable {
                     headers: response.headers,
                     body: response.wholeBody,
                     operation: request.operation,
-                    serverDelay: serverDelay
+                    serverDelay: serverDelay,
+                    model: request.call?.model
                 )
                 if status == 429, let serverDelay {
                     // Hold every caller of this client back, not only this one (up to maxRetryAfter).

@@ -30,17 +30,29 @@ struct ErrorBody: Decodable, Sendable {
     var message: String?
     var type: String?
     var code: String?
+    /// `param` of an OpenAI-style error: the request field the service blamed.
+    var param: String?
     var isErrorObject: Bool
+    /// `true` for `{"error": {…}}` (also under FastAPI's `detail`): its `code` is a word such as
+    /// `model_not_found`, not the HTTP status AI.YOU repeats in its own error bodies.
+    var isOpenAIShape: Bool
 
     init(from decoder: any Decoder) throws {
         let outer = try decoder.container(keyedBy: AnyCodingKey.self)
-        let container =
-            (try? outer.nestedContainer(keyedBy: AnyCodingKey.self, forKey: AnyCodingKey("error"))) ?? outer
+        let error = AnyCodingKey("error")
+        let detail = AnyCodingKey("detail")
+        let nested =
+            (try? outer.nestedContainer(keyedBy: AnyCodingKey.self, forKey: error))
+            ?? (try? outer.nestedContainer(keyedBy: AnyCodingKey.self, forKey: detail))
+            .flatMap { try? $0.nestedContainer(keyedBy: AnyCodingKey.self, forKey: error) }
+        let container = nested ?? outer
+        isOpenAIShape = nested != nil
         message =
-            container.lenientString(AnyCodingKey("message")) ?? container.lenientString(AnyCodingKey("detail"))
-            ?? container.lenientString(AnyCodingKey("hydra:description")) ?? outer.lenientString(AnyCodingKey("error"))
+            container.lenientString(AnyCodingKey("message")) ?? container.lenientString(detail)
+            ?? container.lenientString(AnyCodingKey("hydra:description")) ?? outer.lenientString(error)
         type = container.lenientString(AnyCodingKey("type"))
         code = container.lenientString(AnyCodingKey("code"))
-        isErrorObject = outer.lenientString(AnyCodingKey("object")) == "error" || outer.contains(AnyCodingKey("error"))
+        param = container.lenientString(AnyCodingKey("param"))
+        isErrorObject = outer.lenientString(AnyCodingKey("object")) == "error" || outer.contains(error) || nested != nil
     }
 }

@@ -1,0 +1,81 @@
+/// Which of Cloud Temple's two LLM services a client speaks to. Both go through the same
+/// pipeline (retries, rate limiter, cache, metrics, spans, redaction and limits); what differs is
+/// the paths, the shape of some bodies and which operations exist.
+///
+/// | | ``aiyou`` | ``llmaas`` |
+/// |---|---|---|
+/// | Base URL | `https://ai.dragonflygroup.fr` | `https://api.ai.cloud-temple.com` |
+/// | Credentials | e-mail and password, or a bearer token | an API key (``Credentials/apiKey(_:)``) |
+/// | Chat, streams | yes (assistants, threads) | yes (tools, `image_url` parts) |
+/// | Models, transcription | yes | yes |
+/// | Assistants, threads, saving | yes | — |
+/// | Embeddings, rerank | — | yes |
+///
+/// Calling an operation the configured service does not have fails with
+/// ``AIYouError/Code/unsupported`` before anything is sent.
+public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
+    enum Dialect: Sendable, Hashable {
+        case aiyou
+        case llmaas
+    }
+
+    let dialect: Dialect
+
+    /// Cloud Temple's AI.YOU (`/api/v1/...`): assistants, threads, login with e-mail and password.
+    public static let aiyou = ServiceAPI(dialect: .aiyou)
+    /// Cloud Temple's LLMaaS (`/v1/...`), OpenAI-compatible: tool calling, embeddings, rerank;
+    /// authenticated with an API key.
+    public static let llmaas = ServiceAPI(dialect: .llmaas)
+
+    /// The production address of the service.
+    public var defaultBaseURL: String {
+        switch dialect {
+        case .aiyou: "https://ai.dragonflygroup.fr"
+        case .llmaas: "https://api.ai.cloud-temple.com"
+        }
+    }
+
+    /// `AI.YOU` or `LLMaaS`.
+    public var description: String {
+        switch dialect {
+        case .aiyou: "AI.YOU"
+        case .llmaas: "LLMaaS"
+        }
+    }
+
+    /// The path of `operation` on this service, below the base URL; `nil` when the service does
+    /// not offer it.
+    func path(_ operation: Operation) -> String? {
+        switch (dialect, operation) {
+        case (.aiyou, .login): "/api/login"
+        case (.aiyou, .chatCompletion), (.aiyou, .chatStream): "/api/v1/chat/completions"
+        case (.aiyou, .assistants): "/api/v1/user/assistants"
+        case (.aiyou, .models), (.aiyou, .createModel): "/api/v1/models"
+        case (.aiyou, .saveConversation): "/api/v1/save"
+        case (.aiyou, .threads): "/api/v1/user/threads"
+        case (.aiyou, .deleteThread): "/api/v1/threads"
+        case (.aiyou, .transcription): "/api/v1/audio/transcriptions"
+        case (.llmaas, .chatCompletion), (.llmaas, .chatStream): "/v1/chat/completions"
+        case (.llmaas, .models): "/v1/models"
+        case (.llmaas, .transcription): "/v1/audio/transcriptions"
+        case (.llmaas, .embeddings): "/v1/embeddings"
+        case (.llmaas, .rerank): "/v1/rerank"
+        case (.aiyou, .embeddings), (.aiyou, .rerank): nil
+        case (.llmaas, .login), (.llmaas, .assistants), (.llmaas, .createModel), (.llmaas, .saveConversation),
+            (.llmaas, .threads), (.llmaas, .deleteThread):
+            nil
+        }
+    }
+
+    /// The path of `operation`; throws ``AIYouError/Code/unsupported`` when this service does not
+    /// offer it.
+    @discardableResult
+    func require(_ operation: Operation) throws(AIYouError) -> String {
+        if let path = path(operation) { return path }
+        let other: ServiceAPI = dialect == .aiyou ? .llmaas : .aiyou
+        throw AIYouError(
+            .unsupported,
+            "\(operation.name) is not offered by \(self); it is available with configuration.api = .\(other.dialect)"
+        )
+    }
+}
