@@ -304,9 +304,13 @@ enum ChunkGenerator {
     static func toolCalls(_ random: inout SeededGenerator, pieces: Bool, odd: Bool) -> String {
         let calls = (0..<Int.random(in: 0...2, using: &random)).map { index -> String in
             var function: [(String, String)] = []
-            if Int.random(in: 0..<4, using: &random) > 0 { function.append(("name", pick(["\"get_weather\"", "\"f\"", "null", "7"], &random))) }
             if Int.random(in: 0..<4, using: &random) > 0 {
-                let arguments = odd ? [#"{"city":"Lyon"}"#, "[1]", "true", "null"] : [#""{\"city\":""#, #""\"Lyon\"}""#, #""""#, "null", string(&random)]
+                function.append(("name", pick(["\"get_weather\"", "\"f\"", "null", "7"], &random)))
+            }
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                let arguments =
+                    odd
+                    ? [#"{"city":"Lyon"}"#, "[1]", "true", "null"] : [#""{\"city\":""#, #""\"Lyon\"}""#, #""""#, "null", string(&random)]
                 function.append(("arguments", pick(arguments, &random)))
             }
             if Int.random(in: 0..<6, using: &random) == 0 { function.append(("extra", anyValue(&random))) }
@@ -314,10 +318,18 @@ enum ChunkGenerator {
             if pieces || Int.random(in: 0..<6, using: &random) == 0 {
                 call.append(("index", odd ? pick(["\"1\"", "1.0", "null", "-3"], &random) : String(index)))
             }
-            if Int.random(in: 0..<2, using: &random) == 0 { call.append(("id", pick(["\"call_a1\"", "\"call_b2\"", "null", "12"], &random))) }
+            if Int.random(in: 0..<2, using: &random) == 0 {
+                call.append(("id", pick(["\"call_a1\"", "\"call_b2\"", "null", "12"], &random)))
+            }
             if Int.random(in: 0..<2, using: &random) == 0 { call.append(("type", pick(["\"function\"", "null"], &random))) }
             if Int.random(in: 0..<6, using: &random) > 0 {
-                call.append(("function", odd && Int.random(in: 0..<3, using: &random) == 0 ? pick(["null", "\"f\"", "[]"], &random) : object(function, &random)))
+                call.append(
+                    (
+                        "function",
+                        odd && Int.random(in: 0..<3, using: &random) == 0
+                            ? pick(["null", "\"f\"", "[]"], &random) : object(function, &random)
+                    )
+                )
             }
             return object(call, &random)
         }

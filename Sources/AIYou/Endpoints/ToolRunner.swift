@@ -58,7 +58,8 @@ extension AIYouClient {
             for (call, result) in zip(message.toolCalls, results) {
                 current.messages.append(.toolResult(result, for: call))
             }
-            if current.toolChoice == .required || current.toolChoice.map({ if case .function = $0.storage { true } else { false } }) == true {
+            if current.toolChoice == .required || current.toolChoice.map({ if case .function = $0.storage { true } else { false } }) == true
+            {
                 current.toolChoice = .auto
             }
         }

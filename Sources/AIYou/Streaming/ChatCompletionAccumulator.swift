@@ -61,13 +61,17 @@ public struct ChatCompletionAccumulator: Sendable {
         for choice in chunk.choices {
             added = WireValue.sum(added, choice.delta.content?.utf8.count ?? 0)
             for piece in choice.delta.toolCalls {
-                let size = WireValue.sum(piece.arguments?.utf8.count ?? 0, WireValue.sum(piece.id?.utf8.count ?? 0, piece.name?.utf8.count ?? 0))
+                let size = WireValue.sum(
+                    piece.arguments?.utf8.count ?? 0,
+                    WireValue.sum(piece.id?.utf8.count ?? 0, piece.name?.utf8.count ?? 0)
+                )
                 added = WireValue.sum(added, size)
             }
             let state = choices[choice.index]
             if state == nil { newChoices += 1 }
-            guard (state?.toolCalls.count ?? 0) + choice.delta.toolCalls.count <= Self.maxToolCallsPerChoice
-                || wouldStayWithinCalls(state ?? ChoiceState(), choice.delta.toolCalls)
+            guard
+                (state?.toolCalls.count ?? 0) + choice.delta.toolCalls.count <= Self.maxToolCallsPerChoice
+                    || wouldStayWithinCalls(state ?? ChoiceState(), choice.delta.toolCalls)
             else {
                 throw AIYouError(
                     .limitExceeded,

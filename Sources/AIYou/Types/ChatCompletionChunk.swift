@@ -155,4 +155,3 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
         usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
     }
 }
-

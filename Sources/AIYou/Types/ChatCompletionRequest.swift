@@ -133,7 +133,10 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
             ("frequencyPenalty", frequencyPenalty != nil), ("user", user != nil),
         ]
         if let field = llmaasOnly.first(where: \.isSet) {
-            throw AIYouError(.unsupported, "chat completion: \(field.name) is not offered by AI.YOU; it is available with configuration.api = .llmaas")
+            throw AIYouError(
+                .unsupported,
+                "chat completion: \(field.name) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
+            )
         }
         for (index, message) in messages.enumerated() where message.role == .tool || !message.toolCalls.isEmpty {
             throw AIYouError(.unsupported, "chat completion: messages[\(index)] carries tool calls or results, which AI.YOU does not offer")
@@ -144,9 +147,14 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     }
 
     private func validateForLLMaaS() throws(AIYouError) {
-        let aiyouOnly: [(name: String, isSet: Bool)] = [("assistantID", assistantID != nil), ("threadID", threadID != nil), ("form", form != nil)]
+        let aiyouOnly: [(name: String, isSet: Bool)] = [
+            ("assistantID", assistantID != nil), ("threadID", threadID != nil), ("form", form != nil),
+        ]
         if let field = aiyouOnly.first(where: \.isSet) {
-            throw AIYouError(.unsupported, "chat completion: \(field.name) is not offered by LLMaaS; it is available with configuration.api = .aiyou")
+            throw AIYouError(
+                .unsupported,
+                "chat completion: \(field.name) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
+            )
         }
         if model.isBlank { throw .invalidRequest("chat completion: LLMaaS needs a model") }
         for (name, value) in [("presencePenalty", presencePenalty), ("frequencyPenalty", frequencyPenalty)] {
@@ -157,16 +165,20 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         var names: Set<String> = []
         for (index, tool) in tools.enumerated() {
             if let problem = tool.nameProblem {
-                throw .invalidRequest("chat completion: tools[\(index)] name \"\(SafeText.escapingControlCharacters(tool.name, keepingLineBreaks: false))\" \(problem)")
+                throw .invalidRequest(
+                    "chat completion: tools[\(index)] name \"\(SafeText.escapingControlCharacters(tool.name, keepingLineBreaks: false))\" \(problem)"
+                )
             }
             if !names.insert(tool.name).inserted {
                 throw .invalidRequest("chat completion: the tool name \"\(tool.name)\" is used twice")
             }
         }
         if let toolChoice {
-            if tools.isEmpty, toolChoice != .none { throw .invalidRequest("chat completion: toolChoice \(toolChoice) needs tools") }
+            if tools.isEmpty, toolChoice != .disabled { throw .invalidRequest("chat completion: toolChoice \(toolChoice) needs tools") }
             if case .function(let name) = toolChoice.storage, !names.contains(name) {
-                throw .invalidRequest("chat completion: toolChoice names \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\", which is not among the tools")
+                throw .invalidRequest(
+                    "chat completion: toolChoice names \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\", which is not among the tools"
+                )
             }
         }
         for (index, message) in messages.enumerated() {

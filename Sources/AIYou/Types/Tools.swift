@@ -49,14 +49,15 @@ public struct ToolChoice: Sendable, Hashable, CustomStringConvertible {
 
     /// The model decides (the service's default when tools are given).
     public static let auto = ToolChoice(storage: .mode("auto"))
-    /// The model must not call a tool.
-    public static let none = ToolChoice(storage: .mode("none"))
+    /// The model must not call a tool (`"none"` on the wire; named so that it cannot be confused
+    /// with `Optional.none`, which leaves `tool_choice` out).
+    public static let disabled = ToolChoice(storage: .mode("none"))
     /// The model must call at least one tool.
     public static let required = ToolChoice(storage: .mode("required"))
     /// The model must call the function `name`, which must be among the request's tools.
     public static func function(_ name: String) -> ToolChoice { ToolChoice(storage: .function(name)) }
 
-    /// `auto`, `none`, `required` or `function(name)`.
+    /// `auto`, `none` (``disabled``), `required` or `function(name)`.
     public var description: String {
         switch storage {
         case .mode(let mode): mode
