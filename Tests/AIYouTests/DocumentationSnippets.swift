@@ -643,3 +643,27 @@ func documentationSnippet29(client: AIYouClient, secret: String, key: String, lo
         server.setPersistentFault(nil, for: .chatCompletions)
     }
 }
+
+func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
