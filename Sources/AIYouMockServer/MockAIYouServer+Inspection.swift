@@ -28,13 +28,14 @@ extension MockAIYouServer {
         self.state.connections.resetOpenedCount()
     }
 
-    /// The response shape; changing it affects the requests that arrive afterwards.
+    /// The response shape of the AI.YOU routes; changing it affects the requests that arrive
+    /// afterwards. The LLMaaS routes have one shape.
     public var shape: MockResponseShape {
         get { self.state.settings.withLockedValue { $0.shape } }
         set { self.state.settings.withLockedValue { $0.shape = newValue } }
     }
 
-    /// Whether non-streaming chat requests are refused with the "Stream options" error.
+    /// Whether non-streaming AI.YOU chat requests are refused with the "Stream options" error.
     public var requireStreaming: Bool {
         get { self.state.settings.withLockedValue { $0.requireStreaming } }
         set { self.state.settings.withLockedValue { $0.requireStreaming = newValue } }
@@ -99,7 +100,7 @@ extension MockAIYouServer {
         self.state.tokens.issuedCount
     }
 
-    /// What the server saw of the last successful audio upload.
+    /// What the server saw of the last successful audio upload, on either transcription route.
     public var lastUpload: UploadRecord? {
         self.state.lastUpload.withLockedValue { $0 }
     }

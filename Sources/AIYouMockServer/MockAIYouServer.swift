@@ -9,7 +9,8 @@ import Synchronization
 /// It answers every endpoint of the service (login, chat completions with and without
 /// streaming, assistants, models, conversations and threads, audio transcription) in either
 /// of the two response shapes seen from the live service, keeps its data in memory, and can
-/// inject faults.
+/// inject faults. On the same port it also answers Cloud Temple's OpenAI-compatible LLMaaS
+/// API (`/v1/chat/completions`, `/v1/embeddings`, `/v1/rerank`, …; see <doc:LLMaaSRoutes>).
 ///
 /// ```swift
 /// try await MockAIYouServer.withRunning { server in

@@ -8,8 +8,14 @@
 /// Most faults answer before authentication, so they apply to requests without a valid token
 /// too. The faults that alter or withhold the route's own answer — ``absurdNumbers``,
 /// ``dropAfterProcessing``, ``lyingPageCounts(totalItems:fullPages:)``, ``tailAfterDone`` and
-/// ``dropStreamAfter(events:)`` on the chat route — authenticate first like a normal request:
+/// ``dropStreamAfter(events:)`` on the chat routes — authenticate first like a normal request:
 /// a request refused with 401 gets its 401 (and a queued fault is used up all the same).
+///
+/// Every fault works on the LLMaaS routes (see <doc:LLMaaSRoutes>) as on the AI.YOU ones; the
+/// "chat routes" are AI.YOU's ``MockRoute/chatCompletions`` and LLMaaS's
+/// ``MockRoute/llmaasChatCompletions`` and ``MockRoute/llmaasCompletions``. The error bodies the
+/// server writes on an LLMaaS route are OpenAI-shaped,
+/// `{"error":{"message":…,"type":…,"param":…,"code":…}}`.
 ///
 /// The endless faults (``endlessComments(interval:)``, ``tailAfterDone``,
 /// ``drip(status:interval:)``) and ``oversizedStreamLine(bytes:)`` write until they are done,
@@ -18,11 +24,22 @@
 /// never waits for them, even when the client has stopped reading.
 public enum MockFault: Sendable, Equatable {
     /// Answers with this status, body and headers. A `nil` body sends a JSON error object
-    /// `{"message": …, "code": status}`; a given body is sent as is (`application/json` unless
-    /// `headers` sets another `Content-Type`). Statuses 204 and 304 never carry a body; codes
+    /// `{"message": …, "code": status}`, or on an LLMaaS route
+    /// `{"error":{"message":"Injected failure","type":T,"param":null,"code":C}}` with T
+    /// `invalid_request_error` (4xx), `authentication_error` (401), `permission_error` (403),
+    /// `rate_limit_error` (429), `service_unavailable_error` (503), `server_error` (other 5xx)
+    /// or `api_error`, and C `invalid_api_key` (401), `rate_limit_exceeded` (429) or `null`; a
+    /// given body is sent as is (`application/json` unless `headers` sets another
+    /// `Content-Type`). Statuses 204 and 304 never carry a body; codes
     /// outside 200…999 are answered as 500.
     case status(Int, body: String? = nil, headers: [String: String] = [:])
     /// Answers 429 with this `Retry-After` value and a JSON error body.
+    ///
+    /// AI.YOU routes also get `X-RateLimit-Limit-Requests: 60` and
+    /// `X-RateLimit-Remaining-Requests: 0`. LLMaaS routes get the OpenAI error
+    /// (`rate_limit_error`, code `rate_limit_exceeded`), `X-RateLimit-Limit-Requests: 1000`,
+    /// `X-RateLimit-Remaining-Requests: 0` and `X-RateLimit-Reset-Requests`, the Unix time in
+    /// seconds `retryAfter` seconds from now (one minute when it is not a number of seconds).
     case rateLimited(retryAfter: String)
     /// Waits this long, then answers normally.
     case delay(Duration)
@@ -31,8 +48,10 @@ public enum MockFault: Sendable, Equatable {
     case hang
     /// Closes the connection without sending any response.
     case dropConnection
-    /// For a streamed chat completion: sends this many content events, then closes the
-    /// connection abruptly (no final chunk, no `[DONE]`). Elsewhere it acts as ``dropConnection``.
+    /// For a streamed chat completion (either dialect): sends this many content events, then
+    /// closes the connection abruptly (no final chunk, no usage chunk, no `[DONE]`); the content
+    /// events of an LLMaaS tool-call answer are its tool-call chunks. A non-streamed request on a
+    /// chat route is dropped without an answer. Elsewhere it acts as ``dropConnection``.
     case dropStreamAfter(events: Int)
     /// Answers 200 `application/json` with a truncated, unparsable JSON body.
     case malformedJSON
@@ -42,7 +61,7 @@ public enum MockFault: Sendable, Equatable {
     case wrongContentType
     /// Answers 200 `application/json` with an empty body.
     case emptyBody
-    /// On the chat route: answers 200 `text/event-stream` (whatever the request asked for)
+    /// On the chat routes: answers 200 `text/event-stream` (whatever the request asked for)
     /// with `data: ` followed by `bytes` bytes of `a` and no line break, then `\n\n` and
     /// `data: [DONE]\n\n`. On every other route: answers 200 `application/json` with
     /// `{"x":"aaa…"}`, `bytes` bytes in all (at least the 8 bytes of `{"x":""}`). A negative
@@ -57,7 +76,7 @@ public enum MockFault: Sendable, Equatable {
     /// comment again, and so on — never a data event — until the client goes away or the
     /// server begins to stop. Intervals under 1 ms are taken as 1 ms.
     case endlessComments(interval: Duration)
-    /// On a streamed chat request (authenticated): the normal stream through
+    /// On a streamed chat request (authenticated; either dialect): the normal stream through
     /// `data: [DONE]\n\n`, then endless further `data: {"tail":true}\n\n` events, written 128
     /// to a write with a pause of about 1 ms before each write, until the client goes away or
     /// the server begins to stop. In the alternate shape, whose streams have no `[DONE]`, the stream's
@@ -67,7 +86,8 @@ public enum MockFault: Sendable, Equatable {
     case tailAfterDone
     /// On every route: answers `status` with `Content-Type: application/json` and no
     /// `Content-Length` (chunked), then writes the JSON error body
-    /// `{"message":"The server is answering one byte at a time.","code":status}` one byte per
+    /// `{"message":"The server is answering one byte at a time.","code":status}` (on an LLMaaS
+    /// route the OpenAI error with that message) one byte per
     /// `interval`, starting over with its first byte after its last, until the client goes
     /// away or the server begins to stop.
     /// Intervals under 1 ms are taken as 1 ms; statuses outside 200…999 and the bodiless 204
@@ -91,18 +111,30 @@ public enum MockFault: Sendable, Equatable {
     ///   answered with `context_window` `1e300` (it is stored with its real value).
     /// - save: `createdAt` `1e300`.
     /// - delete and transcriptions, which carry no number: the normal answer.
+    /// - LLMaaS chat and completions, non-streamed and in every streamed chunk: as the AI.YOU
+    ///   chat (`created` `1e300`, choice `index` `9223372036854775807`, `usage` with both counts
+    ///   `9223372036854775807` and no `total_tokens`, in the answer and the usage chunk).
+    /// - LLMaaS embeddings: `prompt_tokens` and `total_tokens` `9223372036854775807`; the first
+    ///   item of `data` has `index` `9223372036854775807`.
+    /// - LLMaaS rerank (both versions): the first result's `index` is `9223372036854775807`,
+    ///   every `relevance_score` `1e300`, `search_units` `9223372036854775807`.
+    /// - LLMaaS models: the first model's `created` and `max_model_len` are `1e300`, the
+    ///   second's `max_model_len` is `"99999999999999999999999999999"`.
+    /// - LLMaaS transcriptions: the segment's `id` and `seek` are `9223372036854775807`, its
+    ///   `start` and `end` `1e300`.
     case absurdNumbers
     /// On every route: answers `status` with the JSON error body
-    /// `{"message": M, "type": T, "code": status}` and the header `x-request-id: T`, where T is
+    /// `{"message": M, "type": T, "code": status}` (on an LLMaaS route
+    /// `{"error":{"message": M, "type": T, "param": null, "code": …}}`) and the header `x-request-id: T`, where T is
     /// the request's `Authorization` header value (`none` when it has none) and M is 295 `x`
     /// characters, a space, the raw request body (read as UTF-8, invalid bytes replaced; for
-    /// login it holds the email and password; empty on the transcriptions route and for
+    /// login it holds the email and password; empty on the transcriptions routes and for
     /// multipart bodies, which the server does not collect), a space and T. A client that cuts the message at 300 characters before redacting it leaks the
     /// first characters of the body. Statuses outside 200…999 and the bodiless 204 and 304 are
     /// answered as 500.
     case echoSecrets(status: Int)
-    /// On every route: answers `status` with a JSON error body whose `message` and `type` both
-    /// hold terminal control sequences — the colour sequence `\u{1B}[31mRED\u{1B}[0m`, the
+    /// On every route: answers `status` with a JSON error body (OpenAI-shaped on an LLMaaS
+    /// route) whose `message` and `type` both hold terminal control sequences — the colour sequence `\u{1B}[31mRED\u{1B}[0m`, the
     /// OSC title sequence `\u{1B}]0;pwned\u{07}`, a lone BEL `\u{07}`, a bare CR `\r`, a
     /// backspace `\u{08}` and the C1 control `\u{9B}` (CSI) — escaped in the JSON text as
     /// `\u001b`, `\u0007`, `\r`, `\b` and, for U+009B, its raw UTF-8 bytes `C2 9B`.
@@ -117,7 +149,8 @@ public enum MockFault: Sendable, Equatable {
     /// bodiless 204 and 304 are answered as 500.
     case escapeSequences(status: Int)
     /// Authenticates and handles the request fully — `POST /api/v1/save` stores the thread,
-    /// `DELETE` deletes it, a login issues a token, a chat answer is composed — then closes
+    /// `DELETE` deletes it, a login issues a token, a chat answer is composed, an upload is
+    /// read and recorded — then closes
     /// the connection without sending any response (a streamed chat answer's events are never
     /// written).
     case dropAfterProcessing

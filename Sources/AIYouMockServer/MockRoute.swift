@@ -1,4 +1,8 @@
 /// One endpoint of the mock server, used to count, record and fault requests.
+///
+/// The server speaks two dialects on the same port: AI.YOU, whose paths start with `/api/`, and
+/// Cloud Temple's OpenAI-compatible LLMaaS, whose paths start with `/v1/` (and `/v2/rerank`).
+/// See <doc:LLMaaSRoutes>.
 public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
     /// The HTTP method, e.g. `"POST"`.
     public let method: String
@@ -15,6 +19,15 @@ public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the route needs `Authorization: Bearer <token>`.
     var requiresAuthentication: Bool { self != .login }
+
+    /// Whether the route belongs to the LLMaaS dialect (OpenAI-shaped answers and errors).
+    var isLLMaaS: Bool { !self.path.hasPrefix("/api/") }
+
+    /// Whether the route answers chat completions, streamed or not (the stream faults apply).
+    var isChat: Bool { self == .chatCompletions || self == .llmaasChatCompletions || self == .llmaasCompletions }
+
+    /// Whether the route reads a multipart upload as a stream (its body is never collected).
+    var streamsUpload: Bool { self == .transcriptions || self == .llmaasTranscriptions }
 
     /// `POST /api/login`.
     public static let login = MockRoute(method: "POST", path: "/api/login")
@@ -35,9 +48,28 @@ public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
     /// `POST /api/v1/audio/transcriptions`.
     public static let transcriptions = MockRoute(method: "POST", path: "/api/v1/audio/transcriptions")
 
-    /// Every route the server answers.
+    /// LLMaaS `POST /v1/chat/completions`: OpenAI chat completions, streamed or not, with
+    /// tool calls (see <doc:LLMaaSRoutes>).
+    public static let llmaasChatCompletions = MockRoute(method: "POST", path: "/v1/chat/completions")
+    /// LLMaaS `POST /v1/completions`: the same body and the same answer as
+    /// ``llmaasChatCompletions`` (the LLMaaS documentation describes it so).
+    public static let llmaasCompletions = MockRoute(method: "POST", path: "/v1/completions")
+    /// LLMaaS `POST /v1/embeddings`: deterministic unit vectors, one per input text.
+    public static let embeddings = MockRoute(method: "POST", path: "/v1/embeddings")
+    /// LLMaaS `POST /v1/rerank`: Cohere v1-style reranking, documents included by default.
+    public static let rerank = MockRoute(method: "POST", path: "/v1/rerank")
+    /// LLMaaS `POST /v2/rerank`: Cohere v2-style reranking, documents left out by default and
+    /// billing under `meta`.
+    public static let rerankV2 = MockRoute(method: "POST", path: "/v2/rerank")
+    /// LLMaaS `GET /v1/models`: the OpenAI model list with aliases and context lengths.
+    public static let llmaasModels = MockRoute(method: "GET", path: "/v1/models")
+    /// LLMaaS `POST /v1/audio/transcriptions`: a Whisper-style multipart upload (part `file`).
+    public static let llmaasTranscriptions = MockRoute(method: "POST", path: "/v1/audio/transcriptions")
+
+    /// Every route the server answers: the AI.YOU routes, then the LLMaaS ones.
     public static let allCases: [MockRoute] = [
         .login, .chatCompletions, .assistants, .listModels, .createModel,
         .save, .threads, .deleteThread, .transcriptions,
+        .llmaasChatCompletions, .llmaasCompletions, .embeddings, .rerank, .rerankV2, .llmaasModels, .llmaasTranscriptions,
     ]
 }

@@ -14,20 +14,24 @@ public struct MockServerConfiguration: Sendable {
     public var port: Int = 0
     /// The accounts that can log in with `POST /api/login`.
     public var accounts: [MockAccount] = [.demo]
-    /// Bearer tokens accepted on every `/api/v1` route without logging in; they never expire.
+    /// Bearer tokens accepted on every `/api/v1` route without logging in, and the API keys of
+    /// the LLMaaS routes (`/v1/…`, `/v2/rerank`); they never expire.
     public var apiKeys: Set<String> = [MockAccount.demoAPIKey]
     /// How long a token issued by `POST /api/login` stays valid.
     public var tokenLifetime: Duration = .seconds(3600)
-    /// The response shape the server starts with (see ``MockResponseShape``).
+    /// The response shape the server starts with (see ``MockResponseShape``); it applies to the
+    /// AI.YOU routes only, the LLMaaS routes have one shape.
     public var shape: MockResponseShape = .primary
-    /// How many content chunks a streamed chat answer is split into.
+    /// How many content chunks a streamed chat answer is split into (the text of an LLMaaS
+    /// answer too; its tool calls are streamed in fragments of their own).
     public var streamChunkCount: Int = 8
     /// The pause between two events of a streamed chat answer; `.zero` streams without pausing.
     public var streamChunkInterval: Duration = .zero
     /// How many conversation threads exist when the server starts.
     public var seededThreadCount: Int = 23
-    /// When `true`, a chat completion without `"stream": true` is refused with the
-    /// "Stream options" error the real service has been seen to send.
+    /// When `true`, an AI.YOU chat completion without `"stream": true` is refused with the
+    /// "Stream options" error the real service has been seen to send (LLMaaS chat is not
+    /// affected).
     public var requireStreaming: Bool = false
     /// Where the server logs; `nil` keeps it silent.
     public var logger: Logger? = nil

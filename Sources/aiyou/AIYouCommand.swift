@@ -6,11 +6,14 @@ import ArgumentParser
 struct AIYouCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aiyou",
-        abstract: "Use Cloud Temple's AI.YOU from the command line.",
+        abstract: "Use Cloud Temple's AI.YOU or LLMaaS from the command line.",
         discussion: """
-            Credentials come from --token, or --email and --password (or AIYOU_TOKEN, AIYOU_EMAIL, AIYOU_PASSWORD).
-            With --mock, an embedded AI.YOU-compatible server runs in-process and is used instead: no account needed.
-            Example: aiyou --mock chat "Bonjour"
+            --api aiyou (default) or --api llmaas (or AIYOU_API) chooses the service.
+            AI.YOU credentials come from --token, or --email and --password (or AIYOU_TOKEN, AIYOU_EMAIL, AIYOU_PASSWORD);
+            LLMaaS takes an API key from --token (or LLMAAS_API_KEY).
+            With --mock, an embedded server speaking both runs in-process and is used instead: no account needed.
+            Examples: aiyou --mock chat "Bonjour"
+                      aiyou --mock --api llmaas chat --model gpt-oss:120b --tool-demo "Weather in Lyon?"
             """,
         subcommands: [
             ChatCommand.self, AssistantsCommand.self, ModelsCommand.self, ThreadsCommand.self, ThreadCommand.self,

@@ -163,17 +163,174 @@ func documentationSnippet7(client: AIYouClient, secret: String, key: String, log
 }
 
 func documentationSnippet8(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
     try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
     }
     _ = configuration
 }
 
 @MainActor func documentationSnippet8OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+func documentationSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+@MainActor func documentationSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+func documentationSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
+}
+
+@MainActor func documentationSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
+}
+
+func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+    )
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
+    _ = request
+    _ = accumulator
+    _ = completion
+}
+
+@MainActor func documentationSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+    )
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
+    _ = request
+    _ = accumulator
+    _ = completion
+}
+
+func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
+    _ = request
+}
+
+@MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
+    _ = request
+}
+
+func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
@@ -184,126 +341,128 @@ func documentationSnippet8(client: AIYouClient, secret: String, key: String, log
     _ = configuration
 }
 
-func documentationSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-@MainActor func documentationSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-func documentationSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
-    _ = configuration
-}
-
-@MainActor func documentationSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
-    _ = configuration
-}
-
-func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-@MainActor func documentationSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
-@MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
-func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
-    _ = request
-    _ = response
-}
-
 @MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
-    _ = request
-    _ = response
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
 }
 
 func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
 }
 
 @MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
 }
 
 func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    configuration.observability.recordsMessageContent = true
     _ = configuration
 }
 
 @MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    configuration.observability.recordsMessageContent = true
     _ = configuration
 }
 
 func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
-    _ = configuration
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
 }
 
 @MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+@MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+@MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+@MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
@@ -312,109 +471,102 @@ func documentationSnippet16(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
-@MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
-func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-@MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            assert(server.requestCount(.chatCompletions) == 3)
-        }
-    }
-}
-
 @MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            assert(server.requestCount(.chatCompletions) == 3)
-        }
-    }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
 }
 
 func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
 }
 
 @MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+@MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -430,7 +582,23 @@ func documentationSnippet22(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -442,7 +610,7 @@ func documentationSnippet23(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet28OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -454,7 +622,7 @@ func documentationSnippet23(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
@@ -465,7 +633,7 @@ func documentationSnippet24(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
@@ -473,5 +641,29 @@ func documentationSnippet24(client: AIYouClient, secret: String, key: String, lo
         server.setRandomFailureRate(0.2)
         // … run the code under test against server.baseURL …
         server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
     }
 }

@@ -92,6 +92,10 @@ struct FastDecodingTests {
             #"{"choices":[{"delta":{"content":"\ud83d"}}]}"#,  // lone surrogate
             #"{"choices":[{"delta":{"content":"\udc00\ud83d"}}]}"#,
             #"{"choices":[{"delta":{"content":"\u0000"}}]}"#,
+            "{\"choices\":[],\"id\":\"\n 42}",  // a string cut by a raw line break is not the number after it
+            #"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"a":1}}}]}}]}"#,
+            #"{"choices":[{"delta":{"tool_calls":[{"index":"1","function":null}]}}]}"#,
+            #"{"choices":[{"delta":{"tool_calls":[{"index":0,"index":1}]}}]}"#,
             #"{"choices":[],"created":1700000000}"#,
             #"{"choices":[],"created":1700000000000}"#,
             #"{"choices":[],"created":-0}"#,
@@ -258,7 +262,11 @@ enum CompletionGenerator {
                 )
             }
             if Int.random(in: 0..<3, using: &random) == 0 { message.append(("refusal", ChunkGenerator.pick(["null", "\"no\""], &random))) }
-            if Int.random(in: 0..<5, using: &random) == 0 { message.append(("tool_calls", ChunkGenerator.anyValue(&random))) }
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: message.append(("tool_calls", ChunkGenerator.anyValue(&random)))
+            case 1, 2: message.append(("tool_calls", ChunkGenerator.toolCalls(&random, pieces: false, odd: odd)))
+            default: break
+            }
             var choice: [(String, String)] = []
             if Int.random(in: 0..<5, using: &random) > 0 { choice.append(("index", String(index))) }
             if !odd || Int.random(in: 0..<3, using: &random) > 0 { choice.append(("message", ChunkGenerator.object(message, &random))) }
@@ -289,6 +297,43 @@ enum ChunkGenerator {
 
     static func pick<T>(_ values: [T], _ random: inout SeededGenerator) -> T {
         values[Int.random(in: 0..<values.count, using: &random)]
+    }
+
+    /// `tool_calls` as servers send them: whole calls in a message, pieces (with `index`) in a
+    /// delta; `odd` adds the variants left to JSONDecoder (arguments as an object, odd types).
+    static func toolCalls(_ random: inout SeededGenerator, pieces: Bool, odd: Bool) -> String {
+        let calls = (0..<Int.random(in: 0...2, using: &random)).map { index -> String in
+            var function: [(String, String)] = []
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                function.append(("name", pick(["\"get_weather\"", "\"f\"", "null", "7"], &random)))
+            }
+            if Int.random(in: 0..<4, using: &random) > 0 {
+                let arguments =
+                    odd
+                    ? [#"{"city":"Lyon"}"#, "[1]", "true", "null"] : [#""{\"city\":""#, #""\"Lyon\"}""#, #""""#, "null", string(&random)]
+                function.append(("arguments", pick(arguments, &random)))
+            }
+            if Int.random(in: 0..<6, using: &random) == 0 { function.append(("extra", anyValue(&random))) }
+            var call: [(String, String)] = []
+            if pieces || Int.random(in: 0..<6, using: &random) == 0 {
+                call.append(("index", odd ? pick(["\"1\"", "1.0", "null", "-3"], &random) : String(index)))
+            }
+            if Int.random(in: 0..<2, using: &random) == 0 {
+                call.append(("id", pick(["\"call_a1\"", "\"call_b2\"", "null", "12"], &random)))
+            }
+            if Int.random(in: 0..<2, using: &random) == 0 { call.append(("type", pick(["\"function\"", "null"], &random))) }
+            if Int.random(in: 0..<6, using: &random) > 0 {
+                call.append(
+                    (
+                        "function",
+                        odd && Int.random(in: 0..<3, using: &random) == 0
+                            ? pick(["null", "\"f\"", "[]"], &random) : object(function, &random)
+                    )
+                )
+            }
+            return object(call, &random)
+        }
+        return odd && Int.random(in: 0..<4, using: &random) == 0 ? "null" : "[" + calls.joined(separator: ",") + "]"
     }
 
     static func space(_ random: inout SeededGenerator) -> String {
@@ -356,7 +401,11 @@ enum ChunkGenerator {
                     )
                 )
             }
-            if Int.random(in: 0..<6, using: &random) == 0 { delta.append(("tool_calls", anyValue(&random))) }
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: delta.append(("tool_calls", anyValue(&random)))
+            case 1, 2: delta.append(("tool_calls", toolCalls(&random, pieces: true, odd: odd)))
+            default: break
+            }
             var choice: [(String, String)] = []
             if Int.random(in: 0..<5, using: &random) > 0 {
                 choice.append(("index", odd ? pick(["\"1\"", "1.0", "null"], &random) : String(index)))

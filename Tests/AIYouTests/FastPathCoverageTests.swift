@@ -11,13 +11,18 @@ import Testing
 struct FastPathCoverageTests {
     /// One sample value (JSON) for each key the fast path reads, per type.
     static let usage = ["prompt_tokens": "3", "completion_tokens": "5", "total_tokens": "8"]
-    static let message = ["role": #""assistant""#, "content": #""Bonjour""#, "refusal": #""none""#]
+    static let function = ["name": #""get_weather""#, "arguments": #""{\"city\":\"Lyon\"}""#]
+    static let toolCall = ["id": #""call_1""#, "type": #""function""#, "function": object(function)]
+    static let toolCallPiece = toolCall.merging(["index": "1"]) { $1 }
+    static let message = [
+        "role": #""assistant""#, "content": #""Bonjour""#, "refusal": #""none""#, "tool_calls": "[\(object(toolCall))]",
+    ]
     static let choice = ["index": "0", "message": object(message), "finish_reason": #""stop""#]
     static let completion = [
         "id": #""cmpl-1""#, "object": #""chat.completion""#, "model": #""m""#, "created": "1700000000",
         "choices": "[\(object(choice))]", "usage": object(usage),
     ]
-    static let delta = ["role": #""assistant""#, "content": #""Bon""#]
+    static let delta = ["role": #""assistant""#, "content": #""Bon""#, "tool_calls": "[\(object(toolCallPiece))]"]
     static let chunkChoice = ["index": "0", "delta": object(delta), "finish_reason": #""stop""#]
     static let chunk = [
         "id": #""c-1""#, "model": #""m""#, "created": "1700000000", "choices": "[\(object(chunkChoice))]", "usage": object(usage),
@@ -53,6 +58,8 @@ struct FastPathCoverageTests {
         #expect(Self.uncovered(Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(AssistantMessage.CodingKeys.self, samples: Set(Self.message.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ChatChoice.CodingKeys.self, samples: Set(Self.choice.keys), delegated: delegated).isEmpty)
+        #expect(Self.uncovered(ToolCall.CodingKeys.self, samples: Set(Self.toolCall.keys), delegated: delegated).isEmpty)
+        #expect(Self.uncovered(ToolCall.FunctionKeys.self, samples: Set(Self.function.keys), delegated: delegated).isEmpty)
         // `response` wraps the whole completion: the wrapped sample below covers it.
         #expect(
             Self.uncovered(ChatCompletion.CodingKeys.self, samples: Set(Self.completion.keys).union(["response"]), delegated: delegated)
@@ -70,6 +77,11 @@ struct FastPathCoverageTests {
         let delegated = ChatCompletionChunkDecoder.keysLeftToJSONDecoder
         #expect(Self.uncovered(Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ChatCompletionChunk.Delta.CodingKeys.self, samples: Set(Self.delta.keys), delegated: delegated).isEmpty)
+        #expect(
+            Self.uncovered(ChatCompletionChunk.ToolCallDelta.CodingKeys.self, samples: Set(Self.toolCallPiece.keys), delegated: delegated)
+                .isEmpty
+        )
+        #expect(Self.uncovered(ToolCall.FunctionKeys.self, samples: Set(Self.function.keys), delegated: delegated).isEmpty)
         #expect(
             Self.uncovered(ChatCompletionChunk.Choice.CodingKeys.self, samples: Set(Self.chunkChoice.keys), delegated: delegated).isEmpty
         )

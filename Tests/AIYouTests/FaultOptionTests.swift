@@ -37,6 +37,17 @@ struct FaultOptionTests {
                 .lyingPageCounts(totalItems: 9999, fullPages: false), .lyingPageCounts(totalItems: 5, fullPages: true),
             ]
         )
+        let llmaasRoutes: [(String, MockRoute)] = [
+            ("llmaas-chat", .llmaasChatCompletions), ("llmaas-completions", .llmaasCompletions), ("embeddings", .embeddings),
+            ("rerank", .rerank), ("rerank-v2", .rerankV2), ("llmaas-models", .llmaasModels),
+            ("llmaas-transcriptions", .llmaasTranscriptions),
+        ]
+        for (name, route) in llmaasRoutes {
+            let option = FaultOption(argument: "\(name)=503,drop-after:2")
+            #expect(option?.route == route, "\(name)")
+            #expect(option?.faults == [.status(503), .dropStreamAfter(events: 2)], "\(name)")
+        }
+        #expect(Set(FaultOption.routes.values).count == MockRoute.allCases.count)
         for invalid in [
             "nope=503", "chat=", "chat=700", "chat=429:soon", "chat=drop-after:-1", "chat", "chat=delay:x", "chat=delay:1e300",
             "chat=delay:inf",

@@ -104,6 +104,7 @@ let benchmarks: @Sendable () -> Void = {
         }
         precondition(events == 10_000)
     }
+    toolCallStreamBenchmarks(configuration: streamConfiguration)
 
     // MARK: Rate limiter and redaction
 

@@ -12,13 +12,13 @@ extension AIYouClient {
     ///   the service's or the network's error.
     public func chatCompletion(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletion
     {
-        try request.validate()
+        try request.validate(for: configuration.api)
         if nonStreamingChatUnsupported.load(ordering: .relaxed) {
             return try await chatCompletionStream(request, options: options).collect()
         }
         var nonStreaming = request
         nonStreaming.stream = false
-        var apiRequest = APIRequest.json(.chatCompletion, .POST, "/api/v1/chat/completions", body: nonStreaming)
+        var apiRequest = try chatRequest(nonStreaming, operation: .chatCompletion)
         apiRequest.call = request.callDescription
         do {
             return try await pipeline.decode(
@@ -42,11 +42,11 @@ extension AIYouClient {
         _ request: ChatCompletionRequest,
         options: RequestOptions = RequestOptions()
     ) async throws -> ChatCompletionStream {
-        try request.validate()
+        try request.validate(for: configuration.api)
         var streaming = request
         streaming.stream = true
-        let apiRequest = {
-            var apiRequest = APIRequest.json(.chatStream, .POST, "/api/v1/chat/completions", body: streaming, accept: .eventStream)
+        let apiRequest = try {
+            var apiRequest = try chatRequest(streaming, operation: .chatStream)
             apiRequest.call = request.callDescription
             return apiRequest
         }()
@@ -91,6 +91,18 @@ extension AIYouClient {
             observation: observation,
             reopen: reopen
         )
+    }
+}
+
+extension AIYouClient {
+    /// The chat request in the configured service's dialect.
+    func chatRequest(_ request: ChatCompletionRequest, operation: Operation) throws(AIYouError) -> APIRequest {
+        let path = try configuration.api.require(operation)
+        let accept: APIRequest.Accept = operation == .chatStream ? .eventStream : .json
+        switch configuration.api.dialect {
+        case .aiyou: return APIRequest.json(operation, .POST, path, body: request, accept: accept)
+        case .llmaas: return APIRequest.json(operation, .POST, path, body: LLMaaSChatBody(request: request), accept: accept)
+        }
     }
 }
 

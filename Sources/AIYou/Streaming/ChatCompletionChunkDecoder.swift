@@ -116,6 +116,9 @@ struct ChatCompletionChunkDecoder: Sendable {
                 // Text parts (an array) are JSONDecoder's; a string or null is read here.
                 guard seen.insert(1), let content = FastJSON.optionalString(&scanner) else { return false }
                 delta.content = content
+            case _ where FastJSON.matches(key, "tool_calls"):
+                guard seen.insert(2), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: true) else { return false }
+                delta.toolCalls = pieces
             default:
                 return scanner.skipValue()
             }

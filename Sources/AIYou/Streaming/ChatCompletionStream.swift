@@ -309,15 +309,17 @@ extension ChatCompletionStream {
     public var textDeltas: TextDeltas { TextDeltas(stream: self) }
 
     /// Reads the whole stream and assembles it into one ``ChatCompletion``: the deltas of each
-    /// choice concatenated, the last finish reason and usage kept. Throws ``AIYouError``;
+    /// choice concatenated, tool calls put together from their pieces, the last finish reason
+    /// and usage kept — the same completion the non-streamed call gives (see
+    /// ``ChatCompletionAccumulator`` to read it while iterating). Throws ``AIYouError``;
     /// ``AIYouError/Code/limitExceeded`` when the text grows beyond
     /// ``Configuration/Limits/maxResponseBodyBytes`` (what a non-streamed answer may hold).
     public func collect() async throws -> ChatCompletion {
-        var assembler = ChatCompletionAssembler(maxBytes: source.limits.maxResponseBodyBytes)
+        var accumulator = ChatCompletionAccumulator(maxBytes: source.limits.maxResponseBodyBytes)
         for try await chunk in self {
-            try assembler.add(chunk, operation: source.operation)
+            try accumulator.add(chunk, operation: source.operation)
         }
-        return assembler.completion
+        return accumulator.completion
     }
 
     /// The text of a ``ChatCompletionStream``, piece by piece.
@@ -341,61 +343,5 @@ extension ChatCompletionStream {
                 return nil
             }
         }
-    }
-}
-
-/// Folds stream chunks into one completion, within a bound on the text and on the number of
-/// choices (a server decides both).
-struct ChatCompletionAssembler: Sendable {
-    /// The most distinct choices assembled.
-    static let maxChoices = 256
-    let maxBytes: Int
-    private var bytes = 0
-    private var id: String?
-    private var model: String?
-    private var created: Date?
-    private var usage: Usage?
-    private var choices: [Int: (role: ChatRole, text: String, finishReason: String?)] = [:]
-
-    init(maxBytes: Int) {
-        self.maxBytes = maxBytes
-    }
-
-    mutating func add(_ chunk: ChatCompletionChunk, operation: Operation) throws(AIYouError) {
-        for choice in chunk.choices {
-            bytes = WireValue.sum(bytes, choice.delta.content?.utf8.count ?? 0)
-            guard bytes <= maxBytes else {
-                throw AIYouError(
-                    .limitExceeded,
-                    "\(operation.name): the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)"
-                )
-            }
-            guard choices[choice.index] != nil || choices.count < Self.maxChoices else {
-                throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer has more than \(Self.maxChoices) choices")
-            }
-        }
-        id = id ?? chunk.id
-        model = model ?? chunk.model
-        created = created ?? chunk.created
-        if let chunkUsage = chunk.usage { usage = chunkUsage }
-        for choice in chunk.choices {
-            var entry = choices[choice.index] ?? (role: .assistant, text: "", finishReason: nil)
-            if let role = choice.delta.role { entry.role = role }
-            if let content = choice.delta.content { entry.text += content }
-            if let reason = choice.finishReason { entry.finishReason = reason }
-            choices[choice.index] = entry
-        }
-    }
-
-    var completion: ChatCompletion {
-        let assembled = choices.keys.sorted().map { index in
-            let entry = choices[index]!
-            return ChatChoice(
-                index: index,
-                message: AssistantMessage(role: entry.role, content: entry.text),
-                finishReason: entry.finishReason
-            )
-        }
-        return ChatCompletion(id: id, object: "chat.completion", model: model, created: created, choices: assembled, usage: usage)
     }
 }

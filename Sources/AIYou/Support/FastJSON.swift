@@ -36,7 +36,11 @@ enum FastJSON {
 
     /// `lenientString`: a string, an integer written as text, or null.
     static func lenientString(_ scanner: inout JSONScanner, reusing reuse: String? = nil) -> String?? {
+        // A string that fails part-way (a raw control character) must not be read again from
+        // where it failed as a number: `"\n 42` is invalid, not 42.
+        let start = scanner
         if let value = optionalString(&scanner, reusing: reuse) { return value }
+        scanner = start
         guard let number = scanner.readInteger() else { return nil }
         return .some(String(number))
     }

@@ -53,11 +53,36 @@ struct JSONWriter {
     mutating func field(_ key: StaticString, _ value: Double?) {
         guard let value, value.isFinite else { return }
         writeKey(key)
+        buffer.writeString(Self.number(value))
+    }
+
+    /// A finite number as written: without a fraction when it has none (and is below 10^15).
+    static func number(_ value: Double) -> String {
         if value.rounded() == value, abs(value) < 1e15 {
-            buffer.writeString(String(Int64(value)))
-        } else {
-            buffer.writeString(String(value))
+            return String(Int64(value))
         }
+        return String(value)
+    }
+
+    /// Writes `key` and the colon; the value written next follows without a comma.
+    mutating func key(_ key: StaticString) {
+        writeKey(key)
+        needsComma = false
+    }
+
+    /// Writes a key only known at run time (a member of a ``JSONValue`` object) and the colon.
+    mutating func dynamicKey(_ key: String) {
+        separate()
+        writeString(key)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Writes already valid JSON text (a literal or a number) as the next value.
+    mutating func rawElement(_ text: String) {
+        separate()
+        buffer.writeString(text)
+        needsComma = true
     }
 
     mutating func field(_ key: StaticString, _ value: Bool?) {

@@ -13,6 +13,12 @@ enum WireValue {
     static let maxServerDelay: Duration = .seconds(maxServerDelaySeconds)
     private static let maxServerDelaySeconds: Int64 = 86_400
 
+    /// `value` as an `Int` when it is a whole number inside `Int`'s range, else `nil` (never traps).
+    static func exactInt(_ value: Double) -> Int? {
+        guard value.isFinite, value.rounded() == value, value >= -9.2e18, value <= 9.2e18 else { return nil }
+        return Int(value)
+    }
+
     /// The earliest and latest dates the client represents: 0001-01-01 and 9999-12-31 (UTC).
     static let earliestDate = Date(timeIntervalSince1970: -62_135_596_800)
     static let latestDate = Date(timeIntervalSince1970: 253_402_300_799)

@@ -42,16 +42,23 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
     public var parts: [ContentPart]
     /// The refusal text, when the model refused.
     public var refusal: String?
+    /// The tools the model asks you to call (LLMaaS; the choice's finish reason is then
+    /// `tool_calls`). Empty when it answered with text.
+    public var toolCalls: [ToolCall]
 
-    /// A message with the given text.
-    public init(role: ChatRole = .assistant, content: String, refusal: String? = nil) {
+    /// A message with the given text (and tool calls).
+    public init(role: ChatRole = .assistant, content: String, refusal: String? = nil, toolCalls: [ToolCall] = []) {
         self.role = role
         self.content = content
         self.parts = [.text(content)]
         self.refusal = refusal
+        self.toolCalls = toolCalls
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case role, content, refusal }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case role, content, refusal
+        case toolCalls = "tool_calls"
+    }
 
     /// Decodes `content` given as a string, an array of parts, or null.
     public init(from decoder: any Decoder) throws {
@@ -65,6 +72,7 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
             parts = container.lenientArray(.content)
             content = parts.lazy.filter { $0.type == .text }.map(\.text).joined()
         }
+        toolCalls = container.lenientArray(.toolCalls)
     }
 }
 

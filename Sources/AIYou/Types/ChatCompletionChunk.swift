@@ -2,20 +2,69 @@ import Foundation
 
 /// One event of a streamed answer: a piece of text (the delta) for each choice.
 public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
+    /// A piece of a tool call (LLMaaS): the first piece of a call carries its ``index``, ``id``,
+    /// ``name`` and usually empty ``arguments``; later pieces carry the ``index`` and the next
+    /// fragment of ``arguments``. ``ChatCompletionAccumulator`` puts them together.
+    public struct ToolCallDelta: Decodable, Hashable, Sendable {
+        /// Which call of the choice this piece belongs to (0, 1, …).
+        public var index: Int
+        /// The call's id, on its first piece.
+        public var id: String?
+        /// `function`, on the first piece.
+        public var type: String?
+        /// The function's name, on the first piece.
+        public var name: String?
+        /// The next fragment of the arguments' JSON text.
+        public var arguments: String?
+
+        /// A piece with the given values.
+        public init(index: Int = 0, id: String? = nil, type: String? = nil, name: String? = nil, arguments: String? = nil) {
+            self.index = index
+            self.id = id
+            self.type = type
+            self.name = name
+            self.arguments = arguments
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case index, id, type, function }
+
+        /// Decodes `{"index", "id"?, "type"?, "function": {"name"?, "arguments"?}}`; arguments sent
+        /// as a JSON object are kept as its JSON text.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = container.lenientInt(.index) ?? 0
+            id = container.lenientString(.id)
+            type = container.lenientString(.type)
+            let function = try? container.nestedContainer(keyedBy: ToolCall.FunctionKeys.self, forKey: .function)
+            name = function?.lenientString(.name)
+            if let function, function.contains(.arguments), (try? function.decodeNil(forKey: .arguments)) == false {
+                arguments = ToolCall.arguments(in: function)
+            } else {
+                arguments = nil
+            }
+        }
+    }
+
     /// What one chunk adds to a choice.
     public struct Delta: Decodable, Hashable, Sendable {
         /// Set on the first chunk of a choice, usually `assistant`.
         public var role: ChatRole?
         /// The text added by this chunk, if any.
         public var content: String?
+        /// Pieces of tool calls (LLMaaS), empty when the chunk carries none.
+        public var toolCalls: [ToolCallDelta]
 
         /// A delta with the given values.
-        public init(role: ChatRole? = nil, content: String? = nil) {
+        public init(role: ChatRole? = nil, content: String? = nil, toolCalls: [ToolCallDelta] = []) {
             self.role = role
             self.content = content
+            self.toolCalls = toolCalls
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case role, content }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case role, content
+            case toolCalls = "tool_calls"
+        }
 
         /// Decodes `content` as a string or an array of text parts.
         public init(from decoder: any Decoder) throws {
@@ -29,6 +78,7 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
             } else {
                 content = nil
             }
+            toolCalls = container.lenientArray(.toolCalls)
         }
     }
 

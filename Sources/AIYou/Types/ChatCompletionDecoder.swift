@@ -107,6 +107,7 @@ public enum ChatCompletionDecoder {
         var refusal: String?
         var content: String?
         var parts: [ContentPart]?
+        var toolCalls: [ToolCall] = []
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
@@ -124,13 +125,21 @@ public enum ChatCompletionDecoder {
                     guard let value = contentParts(&scanner) else { return false }
                     parts = value
                 }
+            case _ where FastJSON.matches(key, "tool_calls"):
+                guard seen.insert(3), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: false) else { return false }
+                toolCalls = pieces.map(ToolCall.init(piece:))
             default:
                 return scanner.skipValue()
             }
             return true
         }
         guard read else { return nil }
-        var message = AssistantMessage(role: ChatRole(rawValue: role ?? "assistant"), content: content ?? "", refusal: refusal)
+        var message = AssistantMessage(
+            role: ChatRole(rawValue: role ?? "assistant"),
+            content: content ?? "",
+            refusal: refusal,
+            toolCalls: toolCalls
+        )
         if content == nil {
             // Parts, or none for a null or absent content, as `AssistantMessage.init(from:)` reads them.
             message.parts = parts ?? []

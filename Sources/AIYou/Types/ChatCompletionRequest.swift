@@ -1,7 +1,12 @@
-/// A chat completion request (`POST /api/v1/chat/completions`).
+/// A chat completion request (`POST /api/v1/chat/completions` on AI.YOU,
+/// `POST /v1/chat/completions` on LLMaaS).
 ///
-/// Either ``assistantID`` or ``model`` selects what answers. Unset optional fields are left out of
-/// the JSON entirely (never sent as `null` or `""`). Whether the answer is streamed is chosen by
+/// On AI.YOU, ``assistantID`` or ``model`` selects what answers; ``systemPrompt``, ``threadID``
+/// and ``form`` are AI.YOU's. On LLMaaS, ``model`` is required, and ``tools``, ``toolChoice``,
+/// the penalties and ``user`` are available; ``systemPrompt`` is sent as a leading `system`
+/// message. A field the configured service does not have fails with
+/// ``AIYouError/Code/unsupported`` before sending. Unset optional fields are left out of the JSON
+/// entirely (never sent as `null` or `""`). Whether the answer is streamed is chosen by
 /// the method you call (``AIYouClient/chatCompletion(_:options:)`` or
 /// ``AIYouClient/chatCompletionStream(_:options:)``), not by this value.
 public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
@@ -25,6 +30,16 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     public var maxTokens: Int?
     /// An output format hint (`form`).
     public var form: String?
+    /// Penalises tokens already present, −2…2 (`presence_penalty`; LLMaaS).
+    public var presencePenalty: Double?
+    /// Penalises tokens by how often they appeared, −2…2 (`frequency_penalty`; LLMaaS).
+    public var frequencyPenalty: Double?
+    /// An id of your end user, for abuse monitoring (`user`; LLMaaS).
+    public var user: String?
+    /// Functions the model may call (LLMaaS); see ``AIYouClient/runTools(_:tools:maxRounds:maxConcurrentTools:options:)``.
+    public var tools: [ToolDefinition]
+    /// Whether and which tool the model must call (`tool_choice`; LLMaaS). Needs ``tools``.
+    public var toolChoice: ToolChoice?
 
     /// Set by the client: `true` on the streaming path.
     var stream: Bool?
@@ -40,7 +55,12 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         stop: [String]? = nil,
         threadID: String? = nil,
         maxTokens: Int? = nil,
-        form: String? = nil
+        form: String? = nil,
+        presencePenalty: Double? = nil,
+        frequencyPenalty: Double? = nil,
+        user: String? = nil,
+        tools: [ToolDefinition] = [],
+        toolChoice: ToolChoice? = nil
     ) {
         self.messages = messages
         self.assistantID = assistantID
@@ -52,6 +72,11 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         self.threadID = threadID
         self.maxTokens = maxTokens
         self.form = form
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.user = user
+        self.tools = tools
+        self.toolChoice = toolChoice
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -64,6 +89,10 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         case threadID = "threadId"
         case maxTokens = "max_tokens"
         case form
+        case presencePenalty = "presence_penalty"
+        case frequencyPenalty = "frequency_penalty"
+        case user, tools
+        case toolChoice = "tool_choice"
     }
 
     /// Encodes only the fields that are set and non-empty.
@@ -80,23 +109,102 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         try container.encodeNonEmpty(threadID, forKey: .threadID)
         try container.encodeIfPresent(maxTokens, forKey: .maxTokens)
         try container.encodeNonEmpty(form, forKey: .form)
+        try container.encodeIfPresent(presencePenalty, forKey: .presencePenalty)
+        try container.encodeIfPresent(frequencyPenalty, forKey: .frequencyPenalty)
+        try container.encodeNonEmpty(user, forKey: .user)
+        if !tools.isEmpty {
+            try container.encode(JSONValue.array(tools.map(\.jsonValue)), forKey: .tools)
+        }
+        if let toolChoice { try container.encode(toolChoice.jsonValue, forKey: .toolChoice) }
     }
 
-    /// Refuses requests the service would reject, naming the field.
-    func validate() throws(AIYouError) {
+    /// Refuses requests `api` would reject, naming the field.
+    func validate(for api: ServiceAPI) throws(AIYouError) {
+        switch api.dialect {
+        case .aiyou: try validateForAIYou()
+        case .llmaas: try validateForLLMaaS()
+        }
+        try validateCommon()
+    }
+
+    private func validateForAIYou() throws(AIYouError) {
+        let llmaasOnly: [(name: String, isSet: Bool)] = [
+            ("tools", !tools.isEmpty), ("toolChoice", toolChoice != nil), ("presencePenalty", presencePenalty != nil),
+            ("frequencyPenalty", frequencyPenalty != nil), ("user", user != nil),
+        ]
+        if let field = llmaasOnly.first(where: \.isSet) {
+            throw AIYouError(
+                .unsupported,
+                "chat completion: \(field.name) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
+            )
+        }
+        for (index, message) in messages.enumerated() where message.role == .tool || !message.toolCalls.isEmpty {
+            throw AIYouError(.unsupported, "chat completion: messages[\(index)] carries tool calls or results, which AI.YOU does not offer")
+        }
+        if assistantID.isBlank && model.isBlank {
+            throw .invalidRequest("chat completion: set assistantID or model to choose what answers")
+        }
+    }
+
+    private func validateForLLMaaS() throws(AIYouError) {
+        let aiyouOnly: [(name: String, isSet: Bool)] = [
+            ("assistantID", assistantID != nil), ("threadID", threadID != nil), ("form", form != nil),
+        ]
+        if let field = aiyouOnly.first(where: \.isSet) {
+            throw AIYouError(
+                .unsupported,
+                "chat completion: \(field.name) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
+            )
+        }
+        if model.isBlank { throw .invalidRequest("chat completion: LLMaaS needs a model") }
+        for (name, value) in [("presencePenalty", presencePenalty), ("frequencyPenalty", frequencyPenalty)] {
+            if let value, !(-2...2).contains(value) {
+                throw .invalidRequest("chat completion: \(name) must be within -2…2 (got \(value))")
+            }
+        }
+        var names: Set<String> = []
+        for (index, tool) in tools.enumerated() {
+            if let problem = tool.nameProblem {
+                throw .invalidRequest(
+                    "chat completion: tools[\(index)] name \"\(SafeText.escapingControlCharacters(tool.name, keepingLineBreaks: false))\" \(problem)"
+                )
+            }
+            if !names.insert(tool.name).inserted {
+                throw .invalidRequest("chat completion: the tool name \"\(tool.name)\" is used twice")
+            }
+        }
+        if let toolChoice {
+            if tools.isEmpty, toolChoice != .disabled { throw .invalidRequest("chat completion: toolChoice \(toolChoice) needs tools") }
+            if case .function(let name) = toolChoice.storage, !names.contains(name) {
+                throw .invalidRequest(
+                    "chat completion: toolChoice names \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\", which is not among the tools"
+                )
+            }
+        }
+        for (index, message) in messages.enumerated() {
+            if message.role == .tool, message.toolCallID.isBlank {
+                throw .invalidRequest("chat completion: messages[\(index)] is a tool result without the id of the call it answers")
+            }
+            for part in message.content where part.type == .image {
+                let url = part.text
+                guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("data:") else {
+                    throw .invalidRequest("chat completion: messages[\(index)] has an image whose URL is neither http(s) nor a data: URI")
+                }
+            }
+        }
+    }
+
+    private func validateCommon() throws(AIYouError) {
         if messages.isEmpty {
             throw .invalidRequest("chat completion: messages must not be empty")
         }
         for (index, message) in messages.enumerated() {
-            if message.content.isEmpty {
+            if message.content.isEmpty, message.toolCalls.isEmpty {
                 throw .invalidRequest("chat completion: messages[\(index)] has no content parts")
             }
             if message.role.rawValue.isEmpty {
                 throw .invalidRequest("chat completion: messages[\(index)] has an empty role")
             }
-        }
-        if assistantID.isBlank && model.isBlank {
-            throw .invalidRequest("chat completion: set assistantID or model to choose what answers")
         }
         if let temperature, !(0...2).contains(temperature) {
             throw .invalidRequest("chat completion: temperature must be within 0…2 (got \(temperature))")

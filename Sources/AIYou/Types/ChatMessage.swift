@@ -13,6 +13,8 @@ public struct ChatRole: RawRepresentable, Codable, Hashable, Sendable, Expressib
     public static let assistant = ChatRole(rawValue: "assistant")
     /// Instructions that frame the conversation.
     public static let system = ChatRole(rawValue: "system")
+    /// The result of a tool the model called (LLMaaS); see ``ChatMessage/toolResult(_:for:)``.
+    public static let tool = ChatRole(rawValue: "tool")
 
     /// The wire value.
     public var description: String { rawValue }
@@ -80,7 +82,8 @@ public struct ContentPart: Codable, Hashable, Sendable {
     }
 }
 
-/// A message in a conversation: a role and one or more content parts.
+/// A message in a conversation: a role and one or more content parts; on LLMaaS also the tool
+/// calls of an assistant turn, or the call a tool result answers.
 ///
 /// ```swift
 /// let question = ChatMessage.text("Bonjour")
@@ -92,11 +95,34 @@ public struct ChatMessage: Codable, Hashable, Sendable {
     public var role: ChatRole
     /// What it says, in order.
     public var content: [ContentPart]
+    /// The tools an assistant turn called (LLMaaS); empty otherwise.
+    public var toolCalls: [ToolCall]
+    /// For a ``ChatRole/tool`` message: the id of the call it answers.
+    public var toolCallID: String?
 
-    /// A message from `role` with the given parts.
-    public init(role: ChatRole, content: [ContentPart]) {
+    /// A message from `role` with the given parts (and, on LLMaaS, tool calls or the id of the
+    /// call a tool result answers).
+    public init(role: ChatRole, content: [ContentPart], toolCalls: [ToolCall] = [], toolCallID: String? = nil) {
         self.role = role
         self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+    }
+
+    /// The model's answer as a message of the conversation, to send back with the next request
+    /// (its text, and its tool calls when it made any).
+    public init(_ answer: AssistantMessage) {
+        self.init(role: answer.role, content: answer.content.isEmpty ? [] : [.text(answer.content)], toolCalls: answer.toolCalls)
+    }
+
+    /// The result of a tool call, sent back to the model as a ``ChatRole/tool`` message (LLMaaS).
+    public static func toolResult(_ result: String, for call: ToolCall) -> ChatMessage {
+        toolResult(result, callID: call.id)
+    }
+
+    /// The result of the tool call `callID`, sent back to the model as a ``ChatRole/tool`` message.
+    public static func toolResult(_ result: String, callID: String) -> ChatMessage {
+        ChatMessage(role: .tool, content: [.text(result)], toolCallID: callID)
     }
 
     /// A text message (Go: `NewTextMessage`).
@@ -124,9 +150,13 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         return result
     }
 
-    private enum CodingKeys: String, CodingKey { case role, content }
+    private enum CodingKeys: String, CodingKey {
+        case role, content
+        case toolCalls = "tool_calls"
+        case toolCallID = "tool_call_id"
+    }
 
-    /// Decodes `content` given as an array of parts or as a plain string.
+    /// Decodes `content` given as an array of parts, a plain string or null, and the tool fields.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         role = ChatRole(rawValue: container.lenientString(.role) ?? "assistant")
@@ -135,13 +165,17 @@ public struct ChatMessage: Codable, Hashable, Sendable {
         } else {
             content = container.lenientArray(.content)
         }
+        toolCalls = container.lenientArray(.toolCalls)
+        toolCallID = container.lenientString(.toolCallID)
     }
 
-    /// Encodes `{"role": …, "content": [parts]}`.
+    /// Encodes `{"role": …, "content": [parts]}`, plus `tool_calls` and `tool_call_id` when set.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(role, forKey: .role)
         try container.encode(content, forKey: .content)
+        if !toolCalls.isEmpty { try container.encode(toolCalls, forKey: .toolCalls) }
+        try container.encodeIfPresent(toolCallID, forKey: .toolCallID)
     }
 }
 

@@ -42,6 +42,79 @@ extension ChatCompletionRequest: JSONBody {
     }
 }
 
+/// A chat request as LLMaaS (OpenAI-compatible) reads it: `model` first, the system prompt as a
+/// leading `system` message, a message's text as a string (parts only when it holds an image),
+/// images as `image_url` parts, and the tool fields.
+struct LLMaaSChatBody: JSONBody {
+    let request: ChatCompletionRequest
+
+    func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.nonEmptyField("model", request.model)
+        writer.beginArray(key: "messages")
+        if let systemPrompt = request.systemPrompt, !systemPrompt.isEmpty {
+            ChatMessage.text(systemPrompt, role: .system).writeForLLMaaS(to: &writer)
+        }
+        for message in request.messages { message.writeForLLMaaS(to: &writer) }
+        writer.endArray()
+        writer.field("temperature", request.temperature)
+        writer.field("top_p", request.topP)
+        writer.field("max_tokens", request.maxTokens)
+        writer.field("presence_penalty", request.presencePenalty)
+        writer.field("frequency_penalty", request.frequencyPenalty)
+        if let stop = request.stop, !stop.isEmpty {
+            writer.beginArray(key: "stop")
+            for sequence in stop { writer.element(sequence) }
+            writer.endArray()
+        }
+        writer.nonEmptyField("user", request.user)
+        writer.field("stream", request.stream)
+        if !request.tools.isEmpty {
+            writer.beginArray(key: "tools")
+            for tool in request.tools { writer.element(tool.jsonValue) }
+            writer.endArray()
+        }
+        request.toolChoice?.write(to: &writer)
+        writer.endObject()
+    }
+}
+
+extension ChatMessage {
+    func writeForLLMaaS(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("role", role.rawValue)
+        if content.isEmpty {
+            writer.field("content", JSONValue.null)
+        } else if content.allSatisfy({ $0.type == .text }) {
+            writer.field("content", content.count == 1 ? content[0].text : text)
+        } else {
+            writer.beginArray(key: "content")
+            for part in content {
+                writer.beginObject()
+                if part.type == .image {
+                    writer.field("type", "image_url")
+                    writer.key("image_url")
+                    writer.beginObject()
+                    writer.field("url", part.text)
+                    writer.endObject()
+                } else {
+                    writer.field("type", part.type.rawValue)
+                    writer.field("text", part.text)
+                }
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        if !toolCalls.isEmpty {
+            writer.beginArray(key: "tool_calls")
+            for call in toolCalls { call.write(to: &writer) }
+            writer.endArray()
+        }
+        writer.nonEmptyField("tool_call_id", toolCallID)
+        writer.endObject()
+    }
+}
+
 extension SaveConversationRequest: JSONBody {
     func write(to writer: inout JSONWriter) {
         writer.beginObject()

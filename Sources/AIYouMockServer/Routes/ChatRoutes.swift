@@ -49,8 +49,7 @@ struct ChatRoutes: Sendable {
         }
 
         let writer = ChatStreamWriter(
-            completion: completion,
-            chunkCount: chunkCount,
+            events: MockChatCompletion.StreamEvents(completion: completion, chunkCount: chunkCount),
             encoder: SSEEventEncoder(shape: input.shape),
             interval: input.settings.streamChunkInterval,
             dropAfterEvents: input.dropStreamAfter,

@@ -1,8 +1,9 @@
 import Hummingbird
 import NIOCore
 
-/// Streams one chat answer as Server-Sent Events: the reply split into `chunkCount` content
-/// events, then the final chunk and the shape's terminator.
+/// Streams one chat answer as Server-Sent Events: its content events, then its closing events
+/// (see ``ChatStreamEvents``) and the shape's terminator. Both dialects use it: AI.YOU in
+/// either shape, LLMaaS in the primary framing.
 ///
 /// Events are produced one at a time; without a pace they are batched into writes of about
 /// 16 KiB, with a pace each event is written on its own, so memory stays flat however many
@@ -15,8 +16,7 @@ struct ChatStreamWriter: Sendable {
     /// The pause before each write of the tail.
     static let tailPause: Duration = .milliseconds(1)
 
-    let completion: MockChatCompletion
-    let chunkCount: Int
+    let events: any ChatStreamEvents
     let encoder: SSEEventEncoder
     let interval: Duration
     /// When set, only this many content events are sent before the connection is closed.
@@ -44,19 +44,16 @@ struct ChatStreamWriter: Sendable {
     /// Writes the events of the answer and the shape's terminator (with a tail, `[DONE]` in
     /// every shape), or with ``dropAfterEvents`` the first events, then closes the connection.
     private func writeAnswer(to writer: inout any ResponseBodyWriter) async throws {
-        let characters = Array(self.completion.reply)
         var pending = ByteBuffer()
         pending.reserveCapacity(Self.batchSize + 1024)
         if let prelude = self.encoder.prelude {
             pending.writeString(prelude)
         }
 
-        let contentEvents = min(self.chunkCount, self.dropAfterEvents ?? self.chunkCount)
+        let contentCount = self.events.contentEventCount
+        let contentEvents = min(contentCount, self.dropAfterEvents ?? contentCount)
         for index in 0..<contentEvents {
-            let start = index * characters.count / self.chunkCount
-            let end = (index + 1) * characters.count / self.chunkCount
-            let event = self.completion.contentChunk(String(characters[start..<end]), isFirst: index == 0)
-            try await self.emit(event, number: index + 1, pending: &pending, writer: &writer)
+            try await self.emit(self.events.contentEvent(at: index), number: index + 1, pending: &pending, writer: &writer)
         }
 
         if self.dropAfterEvents != nil {
@@ -67,7 +64,9 @@ struct ChatStreamWriter: Sendable {
             throw ConnectionDroppedError()
         }
 
-        try await self.emit(self.completion.finalChunk, number: self.chunkCount + 1, pending: &pending, writer: &writer)
+        for (offset, event) in self.events.closingEvents.enumerated() {
+            try await self.emit(event, number: contentCount + 1 + offset, pending: &pending, writer: &writer)
+        }
         if let terminator = self.encoder.terminator {
             pending.writeString(terminator)
         } else if self.tailAfterDone {

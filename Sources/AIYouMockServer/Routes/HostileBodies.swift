@@ -75,12 +75,15 @@ enum HostileBodies {
     }
 
     /// `status` (500 for a code that cannot carry a body), `application/json` without a
-    /// length, and a JSON error body written one byte per `interval`, over and over, until
-    /// the response is abandoned.
-    static func drip(status code: Int, interval: Duration, watch: ClientWatch) -> Response {
+    /// length, and a JSON error body (OpenAI-shaped on the LLMaaS routes) written one byte per
+    /// `interval`, over and over, until the response is abandoned.
+    static func drip(status code: Int, interval: Duration, openAIShape: Bool, watch: ClientWatch) -> Response {
         let status = MockResponses.statusWithBody(code: code)
         let interval = max(interval, Self.minimumInterval)
-        let json: JSONValue = ["message": .string(Self.dripMessage), "code": .int(status.code)]
+        let json: JSONValue =
+            openAIShape
+            ? OpenAIErrors.json(status: status, message: Self.dripMessage)
+            : ["message": .string(Self.dripMessage), "code": .int(status.code)]
         let body = ByteBuffer(string: json.serialized)
         return Response(
             status: status,

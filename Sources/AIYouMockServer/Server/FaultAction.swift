@@ -27,13 +27,19 @@ enum FaultAction: Sendable {
     init(fault: MockFault, route: MockRoute, request: Request, body: ByteBuffer, watch: ClientWatch) {
         switch fault {
         case .status(let code, let body, let headers):
-            self = .answer(Self.statusResponse(code: code, body: body, headers: headers))
+            self = .answer(Self.statusResponse(code: code, body: body, headers: headers, openAIShape: route.isLLMaaS))
         case .rateLimited(let retryAfter):
-            var headers = HTTPFields()
-            headers[.retryAfter] = retryAfter
-            headers[Self.rateLimitLimit] = "60"
-            headers[Self.rateLimitRemaining] = "0"
-            self = .answer(MockResponses.error(.tooManyRequests, message: "Too Many Requests", headers: headers))
+            if route.isLLMaaS {
+                var headers = LLMaaSQuota.exhaustedHeaders(retryAfter: retryAfter)
+                headers[.retryAfter] = retryAfter
+                self = .answer(OpenAIErrors.response(.tooManyRequests, message: "Too Many Requests", headers: headers))
+            } else {
+                var headers = HTTPFields()
+                headers[.retryAfter] = retryAfter
+                headers[Self.rateLimitLimit] = "60"
+                headers[Self.rateLimitRemaining] = "0"
+                self = .answer(MockResponses.error(.tooManyRequests, message: "Too Many Requests", headers: headers))
+            }
         case .delay(let duration):
             self = .delay(duration)
         case .hang:
@@ -41,7 +47,7 @@ enum FaultAction: Sendable {
         case .dropConnection:
             self = .drop
         case .dropStreamAfter(let events):
-            self = route == .chatCompletions ? .alterAnswer(.dropStream(afterEvents: max(0, events))) : .drop
+            self = route.isChat ? .alterAnswer(.dropStream(afterEvents: max(0, events))) : .drop
         case .malformedJSON:
             self = .answer(
                 Self.plain(
@@ -57,7 +63,7 @@ enum FaultAction: Sendable {
             self = .answer(Self.plain("", contentType: MockResponses.jsonContentType))
         case .oversizedStreamLine(let bytes):
             self = .answer(
-                route == .chatCompletions
+                route.isChat
                     ? HostileBodies.oversizedStreamLine(bytes: bytes, watch: watch)
                     : HostileBodies.oversizedJSON(bytes: bytes, watch: watch)
             )
@@ -66,13 +72,13 @@ enum FaultAction: Sendable {
         case .tailAfterDone:
             self = .alterAnswer(.tailAfterDone)
         case .drip(let status, let interval):
-            self = .answer(HostileBodies.drip(status: status, interval: interval, watch: watch))
+            self = .answer(HostileBodies.drip(status: status, interval: interval, openAIShape: route.isLLMaaS, watch: watch))
         case .absurdNumbers:
             self = .alterAnswer(.absurdNumbers)
         case .echoSecrets(let status):
-            self = .answer(HostileAnswers.echoSecrets(status: status, request: request, body: body))
+            self = .answer(HostileAnswers.echoSecrets(status: status, request: request, body: body, openAIShape: route.isLLMaaS))
         case .escapeSequences(let status):
-            self = .answer(HostileAnswers.escapeSequences(status: status))
+            self = .answer(HostileAnswers.escapeSequences(status: status, openAIShape: route.isLLMaaS))
         case .dropAfterProcessing:
             self = .dropAfterAnswer
         case .lyingPageCounts(let totalItems, let fullPages):
@@ -85,7 +91,7 @@ enum FaultAction: Sendable {
     private static let rateLimitLimit = HTTPFieldName("X-RateLimit-Limit-Requests")!
     private static let rateLimitRemaining = HTTPFieldName("X-RateLimit-Remaining-Requests")!
 
-    private static func statusResponse(code: Int, body: String?, headers: [String: String]) -> Response {
+    private static func statusResponse(code: Int, body: String?, headers: [String: String], openAIShape: Bool) -> Response {
         let status = MockResponses.status(code: code)
         var fields = HTTPFields()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
@@ -98,7 +104,9 @@ enum FaultAction: Sendable {
         }
         guard let body else {
             let reason = status.reasonPhrase.isEmpty ? "Injected failure" : status.reasonPhrase
-            return MockResponses.error(status, message: reason, headers: fields)
+            return openAIShape
+                ? OpenAIErrors.response(status, message: reason, headers: fields)
+                : MockResponses.error(status, message: reason, headers: fields)
         }
         if fields[.contentType] == nil {
             fields[.contentType] = MockResponses.jsonContentType

@@ -16,27 +16,48 @@ enum HostileAnswers {
     /// left out: AsyncHTTPClient refuses a response whose header holds them.
     static let escapedRequestID = "req-\u{9B}31mRED\u{9B}0m"
 
-    /// The request's body and `Authorization` value echoed into a JSON error and a header.
-    static func echoSecrets(status code: Int, request: Request, body: ByteBuffer) -> Response {
+    /// The request's body and `Authorization` value echoed into a JSON error (OpenAI-shaped
+    /// on the LLMaaS routes) and a header.
+    static func echoSecrets(status code: Int, request: Request, body: ByteBuffer, openAIShape: Bool) -> Response {
         let authorization = request.headers[.authorization] ?? "none"
         let echoedBody = String(decoding: body.readableBytesView, as: UTF8.self)
         let message = String(repeating: "x", count: Self.echoPadding) + " " + echoedBody + " " + authorization
         var headers = HTTPFields()
         headers[Self.requestID] = authorization
-        return MockResponses.error(MockResponses.statusWithBody(code: code), message: message, type: authorization, headers: headers)
+        return Self.error(
+            MockResponses.statusWithBody(code: code),
+            message: message,
+            type: authorization,
+            openAIShape: openAIShape,
+            headers: headers
+        )
     }
 
-    /// A JSON error whose message and type carry terminal control sequences, and an
-    /// `x-request-id` header carrying C1 controls.
-    static func escapeSequences(status code: Int) -> Response {
+    /// A JSON error (OpenAI-shaped on the LLMaaS routes) whose message and type carry terminal
+    /// control sequences, and an `x-request-id` header carrying C1 controls.
+    static func escapeSequences(status code: Int, openAIShape: Bool) -> Response {
         var headers = HTTPFields()
         headers[Self.requestID] = Self.escapedRequestID
-        return MockResponses.error(
+        return Self.error(
             MockResponses.statusWithBody(code: code),
             message: "Upstream failure: " + Self.escapes,
             type: "Error" + Self.escapes,
+            openAIShape: openAIShape,
             headers: headers
         )
+    }
+
+    /// `{"message","type","code"}`, or for LLMaaS `{"error":{"message","type","param","code"}}`.
+    private static func error(
+        _ status: HTTPResponse.Status,
+        message: String,
+        type: String,
+        openAIShape: Bool,
+        headers: HTTPFields
+    ) -> Response {
+        openAIShape
+            ? OpenAIErrors.response(status, message: message, type: type, headers: headers)
+            : MockResponses.error(status, message: message, type: type, headers: headers)
     }
 
     /// Exactly this status, these headers and these body bytes.

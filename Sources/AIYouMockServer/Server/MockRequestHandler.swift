@@ -19,7 +19,7 @@ struct MockRequestHandler: Sendable {
         let isMultipart = request.headers[.contentType]?.lowercased().hasPrefix("multipart/") ?? false
         var body = ByteBuffer()
         var bodyTooLarge = false
-        if !isMultipart, route != .transcriptions {
+        if !isMultipart, !route.streamsUpload {
             do {
                 body = try await request.collectBody(upTo: Self.maxJSONBodySize)
             } catch let error as HTTPError where error.status == .contentTooLarge {
@@ -28,7 +28,10 @@ struct MockRequestHandler: Sendable {
         }
         self.record(request, body: body, route: route)
         if bodyTooLarge {
-            return MockResponses.error(.contentTooLarge, message: "Request body too large.")
+            let message = "Request body too large."
+            return route.isLLMaaS
+                ? OpenAIErrors.response(.contentTooLarge, message: message)
+                : MockResponses.error(.contentTooLarge, message: message)
         }
 
         var answerFault: AnswerFault?
@@ -52,7 +55,7 @@ struct MockRequestHandler: Sendable {
             }
         }
 
-        if route.requiresAuthentication, let refusal = self.authenticate(request) {
+        if route.requiresAuthentication, let refusal = self.authenticate(request, route: route) {
             return refusal
         }
 
@@ -82,16 +85,25 @@ struct MockRequestHandler: Sendable {
         self.state.logger.debug("Request", metadata: ["aiyou.mock.route": "\(route)"])
     }
 
-    /// `nil` when the request carries a live token or an API key, else the 401 answer.
-    private func authenticate(_ request: Request) -> Response? {
-        let missing = "JWT Token not found"
-        guard let header = request.headers[.authorization] else { return self.unauthorized(missing) }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return self.unauthorized(missing) }
-        switch self.state.tokens.validate(parts[1].trimmingSpaces()) {
+    /// `nil` when the request carries a live token or an API key, else the 401 answer: on the
+    /// LLMaaS routes always the OpenAI `invalid_api_key` error.
+    private func authenticate(_ request: Request, route: MockRoute) -> Response? {
+        let validity: TokenStore.Validity
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                validity = self.state.tokens.validate(parts[1].trimmingSpaces())
+            } else {
+                validity = .unknown
+            }
+        } else {
+            validity = .unknown
+        }
+        switch validity {
         case .valid: return nil
+        case _ where route.isLLMaaS: return OpenAIErrors.invalidAPIKey()
         case .expired: return self.unauthorized("Expired JWT Token")
-        case .unknown: return self.unauthorized(missing)
+        case .unknown: return self.unauthorized("JWT Token not found")
         }
     }
 

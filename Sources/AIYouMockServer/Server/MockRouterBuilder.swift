@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Builds the Hummingbird router: one endpoint per ``MockRoute``, each behind the
-/// ``MockRequestHandler``.
+/// Builds the Hummingbird router: one endpoint per ``MockRoute`` of either dialect (AI.YOU under
+/// `/api/`, LLMaaS under `/v1/` and `/v2/`), each behind the ``MockRequestHandler``.
 struct MockRouterBuilder: Sendable {
     let state: MockServerState
 
@@ -14,6 +14,11 @@ struct MockRouterBuilder: Sendable {
         let models = ModelRoutes(state: self.state)
         let threads = ThreadRoutes(state: self.state)
         let audio = AudioRoutes(state: self.state)
+        let llmaasChat = LLMaaSChatRoutes(state: self.state)
+        let embeddings = LLMaaSEmbeddingRoutes(state: self.state)
+        let rerank = LLMaaSRerankRoutes(state: self.state)
+        let llmaasModels = LLMaaSModelRoutes(state: self.state)
+        let llmaasAudio = LLMaaSAudioRoutes(state: self.state)
         let handlers: [(MockRoute, RouteHandler)] = [
             (.login, { auth.login($0) }),
             (.chatCompletions, { await chat.completions($0) }),
@@ -24,6 +29,13 @@ struct MockRouterBuilder: Sendable {
             (.threads, { threads.list($0) }),
             (.deleteThread, { threads.delete($0) }),
             (.transcriptions, { try await audio.transcribe($0) }),
+            (.llmaasChatCompletions, { await llmaasChat.completions($0) }),
+            (.llmaasCompletions, { await llmaasChat.completions($0) }),
+            (.embeddings, { embeddings.embed($0) }),
+            (.rerank, { rerank.rerankV1($0) }),
+            (.rerankV2, { rerank.rerankV2($0) }),
+            (.llmaasModels, { llmaasModels.list($0) }),
+            (.llmaasTranscriptions, { try await llmaasAudio.transcribe($0) }),
         ]
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }
@@ -31,6 +43,8 @@ struct MockRouterBuilder: Sendable {
                 try await requestHandler.respond(to: request, context: context, route: route, handler: handler)
             }
         }
+        // After the routes, so that it wraps only the not-found answer.
+        router.add(middleware: LLMaaSNotFoundMiddleware())
         return router
     }
 }

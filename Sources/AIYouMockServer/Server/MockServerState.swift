@@ -15,6 +15,8 @@ final class MockServerState: Sendable {
     let models = ModelStore()
     let connections = ConnectionTracker()
     let lastUpload = NIOLockedValueBox<UploadRecord?>(nil)
+    /// The headers of successful LLMaaS answers.
+    let llmaasQuota = LLMaaSQuota()
     /// Set once shutdown begins, so that hanging requests let go.
     let isStopping = Atomic<Bool>(false)
     private let completionCounter = Atomic<Int>(0)

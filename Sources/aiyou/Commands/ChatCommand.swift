@@ -32,9 +32,15 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for the whole answer instead of streaming it.")
     var noStream = false
 
+    @Flag(name: .long, help: "LLMaaS: let the model call a local get_weather tool until it answers, printing each call.")
+    var toolDemo = false
+
     func run() async throws {
         let global = root.global
         try await global.withClient { client in
+            if toolDemo {
+                return try await ToolDemo(model: model, json: global.json).run(prompt.joined(separator: " "), client: client)
+            }
             let assistantID = try await resolveAssistant(client)
             var history: [ChatMessage] = []
             if !prompt.isEmpty {
@@ -62,6 +68,9 @@ struct ChatCommand: AsyncParsableCommand {
     private func resolveAssistant(_ client: AIYouClient) async throws -> String? {
         if let assistant { return assistant }
         if model != nil { return nil }
+        if client.configuration.api == .llmaas {
+            throw AIYouError(.invalidRequest, "chat: LLMaaS needs --model (list them with: aiyou --api llmaas models)")
+        }
         guard let first = try await client.assistants().first else {
             throw AIYouError(.invalidRequest, "chat: you have no assistant; pass --assistant or --model")
         }

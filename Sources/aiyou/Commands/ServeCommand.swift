@@ -114,6 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         if failureRate > 0 { print("random failures: \(Int(failureRate * 100)) % of requests answer \(failureStatus)") }
         print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
         print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
+        print("LLMaaS (OpenAI-compatible) routes on the same port: \(server.baseURL)/v1/chat/completions, /v1/embeddings, /v1/models…")
         Terminal.flushStandardOutput()
     }
 }

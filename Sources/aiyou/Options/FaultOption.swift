@@ -4,9 +4,12 @@ import ArgumentParser
 /// `--fault ROUTE=SPEC[,SPEC…]` for `aiyou serve`: faults the embedded server plays, in order, on
 /// the next requests to ROUTE.
 struct FaultOption: ExpressibleByArgument, Sendable {
+    /// The route names: the AI.YOU routes, then the LLMaaS ones (`/v1/…`, `/v2/rerank`).
     static let routes: [String: MockRoute] = [
         "login": .login, "chat": .chatCompletions, "assistants": .assistants, "models": .listModels, "create-model": .createModel,
         "save": .save, "threads": .threads, "delete-thread": .deleteThread, "transcriptions": .transcriptions,
+        "llmaas-chat": .llmaasChatCompletions, "llmaas-completions": .llmaasCompletions, "embeddings": .embeddings,
+        "rerank": .rerank, "rerank-v2": .rerankV2, "llmaas-models": .llmaasModels, "llmaas-transcriptions": .llmaasTranscriptions,
     ]
 
     static let help = """

@@ -6,7 +6,10 @@ import Logging
 
 /// Options every command shares; give them before the command name (`aiyou --mock models`).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Service URL (env AIYOU_BASE_URL).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("The service: aiyou or llmaas (env AIYOU_API; default aiyou).", valueName: "api"))
+    var api: String?
+
+    @Option(name: .long, help: ArgumentHelp("Service URL (env AIYOU_BASE_URL; default: the chosen service's).", valueName: "url"))
     var baseURL: String?
 
     @Option(name: .long, help: ArgumentHelp("Account e-mail (env AIYOU_EMAIL).", valueName: "email"))
@@ -15,7 +18,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Account password (env AIYOU_PASSWORD).", valueName: "password"))
     var password: String?
 
-    @Option(name: .long, help: ArgumentHelp("Bearer token / API key (env AIYOU_TOKEN).", valueName: "token"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Bearer token / API key (env AIYOU_TOKEN, or LLMAAS_API_KEY with --api llmaas).", valueName: "token")
+    )
     var token: String?
 
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
@@ -30,6 +36,16 @@ struct GlobalOptions: ParsableArguments {
     func validate() throws {
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        _ = try serviceAPI()
+    }
+
+    /// The service chosen by `--api` or `AIYOU_API`.
+    func serviceAPI() throws -> ServiceAPI {
+        switch (api ?? environment["AIYOU_API"] ?? "aiyou").lowercased() {
+        case "aiyou", "ai.you": return .aiyou
+        case "llmaas": return .llmaas
+        default: throw ValidationError("--api (or AIYOU_API) must be aiyou or llmaas")
         }
     }
 
@@ -54,16 +70,24 @@ struct GlobalOptions: ParsableArguments {
                 var serverConfiguration = MockServerConfiguration()
                 serverConfiguration.streamChunkInterval = .milliseconds(30)
                 adjust(&serverConfiguration)
+                let api = try serviceAPI()
                 try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in
-                    var configuration = Configuration(
-                        baseURL: server.baseURL,
-                        credentials: .emailPassword(email: MockAccount.demo.email, password: MockAccount.demo.password)
-                    )
+                    // The embedded server speaks both dialects: an account for AI.YOU, its API key for LLMaaS.
+                    let credentials: Credentials =
+                        api == .llmaas
+                        ? .apiKey(MockAccount.demoAPIKey)
+                        : .emailPassword(email: MockAccount.demo.email, password: MockAccount.demo.password)
+                    var configuration = Configuration(api: api, baseURL: server.baseURL, credentials: credentials)
                     configuration.logger = logger
                     try await withAIYouClient(configuration) { client in try await body(client) }
                 }
             } else {
-                var configuration = Configuration(baseURL: resolvedBaseURL, credentials: try credentials())
+                let api = try serviceAPI()
+                var configuration = Configuration(
+                    api: api,
+                    baseURL: baseURL ?? environment["AIYOU_BASE_URL"],
+                    credentials: try credentials(for: api)
+                )
                 configuration.logger = logger
                 try await withAIYouClient(configuration) { client in try await body(client) }
             }
@@ -82,13 +106,13 @@ struct GlobalOptions: ParsableArguments {
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    private var resolvedBaseURL: String {
-        baseURL ?? environment["AIYOU_BASE_URL"] ?? Configuration.defaultBaseURL
-    }
-
-    private func credentials() throws -> Credentials {
+    private func credentials(for api: ServiceAPI) throws -> Credentials {
         if let token = token ?? environment["AIYOU_TOKEN"], !token.isEmpty {
             return .bearerToken(token)
+        }
+        if api == .llmaas {
+            if let key = environment["LLMAAS_API_KEY"], !key.isEmpty { return .apiKey(key) }
+            throw ValidationError("no API key: pass --token (or set LLMAAS_API_KEY or AIYOU_TOKEN), or use --mock")
         }
         let email = email ?? environment["AIYOU_EMAIL"]
         let password = password ?? environment["AIYOU_PASSWORD"]

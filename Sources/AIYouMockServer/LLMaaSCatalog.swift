@@ -1,0 +1,45 @@
+/// The models of the LLMaaS routes (`GET /v1/models`), and what each can be used for.
+enum LLMaaSCatalog {
+    /// What a model does, which decides the routes that accept it.
+    enum Kind: Sendable, Equatable {
+        /// A chat model (`/v1/chat/completions`, `/v1/completions`).
+        case chat
+        /// An embedding model (`/v1/embeddings`) whose vectors have this many dimensions.
+        case embedding(dimensions: Int)
+        /// A rerank model (`/v1/rerank`, `/v2/rerank`).
+        case rerank
+        /// A speech-to-text model (listed only: the transcription route ignores `model`).
+        case audio
+    }
+
+    /// One model of the catalogue.
+    struct Model: Sendable {
+        /// The id, also its `root`.
+        var id: String
+        /// The names a request may use for it, its id included.
+        var aliases: [String]
+        /// `max_model_len`.
+        var maxModelLength: Int
+        /// What it does.
+        var kind: Kind
+    }
+
+    /// `created` of every model (and of its permission).
+    static let created = 1_767_100_000
+
+    /// The catalogue, in the order it is listed.
+    static let models: [Model] = [
+        Model(id: "gpt-oss:120b", aliases: ["gpt-oss:120b", "gpt-oss"], maxModelLength: 120_000, kind: .chat),
+        Model(id: "llama3.3:70b", aliases: ["llama3.3:70b"], maxModelLength: 120_000, kind: .chat),
+        Model(id: "qwen3-vl:8b", aliases: ["qwen3-vl:8b"], maxModelLength: 250_000, kind: .chat),
+        Model(id: "bge-m3:567m", aliases: ["bge-m3:567m", "bge-m3"], maxModelLength: 8192, kind: .embedding(dimensions: 1024)),
+        Model(id: "granite-embedding:278m", aliases: ["granite-embedding:278m"], maxModelLength: 512, kind: .embedding(dimensions: 768)),
+        Model(id: "qwen3-reranker:0.6b", aliases: ["qwen3-reranker:0.6b"], maxModelLength: 4096, kind: .rerank),
+        Model(id: "whisper-large-v3", aliases: ["whisper-large-v3"], maxModelLength: 448, kind: .audio),
+    ]
+
+    /// The model a request names, by id or alias.
+    static func model(named name: String) -> Model? {
+        Self.models.first { $0.id == name || $0.aliases.contains(name) }
+    }
+}

@@ -1,0 +1,170 @@
+/// One LLMaaS chat answer — text or tool calls — and the JSON it is sent as, whole or as
+/// stream chunks. Everything in it depends only on the request (and the configured chunk count
+/// for the stream), so the streamed and the non-streamed answers to the same request agree.
+struct LLMaaSChatCompletion: Sendable {
+    /// One tool call.
+    struct ToolCall: Sendable, Equatable {
+        var id: String
+        var name: String
+        /// The JSON text of the arguments.
+        var arguments: String
+    }
+
+    /// What the assistant answers.
+    enum Answer: Sendable, Equatable {
+        /// A text and its finish reason (`stop` or `length`).
+        case text(String, finishReason: String)
+        /// Tool calls (finish reason `tool_calls`).
+        case toolCalls([ToolCall])
+    }
+
+    /// `created` of an answer: this plus a number from the request's hash below 1,000,000.
+    static let createdBase = 1_767_100_000
+    /// The `completion_tokens` of each tool call.
+    static let tokensPerToolCall = 10
+
+    var id: String
+    var model: String
+    var created: Int
+    var answer: Answer
+    var promptTokens: Int
+    var completionTokens: Int
+    /// When set, `created`, the choice's `index` and the token counts are written as extremes
+    /// and `total_tokens` is left out (``MockFault/absurdNumbers``).
+    var absurdNumbers = false
+
+    /// Composes the answer to a checked request.
+    ///
+    /// - `id` is `chatcmpl-` and 32 hex digits from the FNV-1a hash of the request without
+    ///   `stream` and `stream_options`; `created` is ``createdBase`` plus that hash modulo
+    ///   1,000,000.
+    /// - Tool calls follow ``LLMaaSToolRule``; call *n* (from 0) has the id `call_` and the
+    ///   16 hex digits of the FNV-1a hash of `<completion id>/<n>`.
+    /// - A text answer is, after a `tool` message, `Results: ` and the contents of the trailing
+    ///   tool messages joined by `; `; otherwise `Bonjour ! Vous avez dit : ` and the last user
+    ///   message's text (the AI.YOU route's reply).
+    /// - `max_tokens`: a text answer of more whitespace-separated words than `max_tokens` is cut
+    ///   to its first `max_tokens` words, joined by single spaces, with finish reason `length`.
+    /// - Usage: `prompt_tokens` is the number of whitespace-separated words in the text of all
+    ///   messages (at least 1); `completion_tokens` the words of the text answer (at least 1),
+    ///   or ``tokensPerToolCall`` per tool call.
+    init(request: LLMaaSChatRequest, absurdNumbers: Bool) {
+        let hash = FNV1a.hash(request.canonicalText)
+        var generator = SplitMix64(seed: hash)
+        self.id = "chatcmpl-" + FNV1a.hex(hash) + FNV1a.hex(generator.next())
+        self.model = request.model
+        self.created = Self.createdBase + Int(hash % 1_000_000)
+        self.promptTokens = max(1, request.messages.reduce(0) { $0 + LLMaaSFields.wordCount($1.text) })
+        self.absurdNumbers = absurdNumbers
+
+        if let tools = LLMaaSToolRule.calledTools(for: request) {
+            let id = self.id
+            let calls = tools.enumerated().map { index, name in
+                ToolCall(
+                    id: "call_" + FNV1a.hex(FNV1a.hash("\(id)/\(index)")),
+                    name: name,
+                    arguments: LLMaaSToolRule.arguments(for: name, lastUserText: request.lastUserText)
+                )
+            }
+            self.answer = .toolCalls(calls)
+            self.completionTokens = calls.count * Self.tokensPerToolCall
+            return
+        }
+
+        let reply: String
+        if request.messages.last?.role == "tool" {
+            let results = request.messages.reversed().prefix { $0.role == "tool" }.reversed().map(\.text)
+            reply = "Results: " + results.joined(separator: "; ")
+        } else {
+            reply = "Bonjour ! Vous avez dit : " + request.lastUserText
+        }
+        let words = reply.split(whereSeparator: { $0.isWhitespace })
+        if let maxTokens = request.maxTokens, maxTokens < words.count {
+            self.answer = .text(words.prefix(maxTokens).joined(separator: " "), finishReason: "length")
+            self.completionTokens = maxTokens
+        } else {
+            self.answer = .text(reply, finishReason: "stop")
+            self.completionTokens = max(1, words.count)
+        }
+    }
+
+    /// The finish reason.
+    var finishReason: String {
+        switch self.answer {
+        case .text(_, let finishReason): finishReason
+        case .toolCalls: "tool_calls"
+        }
+    }
+
+    /// The `usage` object.
+    var usage: JSONValue {
+        if self.absurdNumbers {
+            return ["prompt_tokens": AbsurdNumbers.largestInteger, "completion_tokens": AbsurdNumbers.largestInteger]
+        }
+        return [
+            "prompt_tokens": .int(self.promptTokens),
+            "completion_tokens": .int(self.completionTokens),
+            "total_tokens": .int(self.promptTokens + self.completionTokens),
+        ]
+    }
+
+    /// `created` as written.
+    var createdValue: JSONValue { self.absurdNumbers ? AbsurdNumbers.huge : .int(self.created) }
+
+    /// The choice's `index` as written.
+    var indexValue: JSONValue { self.absurdNumbers ? AbsurdNumbers.largestInteger : 0 }
+
+    /// The non-streamed answer.
+    var json: JSONValue {
+        let message: JSONValue
+        switch self.answer {
+        case .text(let text, _):
+            message = ["role": "assistant", "content": .string(text)]
+        case .toolCalls(let calls):
+            message = [
+                "role": "assistant",
+                "content": nil,
+                "tool_calls": .array(
+                    calls.map { call in
+                        [
+                            "id": .string(call.id),
+                            "type": "function",
+                            "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                        ]
+                    }
+                ),
+            ]
+        }
+        return [
+            "id": .string(self.id),
+            "object": "chat.completion",
+            "created": self.createdValue,
+            "model": .string(self.model),
+            "choices": [["index": self.indexValue, "finish_reason": .string(self.finishReason), "message": message]],
+            "usage": self.usage,
+            "backend": ["engine_type": "mock", "machine_name": "mock01"],
+        ]
+    }
+
+    /// A stream chunk carrying `delta`, with `finish_reason` null unless given.
+    func chunk(delta: JSONValue, finishReason: String? = nil) -> JSONValue {
+        self.envelope(choices: [["index": self.indexValue, "delta": delta, "finish_reason": finishReason.map { .string($0) } ?? .null]])
+    }
+
+    /// The chunk after the last choice chunk: no choices, the usage.
+    var usageChunk: JSONValue {
+        guard case .object(var members) = self.envelope(choices: []) else { return .null }
+        members.append((key: "usage", value: self.usage))
+        return .object(members)
+    }
+
+    private func envelope(choices: JSONValue) -> JSONValue {
+        [
+            "id": .string(self.id),
+            "object": "chat.completion.chunk",
+            "created": self.createdValue,
+            "model": .string(self.model),
+            "choices": choices,
+        ]
+    }
+}
