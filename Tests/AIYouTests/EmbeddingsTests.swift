@@ -34,7 +34,9 @@ struct EmbeddingsTests {
 
     @Test("at most maxConcurrentRequests batches are in flight, and they do overlap", arguments: [1, 3])
     func concurrency(limit: Int) async throws {
-        let transport = EmbeddingsEchoTransport(delay: .milliseconds(20))
+        // Each attempt is held until `limit` are in flight together: fewer would hold them 10 s
+        // and show; more shows in maxInFlight.
+        let transport = EmbeddingsEchoTransport(holdUntilInFlight: limit)
         let client = try AIYouClient.llmaas(transport)
         let input = Self.texts(12)
         let result = try await client.embeddings(model: "bge-m3", input: input, batchSize: 1, maxConcurrentRequests: limit)
@@ -186,5 +188,105 @@ struct EmbeddingsTests {
         let client = try AIYouClient.scripted(transport) { $0.api = .llmaas }
         let result = try await client.embeddings(model: "m", input: ["a", "b", "c"], batchSize: 1)
         #expect(result.usage == .init(promptTokens: .max, totalTokens: .max))
+    }
+
+    // MARK: Against the embedded server (LLMaaS routes, over loopback)
+
+    @Test("the server's exact vectors, in input order across batches and its reverse order, ceil(n/batchSize) requests")
+    func loopback() async throws {
+        try await withLLMaaS { server, client in
+            let input = (0..<150).map { "texte numéro \($0) : facture, contrat et \($0 % 7) clauses" }
+            let result = try await client.embeddings(model: "bge-m3", input: input, batchSize: 16, maxConcurrentRequests: 3)
+            #expect(result.vectors.count == 150)
+            #expect(result.dimensions == 1024)
+            #expect(result.vectors == input.map { MockAIYouServer.embedding(for: $0, dimensions: 1024) }, "bit for bit, in input order")
+            #expect(server.requestCount(.embeddings) == 10, "ceil(150 / 16)")
+            #expect(result.model == "bge-m3")
+            let words = input.reduce(0) { $0 + $1.split(separator: " ").count }
+            #expect(result.usage == .init(promptTokens: words, totalTokens: words))
+            // Every batch went as an array of at most 16 texts, each text once.
+            let sent = try server.recordedRequests(.embeddings).map { try jsonObject($0.body)["input"] as? [String] ?? [] }
+            #expect(sent.map(\.count).max() == 16)
+            #expect(sent.flatMap { $0 }.sorted() == input.sorted())
+            #expect(server.connectionsOpened <= 3, "at most 3 requests in flight: \(server.connectionsOpened) connections")
+
+            let granite = try await client.embeddings(model: "granite-embedding:278m", input: "une seule phrase")
+            #expect(granite.vectors == [MockAIYouServer.embedding(for: "une seule phrase", dimensions: 768)])
+            let sentSingle = try #require(server.recordedRequests(.embeddings).last)
+            #expect(try jsonObject(sentSingle.body)["input"] as? String == "une seule phrase")
+            #expect(sentSingle.header("authorization") == "Bearer \(MockAccount.demoAPIKey)")
+        }
+    }
+
+    @Test("over loopback: an unknown model is .notFound model_not_found; a 503 on one batch is retried; a 400 fails the call")
+    func loopbackErrors() async throws {
+        try await withLLMaaS { server, client in
+            let unknown = await expectAIYouError(.notFound) { try await client.embeddings(model: "bge-m4", input: ["a"]) }
+            #expect(unknown?.errorCode == "model_not_found")
+            #expect(unknown?.errorParameter == "model")
+            #expect(unknown?.message.contains("\"bge-m4\"") == true)
+
+            server.resetCounters()
+            server.enqueueFaults([.status(503)], for: .embeddings)
+            let input = Self.texts(9)
+            let result = try await client.embeddings(model: "bge-m3:567m", input: input, batchSize: 3, maxConcurrentRequests: 1)
+            #expect(result.vectors == input.map { MockAIYouServer.embedding(for: $0, dimensions: 1024) })
+            #expect(server.requestCount(.embeddings) == 4, "3 batches, one of them twice")
+
+            server.resetCounters()
+            server.enqueueFaults([.status(400)], for: .embeddings)
+            let failed = await expectAIYouError(.apiError) {
+                try await client.embeddings(model: "bge-m3", input: input, batchSize: 3, maxConcurrentRequests: 1)
+            }
+            #expect(failed?.status == 400)
+            #expect(server.requestCount(.embeddings) == 1, "the first batch failed: no other was sent")
+
+            // The server refuses more than 128 inputs per request; the client's batches stay below.
+            server.resetCounters()
+            let many = try await client.embeddings(model: "bge-m3", input: Self.texts(300), batchSize: 128)
+            #expect(many.vectors.count == 300)
+            #expect(server.requestCount(.embeddings) == 3)
+            let tooMany = await expectAIYouError(.apiError) {
+                try await client.embeddings(model: "bge-m3", input: Self.texts(129), batchSize: 129)
+            }
+            #expect(tooMany?.status == 400 && tooMany?.errorParameter == "input")
+        }
+    }
+
+    @Test("over loopback: maxConcurrentRequests batches reach the server at once, and no more until one ends")
+    func loopbackInFlight() async throws {
+        try await withLLMaaS { server, client in
+            // The server holds every answer: what it has received is what is in flight.
+            server.setPersistentFault(.hang, for: .embeddings)
+            let call = Task {
+                try await client.embeddings(model: "bge-m3", input: Self.texts(12), batchSize: 1, maxConcurrentRequests: 3)
+            }
+            let clock = ContinuousClock()
+            let started = clock.now
+            while server.requestCount(.embeddings) < 3, clock.now - started < .seconds(8) { try await Task.sleep(for: .milliseconds(5)) }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(server.requestCount(.embeddings) == 3, "3 batches in flight together, and no fourth")
+            call.cancel()
+            await #expect(throws: (any Error).self) { try await call.value }
+        }
+    }
+
+    @Test("over loopback: malformed and absurd answers are .decoding")
+    func loopbackHostile() async throws {
+        try await withLLMaaS { server, client in
+            for fault in [MockFault.malformedJSON, .emptyBody, .absurdNumbers] {
+                server.enqueueFaults([fault], for: .embeddings)
+                let error = await expectAIYouError(.decoding) { try await client.embeddings(model: "bge-m3", input: ["a", "b"]) }
+                #expect(error?.bodyExcerpt != nil || fault == .emptyBody, "\(fault)")
+            }
+        }
+    }
+
+    @Test("over loopback: embeddings on an AI.YOU client are .unsupported and nothing reaches the server")
+    func loopbackUnsupported() async throws {
+        try await withServerAndClient { server, client in
+            await expectAIYouError(.unsupported) { try await client.embeddings(model: "bge-m3", input: ["a"]) }
+            #expect(server.totalRequestCount == 0)
+        }
     }
 }

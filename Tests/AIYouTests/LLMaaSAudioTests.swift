@@ -104,4 +104,59 @@ struct LLMaaSAudioTests {
         #expect(TranscriptionTask.transcribe.rawValue == "transcribe")
         #expect(TranscriptionTask.translate.description == "translate")
     }
+
+    // MARK: Against the embedded server (LLMaaS routes, over loopback)
+
+    @Test("over loopback: the parts the server recorded, and the text, language and segments it answered")
+    func loopback() async throws {
+        let path = try AudioTests.makeFile(name: "réunion lundi.wav", size: 200_001)
+        defer { AudioTests.remove(path) }
+        try await withLLMaaS { server, client in
+            let result = try await client.transcribe(
+                fileAt: path,
+                language: "fr",
+                format: "json",
+                initialPrompt: "Cloud Temple",
+                task: .transcribe
+            )
+            let upload = try #require(server.lastUpload)
+            #expect(upload.filename == "réunion lundi.wav")
+            #expect(upload.byteCount == 200_001)
+            #expect(upload.fileContentType == "audio/wav")
+            #expect(upload.language == "fr")
+            #expect(upload.prompt == "Cloud Temple")
+            #expect(upload.task == "transcribe")
+            #expect(upload.responseFormat == "json")
+            #expect(upload.format == nil && upload.model == nil)
+            #expect(result.text.contains("200001") && result.text.contains("(prompt: Cloud Temple)"), "\(result.text)")
+            #expect(result.language == "fr")
+            #expect(result.segments.count == 1)
+            #expect(result.segments.first?.text == " " + result.text)
+            #expect(result.segments.first?.end == 1.8)
+            #expect(server.requestCount(.llmaasTranscriptions) == 1 && server.requestCount(.transcriptions) == 0)
+
+            let translated = try await client.transcribe(fileAt: path, task: .translate)
+            #expect(translated.text.hasPrefix("Translated"))
+            #expect(translated.language == "en")
+            #expect(server.lastUpload?.language == nil && server.lastUpload?.task == "translate")
+
+            server.enqueueFaults([.absurdNumbers], for: .llmaasTranscriptions)
+            let absurd = try await client.transcribe(fileAt: path)
+            #expect(absurd.segments.first?.id == .max)
+        }
+    }
+
+    @Test("over loopback: initialPrompt on an AI.YOU client is .unsupported and nothing reaches the server")
+    func loopbackUnsupported() async throws {
+        let path = try AudioTests.makeFile(name: "a.mp3", size: 1_000)
+        defer { AudioTests.remove(path) }
+        try await withServerAndClient { server, client in
+            await expectAIYouError(.unsupported) { try await client.transcribe(fileAt: path, initialPrompt: "contexte") }
+            await expectAIYouError(.unsupported) { try await client.transcribe(fileAt: path, task: .translate) }
+            #expect(server.totalRequestCount == 0)
+            _ = try await client.transcribe(fileAt: path, language: "fr")
+            #expect(server.lastUpload?.language == "fr")
+            #expect(server.requestCount(.transcriptions) == 1)
+        }
+    }
 }

@@ -99,4 +99,32 @@ struct LLMaaSModelsTests {
         #expect(text.contains(#""max_model_len":8192"#) && text.contains(#""created":1767100000"#), "\(text)")
         #expect(try JSONDecoder().decode(Model.self, from: data) == model)
     }
+
+    // MARK: Against the embedded server (LLMaaS routes, over loopback)
+
+    @Test("over loopback: the catalogue with aliases and max_model_len, cached, absurd numbers tolerated")
+    func loopback() async throws {
+        try await withLLMaaS(client: { $0.cache = .init() }) { server, client in
+            let catalogue = try await client.models()
+            let byName = Dictionary(catalogue.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let bge = try #require(byName["bge-m3:567m"])
+            #expect(bge.aliases == ["bge-m3:567m", "bge-m3"])
+            #expect(bge.maxModelLength == 8192)
+            #expect(bge.ownedBy == "CloudTemple")
+            #expect(bge.root != nil)
+            #expect(bge.created == Date(timeIntervalSince1970: 1_767_100_000))
+            #expect(byName["gpt-oss:120b"]?.aliases == ["gpt-oss:120b", "gpt-oss"])
+            #expect(byName["granite-embedding:278m"]?.maxModelLength == 512)
+            _ = try await client.models()
+            #expect(server.requestCount(.llmaasModels) == 1, "the second call came from the cache")
+            #expect(server.requestCount(.listModels) == 0 && server.requestCount(.createModel) == 0)
+
+            client.invalidateCache()
+            server.enqueueFaults([.absurdNumbers], for: .llmaasModels)
+            let absurd = try await client.models()
+            #expect(absurd.models.first?.maxModelLength == nil)
+            #expect(absurd.models.first?.created == WireValue.latestDate)
+            #expect(absurd.models.dropFirst().first?.maxModelLength == nil)
+        }
+    }
 }

@@ -124,4 +124,58 @@ struct RerankTests {
         #expect(result.results.count == 1)
         #expect(transport.sent.count == 3)
     }
+
+    // MARK: Against the embedded server (LLMaaS routes, over loopback)
+
+    static let passages = [
+        "The office opens at 9.",
+        "Reset your password from the sign-in page.",
+        "Support handles account locks and password resets.",
+        "Invoices are sent monthly.",
+        "My password manager stores every password.",
+    ]
+
+    @Test("over loopback: the server's scores, in its order, with topN and returnDocuments")
+    func loopback() async throws {
+        try await withLLMaaS { server, client in
+            let query = "reset my password"
+            let all = try await client.rerank(model: "qwen3-reranker:0.6b", query: query, documents: Self.passages)
+            let expected = Self.passages.enumerated()
+                .map { (index: $0.offset, score: MockAIYouServer.rerankScore(query: query, document: $0.element)) }
+                .sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
+            #expect(all.results.map(\.index) == expected.map(\.index))
+            #expect(all.results.map(\.relevanceScore) == expected.map(\.score))
+            #expect(all.results.map(\.document) == expected.map { Self.passages[$0.index] })
+            #expect(all.searchUnits == 5)
+            #expect(all.id?.hasPrefix("rerank-") == true)
+
+            let top = try await client.rerank(
+                model: "qwen3-reranker:0.6b",
+                query: query,
+                documents: Self.passages,
+                topN: 2,
+                returnDocuments: false
+            )
+            #expect(top.results.map(\.index) == Array(expected.prefix(2).map(\.index)))
+            #expect(top.results.allSatisfy { $0.document == nil })
+            let sent = try jsonObject(try #require(server.recordedRequests(.rerank).last).body)
+            #expect(sent["top_n"] as? Int == 2)
+            #expect(sent["return_documents"] as? Bool == false)
+            #expect(sent["documents"] as? [String] == Self.passages)
+            #expect(server.requestCount(.rerankV2) == 0, "the client uses /v1/rerank")
+        }
+    }
+
+    @Test("over loopback: unknown model, a retried 503, absurd numbers")
+    func loopbackErrors() async throws {
+        try await withLLMaaS { server, client in
+            let unknown = await expectAIYouError(.notFound) { try await client.rerank(model: "nope", query: "q", documents: ["a"]) }
+            #expect(unknown?.errorCode == "model_not_found")
+            server.enqueueFaults([.status(503)], for: .rerank)
+            let result = try await client.rerank(model: "qwen3-reranker:0.6b", query: "a b", documents: ["a", "b c"])
+            #expect(result.results.count == 2)
+            server.enqueueFaults([.absurdNumbers], for: .rerank)
+            await expectAIYouError(.decoding) { try await client.rerank(model: "qwen3-reranker:0.6b", query: "a", documents: ["a", "b"]) }
+        }
+    }
 }

@@ -7,7 +7,8 @@ import NIOPosix
 
 /// A ``Transport`` that answers `POST /v1/embeddings` itself, without sockets: each text gets a
 /// vector computed from its bytes (``vector(for:dimensions:)``), the items are written in reverse
-/// index order, and every attempt waits `delay` (real time) so that concurrent batches overlap.
+/// index order, and every attempt waits `delay` (real time), or until `holdUntilInFlight` attempts
+/// have been in flight together.
 /// It records the texts of every attempt and the most attempts it had in flight at once; a
 /// status can be scripted for the attempts whose first text is given.
 final class EmbeddingsEchoTransport: Transport {
@@ -21,10 +22,14 @@ final class EmbeddingsEchoTransport: Transport {
     private let state = Locked(State())
     let dimensions: Int
     let delay: Duration
+    /// When set, each attempt waits (at most 10 s) until this many have been in flight at once
+    /// before it answers: a client that keeps fewer in flight is seen, never timed.
+    let holdUntilInFlight: Int?
 
-    init(dimensions: Int = 4, delay: Duration = .zero) {
+    init(dimensions: Int = 4, delay: Duration = .zero, holdUntilInFlight: Int? = nil) {
         self.dimensions = dimensions
         self.delay = delay
+        self.holdUntilInFlight = holdUntilInFlight
     }
 
     /// The next attempts whose first text is `text` get these answers instead, one each.
@@ -62,6 +67,11 @@ final class EmbeddingsEchoTransport: Transport {
             return answers.removeFirst()
         }
         defer { state.withLock { $0.inFlight -= 1 } }
+        if let target = holdUntilInFlight {
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(10)
+            while state.withLock({ $0.maxInFlight < target }), clock.now < deadline { try? await Task.sleep(for: .milliseconds(2)) }
+        }
         if delay > .zero { try? await Task.sleep(for: delay) }
         if let scripted { return Self.answer(scripted.status, scripted.body) }
         let items = texts.enumerated().reversed().map { index, text in
