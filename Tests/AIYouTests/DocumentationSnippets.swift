@@ -53,14 +53,162 @@ func documentationSnippet2(client: AIYouClient, secret: String, key: String, log
 }
 
 func documentationSnippet3(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do {
-        _ = try await client.assistants()
-    } catch let error as AIYouError where error.code == .rateLimited {
-        try await Task.sleep(for: error.retryAfter ?? .seconds(1))
+    let passages = [
+        "Reset your password from the sign-in page.",
+        "The office opens at 9.",
+        "Support handles account locks.",
+    ]
+    let result = try await client.embeddings(model: "bge-m3:567m", input: passages)
+    print(result.dimensions, "numbers per vector,", result.usage.promptTokens, "tokens")
+    for (passage, vector) in zip(passages, result.vectors) {
+        print(passage, vector.prefix(3))
     }
+    _ = passages
+    _ = result
 }
 
 @MainActor func documentationSnippet3OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let passages = [
+        "Reset your password from the sign-in page.",
+        "The office opens at 9.",
+        "Support handles account locks.",
+    ]
+    let result = try await client.embeddings(model: "bge-m3:567m", input: passages)
+    print(result.dimensions, "numbers per vector,", result.usage.promptTokens, "tokens")
+    for (passage, vector) in zip(passages, result.vectors) {
+        print(passage, vector.prefix(3))
+    }
+    _ = passages
+    _ = result
+}
+
+func documentationSnippet4(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let corpus = (1...1_000).map { "Invoice \($0): consulting services, 30 days net." }
+    let index = try await client.embeddings(model: "bge-m3:567m", input: corpus, batchSize: 64, maxConcurrentRequests: 4)
+    print(index.vectors.count, index.model ?? "?")
+    _ = corpus
+    _ = index
+}
+
+@MainActor func documentationSnippet4OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let corpus = (1...1_000).map { "Invoice \($0): consulting services, 30 days net." }
+    let index = try await client.embeddings(model: "bge-m3:567m", input: corpus, batchSize: 64, maxConcurrentRequests: 4)
+    print(index.vectors.count, index.model ?? "?")
+    _ = corpus
+    _ = index
+}
+
+func documentationSnippet5(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        var dot: Float = 0
+        var normA: Float = 0
+        var normB: Float = 0
+        for (x, y) in zip(a, b) {
+            dot += x * y
+            normA += x * x
+            normB += y * y
+        }
+        return dot / (normA.squareRoot() * normB.squareRoot())
+    }
+    let question = try await client.embeddings(model: "bge-m3:567m", input: "How do I unlock my account?")
+    let documents = try await client.embeddings(model: "bge-m3:567m", input: ["Support handles account locks.", "The office opens at 9."])
+    let scores = documents.vectors.map { cosine(question.vectors[0], $0) }
+    print(scores)
+    _ = question
+    _ = documents
+    _ = scores
+}
+
+@MainActor func documentationSnippet5OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        var dot: Float = 0
+        var normA: Float = 0
+        var normB: Float = 0
+        for (x, y) in zip(a, b) {
+            dot += x * y
+            normA += x * x
+            normB += y * y
+        }
+        return dot / (normA.squareRoot() * normB.squareRoot())
+    }
+    let question = try await client.embeddings(model: "bge-m3:567m", input: "How do I unlock my account?")
+    let documents = try await client.embeddings(model: "bge-m3:567m", input: ["Support handles account locks.", "The office opens at 9."])
+    let scores = documents.vectors.map { cosine(question.vectors[0], $0) }
+    print(scores)
+    _ = question
+    _ = documents
+    _ = scores
+}
+
+func documentationSnippet6(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let documents = [
+        "Reset your password from the sign-in page.",
+        "The office opens at 9.",
+        "Support handles account locks.",
+    ]
+    let ranked = try await client.rerank(model: "qwen3-reranker:0.6b", query: "reset my password", documents: documents, topN: 2)
+    for item in ranked.results {
+        print(item.index, item.relevanceScore, item.document ?? documents[item.index])
+    }
+    print("search units billed:", ranked.searchUnits ?? 0)
+    _ = documents
+    _ = ranked
+}
+
+@MainActor func documentationSnippet6OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let documents = [
+        "Reset your password from the sign-in page.",
+        "The office opens at 9.",
+        "Support handles account locks.",
+    ]
+    let ranked = try await client.rerank(model: "qwen3-reranker:0.6b", query: "reset my password", documents: documents, topN: 2)
+    for item in ranked.results {
+        print(item.index, item.relevanceScore, item.document ?? documents[item.index])
+    }
+    print("search units billed:", ranked.searchUnits ?? 0)
+    _ = documents
+    _ = ranked
+}
+
+func documentationSnippet7(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do {
+        _ = try await client.embeddings(model: "bge-m4", input: ["bonjour"])
+    } catch let error as AIYouError where error.code == .notFound {
+        print(error.errorCode ?? "-", error.message)
+    }
+}
+
+@MainActor func documentationSnippet7OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do {
+        _ = try await client.embeddings(model: "bge-m4", input: ["bonjour"])
+    } catch let error as AIYouError where error.code == .notFound {
+        print(error.errorCode ?? "-", error.message)
+    }
+}
+
+func documentationSnippet8(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    try await MockAIYouServer.withRunning { server in
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            let result = try await client.embeddings(model: "bge-m3", input: ["bonjour", "au revoir"], batchSize: 1)
+            print(result.vectors[0] == MockAIYouServer.embedding(for: "bonjour", dimensions: 1024))
+            print(server.requestCount(.embeddings))   // 2: one request per batch
+        }
+    }
+}
+
+@MainActor func documentationSnippet8OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    try await MockAIYouServer.withRunning { server in
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            let result = try await client.embeddings(model: "bge-m3", input: ["bonjour", "au revoir"], batchSize: 1)
+            print(result.vectors[0] == MockAIYouServer.embedding(for: "bonjour", dimensions: 1024))
+            print(server.requestCount(.embeddings))   // 2: one request per batch
+        }
+    }
+}
+
+func documentationSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     do {
         _ = try await client.assistants()
     } catch let error as AIYouError where error.code == .rateLimited {
@@ -68,230 +216,220 @@ func documentationSnippet3(client: AIYouClient, secret: String, key: String, log
     }
 }
 
-func documentationSnippet4(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-        )
-        print(answer.text)
-    }
-    _ = configuration
-}
-
-@MainActor func documentationSnippet4OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-        )
-        print(answer.text)
-    }
-    _ = configuration
-}
-
-func documentationSnippet5(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
-}
-
-@MainActor func documentationSnippet5OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
-}
-
-func documentationSnippet6(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let message = ChatMessage.builder(role: .user)
-        .text("Quelle différence entre ces deux images ?")
-        .image(url: "https://example.com/a.png")
-        .image(url: "https://example.com/b.png")
-        .build()
-    _ = message
-}
-
-@MainActor func documentationSnippet6OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let message = ChatMessage.builder(role: .user)
-        .text("Quelle différence entre ces deux images ?")
-        .image(url: "https://example.com/a.png")
-        .image(url: "https://example.com/b.png")
-        .build()
-    _ = message
-}
-
-func documentationSnippet7(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
-}
-
-@MainActor func documentationSnippet7OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
-}
-
-func documentationSnippet8(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
-        )
-        print(answer.text)
-    }
-    _ = configuration
-}
-
-@MainActor func documentationSnippet8OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
-        )
-        print(answer.text)
-    }
-    _ = configuration
-}
-
-func documentationSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
-    }
-    _ = weather
-    _ = request
-    _ = answer
-}
-
 @MainActor func documentationSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
+    do {
+        _ = try await client.assistants()
+    } catch let error as AIYouError where error.code == .rateLimited {
+        try await Task.sleep(for: error.retryAfter ?? .seconds(1))
     }
-    _ = weather
-    _ = request
-    _ = answer
 }
 
 func documentationSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    struct WeatherQuery: Decodable { var city: String }
-    let tool = Tool.decoding(
-        WeatherQuery.self,
-        name: "get_weather",
-        parameters: .object(properties: ["city": .string()], required: ["city"])
-    ) { query in
-        "Sunny, 21 °C in \(query.city)"
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
     }
-    let result = try await client.runTools(
-        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
-        tools: [tool]
-    )
-    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
-    _ = tool
-    _ = result
+    _ = configuration
 }
 
 @MainActor func documentationSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    struct WeatherQuery: Decodable { var city: String }
-    let tool = Tool.decoding(
-        WeatherQuery.self,
-        name: "get_weather",
-        parameters: .object(properties: ["city": .string()], required: ["city"])
-    ) { query in
-        "Sunny, 21 °C in \(query.city)"
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
     }
-    let result = try await client.runTools(
-        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
-        tools: [tool]
-    )
-    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
-    _ = tool
-    _ = result
+    _ = configuration
 }
 
 func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(
-        messages: [.text("Weather in Lyon and Paris?")],
-        model: "gpt-oss:120b",
-        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
     )
-    var accumulator = ChatCompletionAccumulator()
-    for try await chunk in try await client.chatCompletionStream(request) {
-        try accumulator.add(chunk)
-        print("calls so far:", accumulator.toolCalls.map(\.name))
-    }
-    let completion = accumulator.completion
-    print(completion.choices.first?.finishReason ?? "-")
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
     _ = request
-    _ = accumulator
     _ = completion
 }
 
 @MainActor func documentationSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
+}
+
+func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
+}
+
+@MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
+}
+
+func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+@MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+@MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
+    }
+    _ = configuration
+}
+
+func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+@MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
+}
+
+@MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
+}
+
+func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
         messages: [.text("Weather in Lyon and Paris?")],
         model: "gpt-oss:120b",
         tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
@@ -308,171 +446,180 @@ func documentationSnippet11(client: AIYouClient, secret: String, key: String, lo
     _ = completion
 }
 
-func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
-    let request = ChatCompletionRequest(
-        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
-        model: "qwen3-vl:8b"
-    )
-    print(try await client.chatCompletion(request).text)
-    _ = photo
-    _ = request
-}
-
-@MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
-    let request = ChatCompletionRequest(
-        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
-        model: "qwen3-vl:8b"
-    )
-    print(try await client.chatCompletion(request).text)
-    _ = photo
-    _ = request
-}
-
-func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
-    try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
-    }
-    _ = configuration
-}
-
-@MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
-    try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
-    }
-    _ = configuration
-}
-
-func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-@MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
-    _ = configuration
-}
-
-@MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
-    _ = configuration
-}
-
-func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-@MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
 @MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
+    let request = ChatCompletionRequest(
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+    )
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
+    _ = request
+    _ = accumulator
+    _ = completion
 }
 
 func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
     _ = request
-    _ = response
 }
 
 @MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
     _ = request
-    _ = response
 }
 
 func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
 }
 
 @MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
 }
 
 func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 @MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.observability.recordsMessageContent = true
     _ = configuration
 }
 
 @MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
+}
+
+func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+@MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+@MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
+}
+
+func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+@MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
@@ -480,137 +627,78 @@ func documentationSnippet21(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
-@MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
-func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            assert(server.requestCount(.chatCompletions) == 3)
-        }
-    }
-}
-
-@MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            assert(server.requestCount(.chatCompletions) == 3)
-        }
-    }
-}
-
-func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
-}
-
 @MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
 }
 
 func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            assert(server.requestCount(.chatCompletions) == 3)
-        }
-    }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
 }
 
 @MainActor func documentationSnippet28OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+@MainActor func documentationSnippet30OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+@MainActor func documentationSnippet31OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
+}
+
+func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -622,7 +710,75 @@ func documentationSnippet28(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet32OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+func documentationSnippet33(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+@MainActor func documentationSnippet33OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+func documentationSnippet34(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+@MainActor func documentationSnippet34OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            assert(server.requestCount(.chatCompletions) == 3)
+        }
+    }
+}
+
+func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
@@ -633,7 +789,7 @@ func documentationSnippet29(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet35OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
@@ -644,7 +800,7 @@ func documentationSnippet29(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -656,7 +812,7 @@ func documentationSnippet25(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…

@@ -223,64 +223,75 @@ func readmeSnippet8(client: AIYouClient, secret: String, key: String, logger: Lo
 }
 
 func readmeSnippet9(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
-    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
-    _ = options
-    _ = answer
+    let passages = ["Reset your password from the sign-in page.", "The office opens at 9."]
+    let embedded = try await client.embeddings(model: "bge-m3:567m", input: passages, batchSize: 64, maxConcurrentRequests: 4)
+    let ranked = try await client.rerank(model: "qwen3-reranker:0.6b", query: "reset my password", documents: passages, topN: 1)
+    print(embedded.dimensions, embedded.vectors.count, ranked.results.first?.index ?? -1)
+    _ = passages
+    _ = embedded
+    _ = ranked
 }
 
 @MainActor func readmeSnippet9OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let passages = ["Reset your password from the sign-in page.", "The office opens at 9."]
+    let embedded = try await client.embeddings(model: "bge-m3:567m", input: passages, batchSize: 64, maxConcurrentRequests: 4)
+    let ranked = try await client.rerank(model: "qwen3-reranker:0.6b", query: "reset my password", documents: passages, topN: 1)
+    print(embedded.dimensions, embedded.vectors.count, ranked.results.first?.index ?? -1)
+    _ = passages
+    _ = embedded
+    _ = ranked
+}
+
+func readmeSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
     let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
     _ = options
     _ = answer
 }
 
-func readmeSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
-}
-
 @MainActor func readmeSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
+    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
+    _ = options
+    _ = answer
 }
 
 func readmeSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 @MainActor func readmeSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 func readmeSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
     _ = configuration
 }
 
 @MainActor func readmeSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+func readmeSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
@@ -288,51 +299,60 @@ func readmeSnippet12(client: AIYouClient, secret: String, key: String, logger: L
     _ = configuration
 }
 
-func readmeSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
-    _ = configuration
-}
-
 @MainActor func readmeSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func readmeSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
 }
 
 @MainActor func readmeSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
+}
+
+func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     do { _ = try await client.assistants() }
     catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
-func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
 @MainActor func readmeSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
 func readmeSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func readmeSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -344,7 +364,7 @@ func readmeSnippet16(client: AIYouClient, secret: String, key: String, logger: L
     }
 }
 
-@MainActor func readmeSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         let configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
