@@ -74,6 +74,35 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try decoder.decode(ThreadPage.self, from: Fixtures.threadPage)) }
     }
 
+    // MARK: Embeddings
+
+    // One LLMaaS embeddings answer of 1,000 × 1,024 numbers: what the client runs
+    // (EmbeddingsDecoder, the vectors read straight into [Float]) against JSONDecoder decoding the
+    // same body through plain Codable structs, for the two ways servers write the numbers.
+    var embeddingsConfiguration = slow
+    embeddingsConfiguration.metrics = [.wallClock, .throughput, .mallocCountTotal, .instructions]
+    embeddingsConfiguration.maxDuration = .seconds(10)
+    embeddingsConfiguration.maxIterations = 20
+    for (style, body) in [("shortest Float text", Fixtures.embeddingsShortest), ("Python repr, 17 digits", Fixtures.embeddingsPythonStyle)]
+    {
+        Benchmark("Embeddings decode 1,000 × 1,024 floats, \(style) (EmbeddingsDecoder)", configuration: embeddingsConfiguration) {
+            benchmark in
+            for _ in benchmark.scaledIterations {
+                let result = body.withUnsafeReadableBytes { EmbeddingsDecoder.decodeCommonShape($0) }
+                precondition(result?.vectors.count == 1_000 && result?.dimensions == 1_024, "the fast path gave up")
+                blackHole(result)
+            }
+        }
+        Benchmark("Embeddings decode 1,000 × 1,024 floats, \(style) (JSONDecoder baseline)", configuration: embeddingsConfiguration) {
+            benchmark in
+            for _ in benchmark.scaledIterations {
+                let answer = try decoder.decode(PlainEmbeddings.self, from: body)
+                precondition(answer.data.count == 1_000)
+                blackHole(answer)
+            }
+        }
+    }
+
     // MARK: Streaming
 
     var streamConfiguration = slow
@@ -338,4 +367,15 @@ final class EndToEnd: @unchecked Sendable {
         server = nil
         streamServer = nil
     }
+}
+
+/// The JSONDecoder baseline of the embeddings benchmark: the answer through plain Codable structs.
+struct PlainEmbeddings: Decodable {
+    struct Item: Decodable {
+        var index: Int
+        var embedding: [Float]
+    }
+
+    var data: [Item]
+    var model: String?
 }

@@ -45,6 +45,35 @@ enum Fixtures {
             """
     )
 
+    /// An LLMaaS embeddings answer of 1,000 vectors of 1,024 numbers, in the reverse index order
+    /// the mock sends: values as an embedding model gives them (mostly within ±0.2, one in fifty
+    /// below 1e-4, written with an exponent), each number written as the shortest text of its
+    /// `Float` (`-0.13759573`, as Go or Swift write them: 12.1 MB) or, `pythonStyle`, of the `Double`
+    /// holding it (`-0.13759572803974152`, as Python writes them: 21.1 MB).
+    static func embeddings(pythonStyle: Bool) -> ByteBuffer {
+        var state: UInt64 = 0x5EED_E3B0
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var text = #"{"object":"list","data":["#
+        for index in (0..<1_000).reversed() {
+            text += #"{"object":"embedding","index":\#(index),"embedding":["#
+            for position in 0..<1_024 {
+                var value = Float(Double(next()) / Double(1 << 53) * 0.4 - 0.2)
+                if next() % 50 == 0 { value /= 10_000 }
+                if position > 0 { text += "," }
+                text += pythonStyle ? Double(value).description : value.description
+            }
+            text += index == 0 ? "]}" : "]},"
+        }
+        text += #"],"model":"bge-m3:567m","usage":{"prompt_tokens":48213,"total_tokens":48213}}"#
+        return ByteBuffer(string: text)
+    }
+
+    static let embeddingsShortest = embeddings(pythonStyle: false)
+    static let embeddingsPythonStyle = embeddings(pythonStyle: true)
+
     /// One ~160-byte stream event.
     static func chunkEvent(_ index: Int) -> String {
         #"data: {"id":"chatcmpl-8f1c2a7e","object":"chat.completion.chunk","created":1732540000,"model":"mistral-small-24b","choices":[{"index":0,"delta":{"content":"mot\#(index % 10) "},"finish_reason":null}]}"#
