@@ -644,7 +644,7 @@ func documentationSnippet29(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -656,7 +656,7 @@ func documentationSnippet25(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet30OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
