@@ -65,7 +65,9 @@ struct LLMaaSEmbeddingsTests {
             let response = try await http.send(.POST, Self.path, json: LLMaaS.json(["model": "bge-m3:567m", "input": inputs]))
             let elapsed = clock.now - start
             #expect(response.status == 200)
-            #expect(elapsed < .seconds(5), "\(elapsed)")
+            // About 0.1 s alone in a debug build (1.6 MB of JSON); the bound is generous because
+            // the other suites share the machine's two cores while this one runs.
+            #expect(elapsed < .seconds(30), "\(elapsed)")
             let data = try #require(try response.object()["data"] as? [[String: Any]])
             #expect(data.map { $0["index"] as? Int } == Array((0..<128).reversed()))
             #expect(try response.object()["usage"] as? [String: Int] == ["prompt_tokens": 384, "total_tokens": 384])
