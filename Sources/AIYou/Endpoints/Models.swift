@@ -2,17 +2,24 @@ import Logging
 import NIOCore
 
 extension AIYouClient {
-    /// The model catalogue. Reads `GET /api/v1/models`; where the service has no such route (404
-    /// or 405) it asks `POST /api/v1/models` with `{}`, which answers with the catalogue grouped by
-    /// provider. Every shape is flattened into one ``ModelList``.
+    /// The model catalogue, flattened into one ``ModelList``; cached in ``CacheGroup/models`` when
+    /// the cache is on.
+    ///
+    /// On AI.YOU it reads `GET /api/v1/models`; where the service has no such route (404 or 405) it
+    /// asks `POST /api/v1/models` with `{}`, which answers with the catalogue grouped by provider.
+    /// On LLMaaS it reads `GET /v1/models` (an OpenAI list, `{"object": "list", "data": [...]}`),
+    /// whose models also carry ``Model/aliases``, ``Model/maxModelLength``, ``Model/ownedBy``,
+    /// ``Model/root`` and ``Model/created``; there is no fallback there.
     /// - Throws: ``AIYouError``.
     public func models(options: RequestOptions = RequestOptions()) async throws -> ModelList {
-        var request = APIRequest(operation: .models, method: .GET, path: "/api/v1/models")
+        let path = try configuration.api.require(.models)
+        var request = APIRequest(operation: .models, method: .GET, path: path)
         request.cacheGroup = .models
+        guard configuration.api == .aiyou else { return try await pipeline.decode(ModelList.self, request, options: options) }
         do {
             return try await pipeline.decode(ModelList.self, request, options: options)
         } catch let error as AIYouError where error.status == 404 || error.status == 405 {
-            var fallback = APIRequest.json(.models, .POST, "/api/v1/models", body: EmptyObjectBody())
+            var fallback = APIRequest.json(.models, .POST, path, body: EmptyObjectBody())
             fallback.cacheGroup = .models
             return try await pipeline.decode(ModelList.self, fallback, options: options)
         }
@@ -20,11 +27,13 @@ extension AIYouClient {
 
     /// Adds a model to the catalogue (`POST /api/v1/models`) and returns it as the service
     /// describes it.
-    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when the name is
-    ///   empty or the context window is not positive.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/unsupported`` on LLMaaS, whose catalogue is
+    ///   read-only; ``AIYouError/Code/invalidRequest`` before sending when the name is empty or the
+    ///   context window is not positive.
     public func createModel(_ request: CreateModelRequest, options: RequestOptions = RequestOptions()) async throws -> Model {
+        let path = try configuration.api.require(.createModel)
         try request.validate()
-        var apiRequest = APIRequest.json(.createModel, .POST, "/api/v1/models", body: request)
+        var apiRequest = APIRequest.json(.createModel, .POST, path, body: request)
         apiRequest.invalidates = [.models]
         let created = try await pipeline.decode(CreatedModel.self, apiRequest, options: options)
         if let model = created.model { return model }

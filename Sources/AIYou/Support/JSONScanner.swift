@@ -99,6 +99,27 @@ struct JSONScanner {
         return negative ? -value : value
     }
 
+    /// An array of numbers appended to `vector` as `Float`s (see ``JSONFloat``); `false` when the
+    /// array holds anything else (null, strings, a number outside `Float`'s range).
+    mutating func readFloats(into vector: inout [Float]) -> Bool {
+        guard consume(UInt8(ascii: "[")) else { return false }
+        if consume(UInt8(ascii: "]")) { return true }
+        while true {
+            skipWhitespace()
+            guard let value = JSONFloat.parse(bytes, &index) else { return false }
+            vector.append(value)
+            skipWhitespace()
+            guard index < bytes.count else { return false }
+            let separator = bytes[index]
+            index += 1
+            if separator == UInt8(ascii: ",") { continue }
+            return separator == UInt8(ascii: "]")
+        }
+    }
+
+    /// Bytes not read yet: an upper bound for anything still to come.
+    var remainingByteCount: Int { bytes.count - index }
+
     /// Reads an object, handing each key to `member` with the scanner at the member's value;
     /// `member` reads or skips the value and returns `false` to give up. `false` when the object,
     /// or any member, is outside the subset.

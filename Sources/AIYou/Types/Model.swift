@@ -1,6 +1,12 @@
+import Foundation
+
 /// A model in the catalogue.
+///
+/// AI.YOU describes a model by its name, provider, context window and description; LLMaaS (an
+/// OpenAI list) by its id, aliases, maximum context length, owner, technical root name and
+/// creation date. Fields a service does not send are `nil`.
 public struct Model: Codable, Hashable, Sendable, Identifiable {
-    /// The model's name (pass it as ``ChatCompletionRequest/model``).
+    /// The model's name (pass it as ``ChatCompletionRequest/model``); on LLMaaS the `id`.
     public var name: String
     /// Who serves it, when known.
     public var provider: String?
@@ -8,25 +14,55 @@ public struct Model: Codable, Hashable, Sendable, Identifiable {
     public var contextWindow: Int?
     /// A description, when sent.
     public var description: String?
+    /// Other names a request may use for this model (LLMaaS `aliases`), when sent.
+    public var aliases: [String]?
+    /// The longest context the model is served with, in tokens (LLMaaS `max_model_len`), when sent.
+    public var maxModelLength: Int?
+    /// Who owns the model (LLMaaS `owned_by`, e.g. `CloudTemple`), when sent.
+    public var ownedBy: String?
+    /// The model's technical name behind its id and aliases (LLMaaS `root`), when sent.
+    public var root: String?
+    /// When the model was added (LLMaaS `created`, Unix seconds), when sent.
+    public var created: Date?
 
     /// The name.
     public var id: String { name }
 
     /// A model with the given values.
-    public init(name: String, provider: String? = nil, contextWindow: Int? = nil, description: String? = nil) {
+    public init(
+        name: String,
+        provider: String? = nil,
+        contextWindow: Int? = nil,
+        description: String? = nil,
+        aliases: [String]? = nil,
+        maxModelLength: Int? = nil,
+        ownedBy: String? = nil,
+        root: String? = nil,
+        created: Date? = nil
+    ) {
         self.name = name
         self.provider = provider
         self.contextWindow = contextWindow
         self.description = description
+        self.aliases = aliases
+        self.maxModelLength = maxModelLength
+        self.ownedBy = ownedBy
+        self.root = root
+        self.created = created
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, id, provider
         case contextWindow = "context_window"
-        case description
+        case description, aliases
+        case maxModelLength = "max_model_len"
+        case ownedBy = "owned_by"
+        case root, created
     }
 
-    /// Decodes a model; the name may be sent as `name` or `id`, the context window as a number or a string.
+    /// Decodes a model; the name may be sent as `name` or `id`, the context window as a number or
+    /// a string. The LLMaaS fields are read leniently: `aliases` keeps the elements that are
+    /// strings, `max_model_len` is a number or numeric text, `created` Unix seconds or ISO 8601.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard let name = container.lenientString(.name) ?? container.lenientString(.id) else {
@@ -39,15 +75,29 @@ public struct Model: Codable, Hashable, Sendable, Identifiable {
         provider = container.lenientString(.provider)
         contextWindow = container.lenientInt(.contextWindow)
         description = container.lenientString(.description)
+        aliases = (try? container.decodeNil(forKey: .aliases)) == false ? container.lenientArray(.aliases, of: String.self) : nil
+        maxModelLength = container.lenientInt(.maxModelLength)
+        ownedBy = container.lenientString(.ownedBy)
+        root = container.lenientString(.root)
+        created = container.lenientDate(.created)
     }
 
-    /// Encodes the set fields (`name`, and `provider`, `context_window`, `description` when set).
+    /// Encodes the set fields (`name`, and `provider`, `context_window`, `description` when set;
+    /// `aliases`, `max_model_len`, `owned_by`, `root` and `created` (Unix seconds) when set).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encodeNonEmpty(provider, forKey: .provider)
         try container.encodeIfPresent(contextWindow, forKey: .contextWindow)
         try container.encodeNonEmpty(description, forKey: .description)
+        try container.encodeIfPresent(aliases, forKey: .aliases)
+        try container.encodeIfPresent(maxModelLength, forKey: .maxModelLength)
+        try container.encodeNonEmpty(ownedBy, forKey: .ownedBy)
+        try container.encodeNonEmpty(root, forKey: .root)
+        if let created {
+            // Dates are kept within the years 1…9999: the whole seconds fit an Int64.
+            try container.encode(Int64(WireValue.clamped(created).timeIntervalSince1970.rounded(.down)), forKey: .created)
+        }
     }
 }
 

@@ -1,0 +1,49 @@
+extension AIYouClient {
+    /// The most documents a rerank call accepts.
+    public static let maxRerankDocuments = 1000
+
+    /// Orders `documents` by relevance to `query` (LLMaaS `POST /v1/rerank`, Cohere-compatible).
+    ///
+    /// ```swift
+    /// let ranked = try await client.rerank(model: "bge-reranker-large", query: "reset my password", documents: passages, topN: 2)
+    /// for item in ranked.results { print(item.index, item.relevanceScore) }
+    /// ```
+    /// - Parameters:
+    ///   - model: A rerank model of the catalogue (e.g. `bge-reranker-large`).
+    ///   - query: What the documents are ranked against.
+    ///   - documents: The texts to rank, 1…1000 (``maxRerankDocuments``).
+    ///   - topN: How many of the best documents to return, at least 1; all when `nil`.
+    ///   - returnDocuments: Whether each result carries its document's text; the service's
+    ///     default (`true` on LLMaaS) when `nil`.
+    ///   - options: Settings of this call only (see ``RequestOptions``).
+    /// - Returns: The results most relevant first, as the service ordered them.
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/unsupported`` when the client is configured for
+    ///   AI.YOU (``ServiceAPI/aiyou``), and ``AIYouError/Code/invalidRequest`` when `model` or
+    ///   `query` is blank, `documents` holds none or more than 1000, or `topN` is below 1, both
+    ///   before anything is sent; ``AIYouError/Code/notFound`` (``AIYouError/errorCode``
+    ///   `model_not_found`) for a model the service does not know; ``AIYouError/Code/decoding``
+    ///   when a result names a document that was not sent, names one twice, or has no finite
+    ///   score; otherwise the service's or the network's error.
+    public func rerank(
+        model: String,
+        query: String,
+        documents: [String],
+        topN: Int? = nil,
+        returnDocuments: Bool? = nil,
+        options: RequestOptions = RequestOptions()
+    ) async throws -> RerankResult {
+        let path = try configuration.api.require(.rerank)
+        if model.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: model must not be empty") }
+        if query.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: query must not be empty") }
+        guard !documents.isEmpty, documents.count <= Self.maxRerankDocuments else {
+            throw AIYouError.invalidRequest(
+                "rerank: documents must hold 1…\(Self.maxRerankDocuments) texts (got \(documents.count))"
+            )
+        }
+        if let topN, topN < 1 { throw AIYouError.invalidRequest("rerank: topN must be at least 1 (got \(topN))") }
+        let body = RerankRequestBody(model: model, query: query, documents: documents, topN: topN, returnDocuments: returnDocuments)
+        var request = APIRequest.json(.rerank, .POST, path, body: body)
+        request.call = CallDescription(model: model)
+        return try await pipeline.decode(RerankResult.self, request, options: options).checked(documentCount: documents.count)
+    }
+}
