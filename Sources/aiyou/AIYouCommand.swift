@@ -17,7 +17,8 @@ struct AIYouCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ChatCommand.self, AssistantsCommand.self, ModelsCommand.self, ThreadsCommand.self, ThreadCommand.self,
-            DeleteThreadCommand.self, SaveCommand.self, TranscribeCommand.self, ServeCommand.self, BenchCommand.self,
+            DeleteThreadCommand.self, SaveCommand.self, TranscribeCommand.self, EmbedCommand.self, RerankCommand.self, ServeCommand.self,
+            BenchCommand.self,
         ]
     )
 

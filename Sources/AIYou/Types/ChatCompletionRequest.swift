@@ -127,15 +127,21 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         try validateCommon()
     }
 
+    /// The first set field that only LLMaaS has (checked on every AI.YOU call: no allocation).
+    private var llmaasOnlyField: String? {
+        if !tools.isEmpty { return "tools" }
+        if toolChoice != nil { return "toolChoice" }
+        if presencePenalty != nil { return "presencePenalty" }
+        if frequencyPenalty != nil { return "frequencyPenalty" }
+        if user != nil { return "user" }
+        return nil
+    }
+
     private func validateForAIYou() throws(AIYouError) {
-        let llmaasOnly: [(name: String, isSet: Bool)] = [
-            ("tools", !tools.isEmpty), ("toolChoice", toolChoice != nil), ("presencePenalty", presencePenalty != nil),
-            ("frequencyPenalty", frequencyPenalty != nil), ("user", user != nil),
-        ]
-        if let field = llmaasOnly.first(where: \.isSet) {
+        if let field = llmaasOnlyField {
             throw AIYouError(
                 .unsupported,
-                "chat completion: \(field.name) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
+                "chat completion: \(field) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
             )
         }
         for (index, message) in messages.enumerated() where message.role == .tool || !message.toolCalls.isEmpty {
@@ -147,20 +153,19 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     }
 
     private func validateForLLMaaS() throws(AIYouError) {
-        let aiyouOnly: [(name: String, isSet: Bool)] = [
-            ("assistantID", assistantID != nil), ("threadID", threadID != nil), ("form", form != nil),
-        ]
-        if let field = aiyouOnly.first(where: \.isSet) {
+        let aiyouOnly: String? = assistantID != nil ? "assistantID" : threadID != nil ? "threadID" : form != nil ? "form" : nil
+        if let field = aiyouOnly {
             throw AIYouError(
                 .unsupported,
-                "chat completion: \(field.name) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
+                "chat completion: \(field) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
             )
         }
         if model.isBlank { throw .invalidRequest("chat completion: LLMaaS needs a model") }
-        for (name, value) in [("presencePenalty", presencePenalty), ("frequencyPenalty", frequencyPenalty)] {
-            if let value, !(-2...2).contains(value) {
-                throw .invalidRequest("chat completion: \(name) must be within -2…2 (got \(value))")
-            }
+        if let presencePenalty, !(-2...2).contains(presencePenalty) {
+            throw .invalidRequest("chat completion: presencePenalty must be within -2…2 (got \(presencePenalty))")
+        }
+        if let frequencyPenalty, !(-2...2).contains(frequencyPenalty) {
+            throw .invalidRequest("chat completion: frequencyPenalty must be within -2…2 (got \(frequencyPenalty))")
         }
         var names: Set<String> = []
         for (index, tool) in tools.enumerated() {

@@ -15,7 +15,13 @@ struct ModelsCommand: AsyncParsableCommand {
                 return try Terminal.printJSON(["models": list.models.map(\.jsonObject), "total": list.total] as [String: Any])
             }
             for model in list.models {
-                Terminal.line("\(model.name)\t\(model.provider ?? "-")\t\(model.contextWindow.map(String.init) ?? "-")")
+                // LLMaaS gives an owner, a context length and aliases; AI.YOU a provider and a context window.
+                let owner = model.provider ?? model.ownedBy ?? "-"
+                let context = (model.contextWindow ?? model.maxModelLength).map(String.init) ?? "-"
+                let aliases = (model.aliases ?? []).filter { $0 != model.name }
+                Terminal.line(
+                    "\(model.name)\t\(owner)\t\(context)" + (aliases.isEmpty ? "" : "\taliases: \(aliases.joined(separator: ", "))")
+                )
             }
         }
     }

@@ -7,8 +7,10 @@ extension ChatCompletion {
         [
             "id": id, "model": model, "created": created, "text": text,
             "choices": choices.map {
-                ["index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason]
-                    as [String: Any?]
+                [
+                    "index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason,
+                    "tool_calls": $0.message.toolCalls.map { ["id": $0.id, "name": $0.name, "arguments": $0.arguments] },
+                ] as [String: Any?]
             },
             "usage": usage.map {
                 ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens]
@@ -29,7 +31,30 @@ extension Assistant {
 
 extension Model {
     var jsonObject: [String: Any?] {
-        ["name": name, "provider": provider, "context_window": contextWindow, "description": description]
+        [
+            "name": name, "provider": provider, "context_window": contextWindow, "description": description, "aliases": aliases,
+            "max_model_len": maxModelLength, "owned_by": ownedBy,
+        ]
+    }
+}
+
+extension EmbeddingResult {
+    var jsonObject: [String: Any?] {
+        [
+            "model": model, "dimensions": dimensions, "vectors": vectors.map { $0.map(Double.init) },
+            "usage": ["prompt_tokens": usage.promptTokens, "total_tokens": usage.totalTokens],
+        ]
+    }
+}
+
+extension RerankResult {
+    var jsonObject: [String: Any?] {
+        [
+            "id": id, "search_units": searchUnits,
+            "results": results.map {
+                ["index": $0.index, "relevance_score": $0.relevanceScore, "document": $0.document] as [String: Any?]
+            },
+        ]
     }
 }
 
