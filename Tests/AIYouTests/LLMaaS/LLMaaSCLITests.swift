@@ -52,7 +52,7 @@ struct LLMaaSCLITests {
         #expect(rerank.status == 0 && rerank.stdout == "0.3333\t#1\tReset it from the sign-in page.\n", "\(rerank.stdout) \(rerank.stderr)")
 
         let audio = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-cli-\(UUID().uuidString).wav")
-        FileManager.default.createFile(atPath: audio.path, contents: Data(repeating: 7, count: 64))
+        _ = FileManager.default.createFile(atPath: audio.path, contents: Data(repeating: 7, count: 64))
         defer { try? FileManager.default.removeItem(at: audio) }
         let translated = try Self.run([
             "--mock", "--api", "llmaas", "transcribe", audio.path, "--task", "translate", "--initial-prompt", "Cloud",

@@ -125,10 +125,10 @@ struct LLMaaSChatBodyTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let png = folder.appendingPathComponent("dot.PNG").path
-        FileManager.default.createFile(atPath: png, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: png, contents: Data([1, 2, 3]))
         #expect(try ContentPart.image(fileAt: png) == .image(url: "data:image/png;base64,AQID"))
         let empty = folder.appendingPathComponent("empty.jpg").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         for (path, text) in [
             (empty, "empty"), (folder.appendingPathComponent("none.webp").path, "does not exist"), ("/tmp/x.bmp", "not a supported"),
         ] {
