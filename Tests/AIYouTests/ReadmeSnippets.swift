@@ -361,6 +361,11 @@ func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: L
             _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
             assert(server.requestCount(.chatCompletions) == 3)
         }
+        let llmaas = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(llmaas) { client in
+            let vectors = try await client.embeddings(model: "bge-m3:567m", input: ["Bonjour"]).vectors
+            assert(vectors[0] == MockAIYouServer.embedding(for: "Bonjour", dimensions: 1024))
+        }
     }
 }
 
@@ -372,6 +377,11 @@ func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: L
             server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
             _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
             assert(server.requestCount(.chatCompletions) == 3)
+        }
+        let llmaas = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(llmaas) { client in
+            let vectors = try await client.embeddings(model: "bge-m3:567m", input: ["Bonjour"]).vectors
+            assert(vectors[0] == MockAIYouServer.embedding(for: "Bonjour", dimensions: 1024))
         }
     }
 }
