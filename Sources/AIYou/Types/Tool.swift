@@ -38,7 +38,7 @@ public struct Tool: Sendable {
 
     /// A tool whose `run` receives the call's arguments decoded as `Arguments`. Arguments that do
     /// not decode are answered to the model with the decoding error, so it can correct itself.
-    public static func decoding<Arguments: Decodable>(
+    public static func decoding<Arguments: Decodable & SendableMetatype>(
         _ type: Arguments.Type,
         name: String,
         description: String? = nil,
