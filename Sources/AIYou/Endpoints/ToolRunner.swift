@@ -69,24 +69,7 @@ extension AIYouClient {
     /// Runs `calls`, at most `maxConcurrent` at a time, and returns their results in call order.
     private static func run(_ calls: [ToolCall], tools: [String: Tool], maxConcurrent: Int) async throws -> [String] {
         do {
-            return try await withThrowingTaskGroup(of: (Int, String).self) { group in
-                var results = [String](repeating: "", count: calls.count)
-                var next = 0
-                func startNext() {
-                    guard next < calls.count else { return }
-                    let index = next
-                    let call = calls[index]
-                    let tool = tools[call.name]
-                    group.addTask { (index, try await answer(call, with: tool)) }
-                    next += 1
-                }
-                for _ in 0..<min(maxConcurrent, calls.count) { startNext() }
-                while let (index, result) = try await group.next() {
-                    results[index] = result
-                    startNext()
-                }
-                return results
-            }
+            return try await concurrentMap(calls, limit: maxConcurrent) { call in try await answer(call, with: tools[call.name]) }
         } catch is CancellationError {
             throw AIYouError(.cancelled, "runTools: cancelled")
         }
