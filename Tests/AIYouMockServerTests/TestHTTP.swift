@@ -108,7 +108,9 @@ struct TestHTTP: Sendable {
 }
 
 /// Polls `condition` every few milliseconds for up to `timeout`.
-func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws -> Bool {
+/// The wait is generous: it ends as soon as the condition holds, and under ThreadSanitizer, with
+/// the whole suite sharing two cores, a server has been seen to need more than 30 s to start.
+func eventually(timeout: Duration = .seconds(120), _ condition: () -> Bool) async throws -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while clock.now < deadline {
