@@ -57,7 +57,13 @@ struct LoadTests {
             let failed = outcomes.failures.count
             #expect(outcomes.successes + failed == calls, "every call ended")
             #expect(outcomes.failures.allSatisfy { $0.code == .apiError && $0.status == 503 }, "only exhausted 503s fail")
-            #expect(requests == calls + retries, "each retry is one more request, nothing else")
+            // Every attempt the server answered 503 was a request it counted, and so was every
+            // first attempt that ended the call; a retry after a pooled connection the server had
+            // closed before reading the request (a keep-alive race, seen under ThreadSanitizer's
+            // slowness) is one the server never saw. Nothing else adds requests.
+            let retriesAfter503 = counter.count("retrying 503")
+            #expect(retriesAfter503 > 0)
+            #expect(requests >= calls + retriesAfter503 && requests <= calls + retries, "\(requests) requests, \(retries) retries")
             // A call fails only after 3 answers of 503 (p = 0.2³ = 0.8 %): about 80 of 10,000.
             #expect((20...200).contains(failed), "\(failed) calls failed")
             #expect(retries <= 2 * calls)

@@ -26,7 +26,11 @@ private struct CountingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Counts the message, and the message followed by its `aiyou.status` when it has one
+    /// (`retrying 503`).
     func log(event: LogEvent) {
-        counter.record(event.message.description)
+        let message = event.message.description
+        counter.record(message)
+        if let status = event.metadata?["aiyou.status"] { counter.record("\(message) \(status)") }
     }
 }
