@@ -4,31 +4,22 @@ import NIOCore
 
 @_spi(Benchmarks) @testable import AIYou
 
-extension Fixture {
-    /// An LLMaaS configuration pointing at `server` (which serves the LLMaaS routes beside the
-    /// AI.YOU ones), with the demo API key and retries that wait 1 ms.
-    static func llmaas(_ server: MockAIYouServer, time: ManualTime = ManualTime()) -> Configuration {
-        var configuration = Fixture.configuration(server, credentials: .apiKey(MockAccount.demoAPIKey), time: time)
-        configuration.api = .llmaas
-        return configuration
-    }
-}
-
-/// Runs `body` with a started server and an LLMaaS client for it.
+/// Runs `body` with a started server (which serves the LLMaaS routes beside the AI.YOU ones) and
+/// an LLMaaS client for it: ``withServerAndClient(server:client:_:)`` with the demo API key.
 func withLLMaaS<T: Sendable>(
     server configure: (inout MockServerConfiguration) -> Void = { _ in },
     client adjust: (inout Configuration) -> Void = { _ in },
     _ body: (MockAIYouServer, AIYouClient) async throws -> T
 ) async throws -> T {
-    var serverConfiguration = MockServerConfiguration()
-    configure(&serverConfiguration)
-    return try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in
-        var configuration = Fixture.llmaas(server)
-        adjust(&configuration)
-        return try await withAIYouClient(configuration) { client in
-            try await body(server, client)
-        }
-    }
+    try await withServerAndClient(
+        server: configure,
+        client: {
+            $0.api = .llmaas
+            $0.credentials = .apiKey(MockAccount.demoAPIKey)
+            adjust(&$0)
+        },
+        body
+    )
 }
 
 /// The JSON object a request body holds.
