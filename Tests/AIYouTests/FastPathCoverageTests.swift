@@ -16,13 +16,17 @@ struct FastPathCoverageTests {
     static let toolCallPiece = toolCall.merging(["index": "1"]) { $1 }
     static let message = [
         "role": #""assistant""#, "content": #""Bonjour""#, "refusal": #""none""#, "tool_calls": "[\(object(toolCall))]",
+        "reasoning_content": #""Think.""#, "reasoning": #""Thought.""#,
     ]
     static let choice = ["index": "0", "message": object(message), "finish_reason": #""stop""#]
     static let completion = [
         "id": #""cmpl-1""#, "object": #""chat.completion""#, "model": #""m""#, "created": "1700000000",
         "choices": "[\(object(choice))]", "usage": object(usage),
     ]
-    static let delta = ["role": #""assistant""#, "content": #""Bon""#, "tool_calls": "[\(object(toolCallPiece))]"]
+    static let delta = [
+        "role": #""assistant""#, "content": #""Bon""#, "tool_calls": "[\(object(toolCallPiece))]", "reasoning_content": #""Hm""#,
+        "reasoning": #""Hmm""#,
+    ]
     static let chunkChoice = ["index": "0", "delta": object(delta), "finish_reason": #""stop""#]
     static let chunk = [
         "id": #""c-1""#, "model": #""m""#, "created": "1700000000", "choices": "[\(object(chunkChoice))]", "usage": object(usage),

@@ -194,7 +194,7 @@ func readmeSnippet8(client: AIYouClient, secret: String, key: String, logger: Lo
         }
         let result = try await client.runTools(
             ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
-            tools: [weather], maxRounds: 8, maxConcurrentTools: 4
+            tools: [weather], limits: ToolRunLimits(maxRounds: 8, maxConcurrentTools: 4)
         )
         print(result.text)
     }
@@ -215,7 +215,7 @@ func readmeSnippet8(client: AIYouClient, secret: String, key: String, logger: Lo
         }
         let result = try await client.runTools(
             ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
-            tools: [weather], maxRounds: 8, maxConcurrentTools: 4
+            tools: [weather], limits: ToolRunLimits(maxRounds: 8, maxConcurrentTools: 4)
         )
         print(result.text)
     }

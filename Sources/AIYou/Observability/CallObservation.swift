@@ -19,9 +19,38 @@ final class CallObservation: Sendable {
         var lastChunk: ContinuousClock.Instant?
         var responseID: String?
         var responseModel: String?
-        var finishReasons: [String] = []
+        /// One finish reason per choice index (at most ``ChatCompletionAccumulator/maxChoices``),
+        /// however many chunks repeat one.
+        var finishReasons: [Int: String] = [:]
         var usage: Usage?
         var output = ""
+
+        /// The finish reasons in choice order, for the span.
+        var orderedFinishReasons: [String] {
+            finishReasons.sorted { $0.key < $1.key }.map(\.value)
+        }
+
+        mutating func record(finishReason: String, choice: Int) {
+            guard finishReasons.count < ChatCompletionAccumulator.maxChoices || finishReasons[choice] != nil else { return }
+            finishReasons[choice] = String(finishReason.utf8Prefix(maxBytes: CallObservation.maxAttributeBytes))
+        }
+
+        /// Appends streamed text for the span's output attribute, up to ``maxOutputBytes``.
+        mutating func record(output text: String) {
+            let room = CallObservation.maxOutputBytes - output.utf8.count
+            guard room > 0 else { return }
+            output.append(contentsOf: text.utf8Prefix(maxBytes: room))
+        }
+    }
+
+    /// The longest id, model name or finish reason kept for a span, in UTF-8 bytes.
+    static let maxAttributeBytes = 256
+    /// The most streamed text kept for the span's output attribute, in UTF-8 bytes.
+    static let maxOutputBytes = 65_536
+
+    /// `text` cut to ``maxAttributeBytes``.
+    private static func attribute(_ text: String?) -> String? {
+        text.map { String($0.utf8Prefix(maxBytes: maxAttributeBytes)) }
     }
 
     init(telemetry: Telemetry, operation: Operation, call: CallDescription?) {
@@ -132,11 +161,13 @@ final class CallObservation: Sendable {
     func answered(_ value: some Sendable) {
         guard let completion = value as? ChatCompletion else { return }
         state.withLock { state in
-            state.responseID = completion.id
-            state.responseModel = completion.model
-            state.finishReasons = completion.choices.compactMap(\.finishReason)
+            state.responseID = Self.attribute(completion.id)
+            state.responseModel = Self.attribute(completion.model)
+            for choice in completion.choices {
+                if let reason = choice.finishReason { state.record(finishReason: reason, choice: choice.index) }
+            }
             state.usage = completion.usage
-            if telemetry.recordsMessageContent { state.output = completion.text }
+            if telemetry.recordsMessageContent { state.record(output: completion.text) }
         }
     }
 
@@ -145,13 +176,11 @@ final class CallObservation: Sendable {
         let now = ContinuousClock.now
         let previous = state.withLock { state in
             defer { state.lastChunk = now }
-            state.responseID = state.responseID ?? chunk.id
-            state.responseModel = state.responseModel ?? chunk.model
+            if state.responseID == nil { state.responseID = Self.attribute(chunk.id) }
+            if state.responseModel == nil { state.responseModel = Self.attribute(chunk.model) }
             for choice in chunk.choices {
-                if let reason = choice.finishReason { state.finishReasons.append(reason) }
-                if telemetry.recordsMessageContent, let text = choice.delta.content, state.output.utf8.count < 65_536 {
-                    state.output += text
-                }
+                if let reason = choice.finishReason { state.record(finishReason: reason, choice: choice.index) }
+                if telemetry.recordsMessageContent, let text = choice.delta.content { state.record(output: text) }
             }
             if let usage = chunk.usage { state.usage = usage }
             return state.lastChunk
@@ -198,7 +227,7 @@ final class CallObservation: Sendable {
         var attributes = SpanAttributes()
         if let id = snapshot.responseID { attributes[GenAIAttribute.responseID] = id }
         if let model = snapshot.responseModel { attributes[GenAIAttribute.responseModel] = model }
-        if !snapshot.finishReasons.isEmpty { attributes[GenAIAttribute.responseFinishReasons] = snapshot.finishReasons }
+        if !snapshot.finishReasons.isEmpty { attributes[GenAIAttribute.responseFinishReasons] = snapshot.orderedFinishReasons }
         if let usage = snapshot.usage {
             attributes[GenAIAttribute.usageInputTokens] = Int64(usage.promptTokens)
             attributes[GenAIAttribute.usageOutputTokens] = Int64(usage.completionTokens)

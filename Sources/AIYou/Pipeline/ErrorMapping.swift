@@ -179,6 +179,8 @@ struct ErrorMapping: Sendable {
         case DecodingError.dataCorrupted(let context):
             return context.codingPath.isEmpty
                 ? "not valid JSON" : "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case let violation as JSONGuard.Violation:
+            return violation.description
         case let error as IOError:
             return String(cString: strerror(error.errnoCode)).lowercased()
         default:

@@ -133,7 +133,13 @@ final class RequestPipeline: Sendable {
             let body = response.wholeBody
             if let fastPath, let output = body.withUnsafeReadableBytes(fastPath) { return output }
             do {
-                return try JSONCoding.decoder.decode(Output.self, from: body)
+                return try JSONCoding.decode(Output.self, from: body)
+            } catch JSONGuard.Violation.tooManyValues(let limit) {
+                throw AIYouError(
+                    .limitExceeded,
+                    "\(request.operation.name): the answer holds more than \(limit) JSON values for its \(body.readableBytes) bytes; it was not decoded",
+                    status: response.status
+                )
             } catch {
                 throw mapping.decodingError(
                     body: body,

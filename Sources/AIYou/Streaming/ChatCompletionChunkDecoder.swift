@@ -23,10 +23,16 @@ struct ChatCompletionChunkDecoder: Sendable {
 
     init() {}
 
+    /// The most JSON values a chunk may hold: far more than any real chunk (a delta with 128 tool
+    /// calls holds about a thousand), few enough that `JSONDecoder`'s map of one stays small.
+    static func valueBudget(forBytes count: Int) -> Int {
+        max(1 << 16, count / 32)
+    }
+
     /// The chunk in `bytes` (one event's data). Throws what `JSONDecoder` throws for it.
     mutating func decode(_ bytes: UnsafeRawBufferPointer) throws -> ChatCompletionChunk {
         if let chunk = decodeCommonShape(bytes) { return chunk }
-        return try JSONCoding.decoder.decode(ChatCompletionChunk.self, from: Data(bytes))
+        return try JSONCoding.decode(ChatCompletionChunk.self, from: bytes, maxValues: Self.valueBudget(forBytes: bytes.count))
     }
 
     /// The chunk when `bytes` holds the common shape, `nil` when `JSONDecoder` must decide.
@@ -106,6 +112,8 @@ struct ChatCompletionChunkDecoder: Sendable {
 
     private static func delta(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Delta? {
         var delta = ChatCompletionChunk.Delta()
+        var reasoningContent: String?
+        var reasoning: String?
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
@@ -119,11 +127,18 @@ struct ChatCompletionChunkDecoder: Sendable {
             case _ where FastJSON.matches(key, "tool_calls"):
                 guard seen.insert(2), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: true) else { return false }
                 delta.toolCalls = pieces
+            case _ where FastJSON.matches(key, "reasoning_content"):
+                guard seen.insert(3), let text = FastJSON.optionalString(&scanner) else { return false }
+                reasoningContent = text
+            case _ where FastJSON.matches(key, "reasoning"):
+                guard seen.insert(4), let text = FastJSON.optionalString(&scanner) else { return false }
+                reasoning = text
             default:
                 return scanner.skipValue()
             }
             return true
         }
+        delta.reasoning = reasoningContent ?? reasoning
         return read ? delta : nil
     }
 }

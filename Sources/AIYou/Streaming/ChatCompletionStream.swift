@@ -113,6 +113,13 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 case .failed(let body, let underlying):
                     finished = true
                     connection.body.close()
+                    if case JSONGuard.Violation.tooManyValues(let limit) = underlying {
+                        throw AIYouError(
+                            .limitExceeded,
+                            "\(source.operation.name): a stream event holds more than \(limit) JSON values; the stream was closed",
+                            status: connection.status
+                        )
+                    }
                     throw connection.mapping.decodingError(
                         body: body,
                         status: connection.status,
@@ -139,7 +146,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 // while the parser is being mutated (no copy of its buffers).
                 var decoder = EventDecoder()
                 swap(&decoder, &events)
-                let eventsBefore = decoder.eventCount
+                let progressBefore = decoder.progressCount
                 defer { swap(&decoder, &events) }
                 let buffer = try await nextBuffer()
                 do {
@@ -157,7 +164,9 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                         "\(source.operation.name): a stream line or event is larger than \(error.limit) bytes (limits.maxStreamEventBytes); the stream was closed"
                     )
                 }
-                if decoder.eventCount != eventsBefore { connection.body.eventDelivered() }
+                // Only events that move the answer forward reset the idle clock: a stream of
+                // empty chunks ends like a silent one.
+                if decoder.progressCount != progressBefore { connection.body.eventDelivered() }
             }
             return nil
         }
@@ -209,11 +218,13 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
         private(set) var ending: Ending?
         private(set) var sawEvent = false
-        /// Events that reached a conclusion (a chunk, the end, an error); keep-alives do not count.
-        private(set) var eventCount = 0
+        /// Events that moved the answer forward (see ``StreamProgress``), the end, or an error;
+        /// keep-alives and chunks that add nothing do not count.
+        private(set) var progressCount = 0
         private var chunks: [ChatCompletionChunk] = []
         private var chunkIndex = 0
         private var decoder = ChatCompletionChunkDecoder()
+        private var progress = StreamProgress()
 
         /// The next decoded chunk not yet handed out.
         mutating func nextChunk() -> ChatCompletionChunk? {
@@ -233,16 +244,17 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             let data = event.data
             if data.count == 6, data.elementsEqual("[DONE]".utf8) {
                 ending = .done
-                eventCount += 1
+                progressCount += 1
                 return
             }
             if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return }
-            eventCount += 1
             do {
                 if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
                 let chunk = try data.withUnsafeBytes { try decoder.decode($0) }
+                if progress.advances(with: chunk) { progressCount += 1 }
                 chunks.append(chunk)
             } catch {
+                progressCount += 1
                 ending = .failed(ByteBuffer(bytes: data), error)
             }
         }

@@ -60,6 +60,6 @@ extension FastJSON {
 extension ToolCall {
     /// A whole call read by the fast path, with ``init(from:)``'s defaults for what is missing.
     init(piece: ChatCompletionChunk.ToolCallDelta) {
-        self.init(id: piece.id ?? "", type: piece.type ?? "function", name: piece.name ?? "", arguments: piece.arguments ?? "")
+        self.init(id: piece.id ?? "", type: piece.type ?? ToolCall.defaultType, name: piece.name ?? "", arguments: piece.arguments ?? "")
     }
 }

@@ -45,19 +45,30 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
     /// The tools the model asks you to call (LLMaaS; the choice's finish reason is then
     /// `tool_calls`). Empty when it answered with text.
     public var toolCalls: [ToolCall]
+    /// The model's reasoning, apart from the answer, when a reasoning model sent it
+    /// (`reasoning_content`, or `reasoning` on newer vLLM).
+    public var reasoning: String?
 
-    /// A message with the given text (and tool calls).
-    public init(role: ChatRole = .assistant, content: String, refusal: String? = nil, toolCalls: [ToolCall] = []) {
+    /// A message with the given text (and tool calls, and reasoning).
+    public init(
+        role: ChatRole = .assistant,
+        content: String,
+        refusal: String? = nil,
+        toolCalls: [ToolCall] = [],
+        reasoning: String? = nil
+    ) {
         self.role = role
         self.content = content
         self.parts = [.text(content)]
         self.refusal = refusal
         self.toolCalls = toolCalls
+        self.reasoning = reasoning
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case role, content, refusal
+        case role, content, refusal, reasoning
         case toolCalls = "tool_calls"
+        case reasoningContent = "reasoning_content"
     }
 
     /// Decodes `content` given as a string, an array of parts, or null.
@@ -73,6 +84,7 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
             content = parts.lazy.filter { $0.type == .text }.map(\.text).joined()
         }
         toolCalls = container.lenientArray(.toolCalls)
+        reasoning = container.reasoning(.reasoningContent, .reasoning)
     }
 }
 

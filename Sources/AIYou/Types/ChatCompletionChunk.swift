@@ -53,17 +53,22 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
         public var content: String?
         /// Pieces of tool calls (LLMaaS), empty when the chunk carries none.
         public var toolCalls: [ToolCallDelta]
+        /// The piece of the model's reasoning this chunk adds (reasoning models send it in
+        /// `reasoning_content`, or `reasoning` on newer vLLM), apart from the answer's text.
+        public var reasoning: String?
 
         /// A delta with the given values.
-        public init(role: ChatRole? = nil, content: String? = nil, toolCalls: [ToolCallDelta] = []) {
+        public init(role: ChatRole? = nil, content: String? = nil, toolCalls: [ToolCallDelta] = [], reasoning: String? = nil) {
             self.role = role
             self.content = content
             self.toolCalls = toolCalls
+            self.reasoning = reasoning
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case role, content
+            case role, content, reasoning
             case toolCalls = "tool_calls"
+            case reasoningContent = "reasoning_content"
         }
 
         /// Decodes `content` as a string or an array of text parts.
@@ -79,6 +84,7 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
                 content = nil
             }
             toolCalls = container.lenientArray(.toolCalls)
+            reasoning = container.reasoning(.reasoningContent, .reasoning)
         }
     }
 

@@ -108,6 +108,8 @@ public enum ChatCompletionDecoder {
         var content: String?
         var parts: [ContentPart]?
         var toolCalls: [ToolCall] = []
+        var reasoningContent: String?
+        var reasoning: String?
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
@@ -128,6 +130,12 @@ public enum ChatCompletionDecoder {
             case _ where FastJSON.matches(key, "tool_calls"):
                 guard seen.insert(3), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: false) else { return false }
                 toolCalls = pieces.map(ToolCall.init(piece:))
+            case _ where FastJSON.matches(key, "reasoning_content"):
+                guard seen.insert(4), let text = FastJSON.optionalString(&scanner) else { return false }
+                reasoningContent = text
+            case _ where FastJSON.matches(key, "reasoning"):
+                guard seen.insert(5), let text = FastJSON.optionalString(&scanner) else { return false }
+                reasoning = text
             default:
                 return scanner.skipValue()
             }
@@ -138,7 +146,8 @@ public enum ChatCompletionDecoder {
             role: ChatRole(rawValue: role ?? "assistant"),
             content: content ?? "",
             refusal: refusal,
-            toolCalls: toolCalls
+            toolCalls: toolCalls,
+            reasoning: reasoningContent ?? reasoning
         )
         if content == nil {
             // Parts, or none for a null or absent content, as `AssistantMessage.init(from:)` reads them.

@@ -36,7 +36,7 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     public var frequencyPenalty: Double?
     /// An id of your end user, for abuse monitoring (`user`; LLMaaS).
     public var user: String?
-    /// Functions the model may call (LLMaaS); see ``AIYouClient/runTools(_:tools:maxRounds:maxConcurrentTools:options:)``.
+    /// Functions the model may call (LLMaaS); see ``AIYouClient/runTools(_:tools:limits:options:)``.
     public var tools: [ToolDefinition]
     /// Whether and which tool the model must call (`tool_choice`; LLMaaS). Needs ``tools``.
     public var toolChoice: ToolChoice?

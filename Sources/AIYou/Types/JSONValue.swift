@@ -81,35 +81,69 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Parses JSON text (any value at the top, not only objects).
-    /// - Throws: ``AIYouError`` with code ``AIYouError/Code/decoding`` when `text` is not JSON.
+    /// - Throws: ``AIYouError`` with code ``AIYouError/Code/decoding`` when `text` is not JSON, or
+    ///   nests arrays and objects deeper than 128 levels.
     public init(parsing text: String) throws(AIYouError) {
         do {
-            self = try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))
+            self = try JSONCoding.decode(JSONValue.self, from: text)
         } catch {
-            throw AIYouError(.decoding, "the text is not valid JSON (\(ErrorMapping.describe(error)))", underlying: error)
+            throw AIYouError(.decoding, "the text cannot be read as JSON (\(ErrorMapping.describe(error)))", underlying: error)
         }
     }
 }
 
 extension JSONValue: Codable {
+    /// The deepest nesting of arrays and objects decoded (the same as the client accepts from the
+    /// network).
+    public static let maxDepth = JSONGuard.maxDepth
+
     /// Decodes any JSON value; a number is an ``int(_:)`` when it has no fraction and fits.
+    ///
+    /// Nested arrays and objects are walked with a stack of containers instead of recursion, so
+    /// no nesting can exhaust the thread's stack; nesting deeper than ``maxDepth`` throws
+    /// `DecodingError.dataCorrupted`.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
+        if let single = try? decoder.singleValueContainer(), let scalar = Self.scalar(in: single) {
+            self = scalar
+            return
         }
+        var stack: [JSONValueFrame] = []
+        if let array = try? decoder.unkeyedContainer() {
+            stack.append(.array(array, []))
+        } else {
+            let object = try decoder.container(keyedBy: JSONValueKey.self)
+            stack.append(.object(object, object.allKeys[...], [:]))
+        }
+        while true {
+            switch try stack[stack.count - 1].advance() {
+            case .value(let value):
+                stack[stack.count - 1].append(value)
+            case .nested(let frame):
+                guard stack.count < Self.maxDepth else {
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: decoder.codingPath, debugDescription: "JSON nested deeper than \(Self.maxDepth) levels")
+                    )
+                }
+                stack.append(frame)
+            case .done(let value):
+                stack.removeLast()
+                guard !stack.isEmpty else {
+                    self = value
+                    return
+                }
+                stack[stack.count - 1].append(value)
+            }
+        }
+    }
+
+    /// The scalar in `container`, `nil` when it holds an array or an object.
+    fileprivate static func scalar(in container: any SingleValueDecodingContainer) -> JSONValue? {
+        if container.decodeNil() { return .null }
+        if let value = try? container.decode(Bool.self) { return .bool(value) }
+        if let value = try? container.decode(Int.self) { return .int(value) }
+        if let value = try? container.decode(Double.self) { return .double(value) }
+        if let value = try? container.decode(String.self) { return .string(value) }
+        return nil
     }
 
     /// Encodes the value as it is.
@@ -180,5 +214,77 @@ extension JSONWriter {
     mutating func field(_ key: StaticString, _ value: JSONValue) {
         self.key(key)
         element(value)
+    }
+}
+
+/// Any key of a JSON object.
+struct JSONValueKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// One array or object being decoded by ``JSONValue/init(from:)``: its container and what it has
+/// read so far.
+enum JSONValueFrame {
+    case array(any UnkeyedDecodingContainer, [JSONValue])
+    case object(KeyedDecodingContainer<JSONValueKey>, ArraySlice<JSONValueKey>, [String: JSONValue])
+    /// After reading `key` of an object, the value to store under it.
+    case pending(KeyedDecodingContainer<JSONValueKey>, ArraySlice<JSONValueKey>, [String: JSONValue], JSONValueKey)
+
+    enum Next {
+        /// The next element is this scalar.
+        case value(JSONValue)
+        /// The next element is an array or an object: read it first.
+        case nested(JSONValueFrame)
+        /// The container is read whole.
+        case done(JSONValue)
+    }
+
+    /// Reads the next element, or ends the container.
+    mutating func advance() throws -> Next {
+        switch self {
+        case .array(var container, let elements):
+            defer { self = .array(container, elements) }
+            if container.isAtEnd { return .done(.array(elements)) }
+            if try container.decodeNil() { return .value(.null) }
+            if let value = try? container.decode(Bool.self) { return .value(.bool(value)) }
+            if let value = try? container.decode(Int.self) { return .value(.int(value)) }
+            if let value = try? container.decode(Double.self) { return .value(.double(value)) }
+            if let value = try? container.decode(String.self) { return .value(.string(value)) }
+            if let nested = try? container.nestedUnkeyedContainer() { return .nested(.array(nested, [])) }
+            let nested = try container.nestedContainer(keyedBy: JSONValueKey.self)
+            return .nested(.object(nested, nested.allKeys[...], [:]))
+        case .object(let container, var keys, let members):
+            guard let key = keys.popFirst() else { return .done(.object(members)) }
+            self = .pending(container, keys, members, key)
+            if try container.decodeNil(forKey: key) { return .value(.null) }
+            if let value = try? container.decode(Bool.self, forKey: key) { return .value(.bool(value)) }
+            if let value = try? container.decode(Int.self, forKey: key) { return .value(.int(value)) }
+            if let value = try? container.decode(Double.self, forKey: key) { return .value(.double(value)) }
+            if let value = try? container.decode(String.self, forKey: key) { return .value(.string(value)) }
+            if let nested = try? container.nestedUnkeyedContainer(forKey: key) { return .nested(.array(nested, [])) }
+            let nested = try container.nestedContainer(keyedBy: JSONValueKey.self, forKey: key)
+            return .nested(.object(nested, nested.allKeys[...], [:]))
+        case .pending:
+            preconditionFailure("a pending member is completed by append(_:) before the next advance()")
+        }
+    }
+
+    /// Stores `value` as the element just read.
+    mutating func append(_ value: JSONValue) {
+        switch self {
+        case .array(let container, var elements):
+            self = .array(container, [])
+            elements.append(value)
+            self = .array(container, elements)
+        case .pending(let container, let keys, var members, let key):
+            self = .object(container, keys, [:])
+            members[key.stringValue] = value
+            self = .object(container, keys, members)
+        case .object:
+            preconditionFailure("an object's value is appended after its key was read")
+        }
     }
 }

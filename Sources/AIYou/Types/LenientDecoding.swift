@@ -24,6 +24,12 @@ extension KeyedDecodingContainer {
         return nil
     }
 
+    /// A reasoning text: the string under `primary` (`reasoning_content`), else under
+    /// `secondary` (`reasoning`); anything but a string is no reasoning.
+    func reasoning(_ primary: Key, _ secondary: Key) -> String? {
+        (try? decodeIfPresent(String.self, forKey: primary)) ?? (try? decodeIfPresent(String.self, forKey: secondary)) ?? nil
+    }
+
     /// Like ``lenientString(_:)`` but required: throws when absent or not string-like.
     func requiredLenientString(_ key: Key) throws -> String {
         if let value = lenientString(key) { return value }

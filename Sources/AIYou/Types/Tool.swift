@@ -1,4 +1,4 @@
-/// A tool the client runs for the model in ``AIYouClient/runTools(_:tools:maxRounds:maxConcurrentTools:options:)``:
+/// A tool the client runs for the model in ``AIYouClient/runTools(_:tools:limits:options:)``:
 /// its definition (sent to the model) and the Swift code that answers a call.
 ///
 /// ```swift
@@ -51,7 +51,7 @@ public struct Tool: Sendable {
     }
 }
 
-/// What ``AIYouClient/runTools(_:tools:maxRounds:maxConcurrentTools:options:)`` ends with.
+/// What ``AIYouClient/runTools(_:tools:limits:options:)`` ends with.
 public struct ToolRunResult: Sendable {
     /// The model's final answer (the first one without tool calls).
     public var completion: ChatCompletion

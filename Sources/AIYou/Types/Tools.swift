@@ -84,6 +84,9 @@ public struct ToolChoice: Sendable, Hashable, CustomStringConvertible {
 
 /// A call of a tool the model asked for: the function's name and its arguments as JSON text.
 public struct ToolCall: Sendable, Hashable, Codable {
+    /// The ``type`` of a call whose type the server did not say.
+    static let defaultType = "function"
+
     /// The call's id; the ``ChatMessage/toolResult(_:for:)`` answering it carries the same id.
     public var id: String
     /// `function`.
@@ -108,7 +111,7 @@ public struct ToolCall: Sendable, Hashable, Codable {
     ///   are not valid JSON of that shape.
     public func decodeArguments<Arguments: Decodable>(as type: Arguments.Type = Arguments.self) throws(AIYouError) -> Arguments {
         do {
-            return try JSONCoding.decoder.decode(Arguments.self, from: Data((arguments.isEmpty ? "{}" : arguments).utf8))
+            return try JSONCoding.decode(Arguments.self, from: arguments.isEmpty ? "{}" : arguments)
         } catch {
             throw AIYouError(
                 .decoding,
