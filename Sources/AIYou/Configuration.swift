@@ -125,13 +125,14 @@ public struct Configuration: Sendable {
         /// ``AIYouClient/allThreads(search:pageSize:options:)`` and ``AIYouClient/thread(id:options:)``
         /// hold while you iterate. A thread counts the UTF-8 bytes of its text fields (id, content,
         /// names, first message…) plus 256 bytes for the rest of it. As soon as a page makes the
-        /// walk hold more, the walk stops with ``AIYouError/Code/limitExceeded`` (the threads of
-        /// the pages before it were delivered).
+        /// walk hold more, the walk stops with ``AIYouError/Code/limitExceeded`` (an iteration of
+        /// `allThreads` has delivered the threads of the pages before it).
         ///
         /// Default 256 MiB: a whole walk of ``maxPages`` pages of 50 threads fits when a thread
-        /// averages about 5 KiB, and so do eight pages of the largest body
-        /// ``maxResponseBodyBytes`` admits, while a service that answers every page with 32 MiB
-        /// makes the client hold at most 256 MiB, not the 32 GiB of 1,000 such pages.
+        /// averages about 5 KiB, and so do seven pages filled up to ``maxResponseBodyBytes``, while
+        /// a service that answers every page with 32 MiB makes the client hold the budget and the
+        /// one page that crosses it (until the error drops them), not the 32 GiB of 1,000 such
+        /// pages.
         public var maxCollectedBytes: Int = 256 * 1024 * 1024
 
         /// The default limits.
