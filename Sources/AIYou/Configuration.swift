@@ -119,6 +119,21 @@ public struct Configuration: Sendable {
         /// ``AIYouClient/thread(id:options:)``, whatever totals the service claims. Default 1,000
         /// (50,000 threads at 50 per page).
         public var maxPages: Int = 1000
+        /// The most bytes of threads a walk of the thread list holds at once: everything
+        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:options:)`` returns
+        /// and the pages it read ahead; the one page
+        /// ``AIYouClient/allThreads(search:pageSize:options:)`` and ``AIYouClient/thread(id:options:)``
+        /// hold while you iterate. A thread counts the UTF-8 bytes of its text fields (id, content,
+        /// names, first message…) plus 256 bytes for the rest of it. As soon as a page makes the
+        /// walk hold more, the walk stops with ``AIYouError/Code/limitExceeded`` (an iteration of
+        /// `allThreads` has delivered the threads of the pages before it).
+        ///
+        /// Default 256 MiB: a whole walk of ``maxPages`` pages of 50 threads fits when a thread
+        /// averages about 5 KiB, and so do seven pages filled up to ``maxResponseBodyBytes``, while
+        /// a service that answers every page with 32 MiB makes the client hold the budget and the
+        /// one page that crosses it (until the error drops them), not the 32 GiB of 1,000 such
+        /// pages.
+        public var maxCollectedBytes: Int = 256 * 1024 * 1024
 
         /// The default limits.
         public init() {}
@@ -128,12 +143,14 @@ public struct Configuration: Sendable {
             maxResponseBodyBytes: Int = 32 * 1024 * 1024,
             maxErrorBodyBytes: Int = 64 * 1024,
             maxStreamEventBytes: Int = 1024 * 1024,
-            maxPages: Int = 1000
+            maxPages: Int = 1000,
+            maxCollectedBytes: Int = 256 * 1024 * 1024
         ) {
             self.maxResponseBodyBytes = maxResponseBodyBytes
             self.maxErrorBodyBytes = maxErrorBodyBytes
             self.maxStreamEventBytes = maxStreamEventBytes
             self.maxPages = maxPages
+            self.maxCollectedBytes = maxCollectedBytes
         }
     }
 
@@ -162,12 +179,15 @@ public struct Configuration: Sendable {
     /// ``maxDelay``, with random jitter; a `Retry-After` header from the server replaces it.
     ///
     /// What is retried depends on the request:
-    /// - Reads and deletions (GET, DELETE, login, the model catalogue) are retried after a
-    ///   connection failure, a broken connection, and 408, 429, 500, 502, 503, 504.
+    /// - Reads and deletions (GET, DELETE, login, the model catalogue, embeddings, rerank) are
+    ///   retried after a connection failure, a broken connection, and 408, 429, 500, 502, 503, 504.
     /// - Requests that create or generate something (chat completions and streams, saving a
-    ///   conversation, creating a model, uploads) are retried only when the service provably did
-    ///   not process them: the connection failed before the request was sent, or the answer was
-    ///   408, 429, or 503 with `Retry-After`. Set ``retriesNonIdempotent`` to retry them like reads.
+    ///   conversation, creating a model, uploads) are retried only when the service did not
+    ///   process them: the connection failed before the request was sent, or the answer was 408,
+    ///   429 or 503 (with or without `Retry-After`: a 503 means the request was not handled, as
+    ///   when a load balancer has no backend for it). After 500, 502 and 504, and after a
+    ///   connection that broke once the request was sent, the work may have been done, so they
+    ///   are not sent again. Set ``retriesNonIdempotent`` to retry them like reads.
     ///
     /// Whatever breaks where, one call sends at most ``maxRetries`` + 1 requests (a stream's
     /// reopenings count), plus one after the client logged in again on a 401.
@@ -193,7 +213,7 @@ public struct Configuration: Sendable {
         public var retriesNonIdempotent: Bool = false
 
         /// Default policy: 2 retries, 0.5 s growing ×2 up to 10 s, 20 % jitter, server delays up to
-        /// 60 s, non-idempotent requests retried only when provably not processed.
+        /// 60 s, non-idempotent requests retried only when not processed (see ``Retry``).
         public init() {}
 
         /// A policy with the given values.
@@ -347,9 +367,10 @@ extension Configuration {
             throw .invalidConfiguration("cache: maxEntries ≥ 1 and positive times to live are required")
         }
         if limits.maxResponseBodyBytes < 1024 || limits.maxErrorBodyBytes < 256 || limits.maxStreamEventBytes < 1024 || limits.maxPages < 1
+            || limits.maxCollectedBytes < 1024
         {
             throw .invalidConfiguration(
-                "limits: maxResponseBodyBytes ≥ 1024, maxErrorBodyBytes ≥ 256, maxStreamEventBytes ≥ 1024 and maxPages ≥ 1 are required"
+                "limits: maxResponseBodyBytes ≥ 1024, maxErrorBodyBytes ≥ 256, maxStreamEventBytes ≥ 1024, maxPages ≥ 1 and maxCollectedBytes ≥ 1024 are required"
             )
         }
         var normalised = trimmed

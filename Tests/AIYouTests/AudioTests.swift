@@ -69,18 +69,18 @@ struct AudioTests {
         }
     }
 
-    @Test("a 503 with Retry-After during an upload is retried by streaming the file again; without it the upload is not sent twice")
+    @Test("a 503 during an upload is retried by streaming the file again; after a 500 the upload is not sent twice")
     func retryRestreams() async throws {
         let path = try Self.makeFile(name: "retry.mp3", size: 200_000)
         defer { Self.remove(path) }
         try await withServerAndClient { server, client in
-            server.enqueueFaults([.status(503)], for: .transcriptions)
+            server.enqueueFaults([.status(500)], for: .transcriptions)
             await expectAIYouError(.apiError) { try await client.transcribe(fileAt: path) }
-            #expect(server.requestCount(.transcriptions) == 1, "a 503 without Retry-After may have been processed: not resent")
+            #expect(server.requestCount(.transcriptions) == 1, "a 500 may come after the work was done: not resent")
             server.resetCounters()
-            server.enqueueFaults([.status(503, headers: ["Retry-After": "0"])], for: .transcriptions)
+            server.enqueueFaults([.status(503), .status(503, headers: ["Retry-After": "0"])], for: .transcriptions)
             _ = try await client.transcribe(fileAt: path)
-            #expect(server.requestCount(.transcriptions) == 2)
+            #expect(server.requestCount(.transcriptions) == 3, "a 503 means not handled, with or without Retry-After")
             #expect(server.lastUpload?.byteCount == 200_000)
         }
     }

@@ -176,7 +176,8 @@ struct HostileServerTests {
             let error = await expectAIYouError(.apiError) { try await client.assistants() }
             Self.expectNoSecrets(in: Self.errorTexts(error), client: client)
             #expect(error?.message.contains("\\u{1B}") == true, "visible, not executed")
-            server.enqueueFaults([.escapeSequences(status: 503)], for: .chatCompletions)
+            // Three: a 503 is retried (not handled), so the third one is the caller's error.
+            server.enqueueFaults(Array(repeating: .escapeSequences(status: 503), count: 3), for: .chatCompletions)
             let streamed = await expectAIYouError(.apiError) { try await client.chatCompletionStream(chatRequest()) }
             Self.expectNoSecrets(in: Self.errorTexts(streamed), client: client)
         }

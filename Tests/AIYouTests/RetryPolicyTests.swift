@@ -60,13 +60,23 @@ struct RetryPolicyTests {
             rows.append(Row(outcome: failure(kind, sent: true), idempotent: true, expected: .fail))
             rows.append(Row(outcome: failure(kind, sent: false), idempotent: false, optIn: true, expected: .fail))
         }
-        // Requests that create or generate: only when provably not processed.
+        // Requests that create or generate: only when not processed. 408, 429 and 503 (with or
+        // without Retry-After: "not handled") say so; 500, 502 and 504 may follow the work.
         rows.append(Row(outcome: status(408), idempotent: false, expected: .retry(.milliseconds(100))))
         rows.append(Row(outcome: status(429), idempotent: false, expected: .retry(.milliseconds(100))))
         rows.append(Row(outcome: status(429, after: .seconds(2)), idempotent: false, expected: .retry(.seconds(2))))
         rows.append(Row(outcome: status(503, after: .seconds(1)), idempotent: false, expected: .retry(.seconds(1))))
-        for code in [500, 502, 503, 504] {
+        rows.append(Row(outcome: status(503), idempotent: false, expected: .retry(.milliseconds(100))))
+        rows.append(Row(outcome: status(503), idempotent: false, used: 1, expected: .retry(.milliseconds(200))))
+        rows.append(Row(outcome: status(503), idempotent: false, used: 2, expected: .fail))
+        rows.append(Row(outcome: status(503, after: .seconds(61)), idempotent: false, expected: .fail))
+        for code in [500, 502, 504] {
             rows.append(Row(outcome: status(code), idempotent: false, expected: .fail))
+            rows.append(Row(outcome: status(code, after: .seconds(1)), idempotent: false, expected: .fail))
+        }
+        for code in [400, 404, 409, 422, 501] {
+            rows.append(Row(outcome: status(code), idempotent: false, expected: .fail))
+            rows.append(Row(outcome: status(code), idempotent: false, optIn: true, expected: .fail))
         }
         rows.append(Row(outcome: failure(.connectionFailed, sent: false), idempotent: false, expected: .retry(.milliseconds(100))))
         rows.append(Row(outcome: failure(.connectTimeout, sent: false), idempotent: false, expected: .retry(.milliseconds(100))))
@@ -133,20 +143,30 @@ struct RetryPolicyTests {
         #expect(transport.sent.count == 6, "3 more requests: maxRetries (2) + 1")
     }
 
-    @Test("a chat completion is retried on 429 and 503 with Retry-After, never on 500 or a lost answer")
+    @Test("a chat completion is retried on 429 and 503 (with or without Retry-After), never on 500, 502, 504 or a lost answer")
     func chatRetries() async throws {
         let completion = #"{"id": "c", "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}]}"#
-        let transport = ScriptedTransport([.answer(503, headers: [("Retry-After", "1")]), .answer(200, body: completion)])
+        let transport = ScriptedTransport([
+            .answer(503), .answer(503, headers: [("Retry-After", "1")]), .answer(200, body: completion),
+        ])
         let time = ManualTime()
         let client = try AIYouClient.scripted(transport, time: time)
         let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "m")
         #expect(try await client.chatCompletion(request).text == "ok")
-        #expect(time.sleeps == [.seconds(1)])
-        transport.script(.answer(500))
-        await expectAIYouError(.apiError) { try await client.chatCompletion(request) }
+        #expect(time.sleeps == [.milliseconds(100), .seconds(1)], "the backoff, then the service's delay")
+        #expect(transport.sent.count == 3)
+        for status in [500, 502, 504] {
+            transport.script(.answer(status))
+            let error = await expectAIYouError(.apiError) { try await client.chatCompletion(request) }
+            #expect(error?.status == status)
+        }
         transport.script(.failure(.broken, requestSent: true))
         await expectAIYouError(.network) { try await client.chatCompletion(request) }
-        #expect(transport.sent.count == 4)
+        #expect(transport.sent.count == 7, "one request for each of the last four calls")
+        transport.script(.answer(503), .answer(503), .answer(503), .answer(503))
+        let exhausted = await expectAIYouError(.apiError) { try await client.chatCompletion(request) }
+        #expect(exhausted?.status == 503)
+        #expect(transport.sent.count == 10, "maxRetries (2) + 1 requests, then the 503 is the caller's")
     }
 
     @Test("a 401 on a bearer token is final; with a login it is sent again once after logging in")

@@ -9,12 +9,15 @@ extension AIYouClient {
     /// The service's totals never size anything: pages are requested a few at a time ahead of the
     /// ones read, the walk ends at the first empty or short page (or at the last page the total
     /// announces), and never goes beyond ``Configuration/Limits/maxPages``; the result grows as
-    /// pages arrive. Use ``allThreads(search:pageSize:options:)`` instead to process threads as
-    /// they arrive with one request in flight.
+    /// pages arrive. The threads collected and the pages read ahead of their turn may not hold
+    /// more than ``Configuration/Limits/maxCollectedBytes`` together. Use
+    /// ``allThreads(search:pageSize:options:)`` instead to process threads as they arrive with one
+    /// page held at a time.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `pageSize`
     ///   is outside 1…50 or `maxConcurrentRequests` is below 1; otherwise the first error of a page
     ///   the walk needed, after which no further page is requested;
-    ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces more.
+    ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces
+    ///   more, or as soon as the pages read hold more than `maxCollectedBytes`.
     public func fetchAllThreads(
         search: String? = nil,
         pageSize: Int = ThreadQuery.maxItemsPerPage,
@@ -25,13 +28,28 @@ extension AIYouClient {
         let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
         try firstQuery.validate()
         let maxPages = configuration.limits.maxPages
+        let budget = configuration.limits.maxCollectedBytes
         var seen = Set<String>()
         var all: [ConversationThread] = []
+        // What `all` holds, and what the pages that arrived ahead of their turn hold.
+        var collected = 0
+        var waiting = 0
         func append(_ page: ThreadPage) {
-            for thread in page.threads where seen.insert(thread.id).inserted { all.append(thread) }
+            for thread in page.threads where seen.insert(thread.id).inserted {
+                all.append(thread)
+                collected += thread.heldBytes
+            }
+        }
+        func checkBudget(page: Int) throws {
+            guard collected + waiting > budget else { return }
+            throw AIYouError(
+                .limitExceeded,
+                "fetch all threads: with page \(page), the pages read hold more than limits.maxCollectedBytes (\(budget) bytes); stopped"
+            )
         }
         let first = try await threads(firstQuery, options: options)
         append(first)
+        try checkBudget(page: 1)
         if first.isLast(requested: firstQuery) { return all }
         // The announced total may end the walk early; it never extends it beyond maxPages.
         let lastPage = min(first.totalPages, maxPages)
@@ -58,14 +76,20 @@ extension AIYouClient {
             requestMore()
             while let (number, result) = try await group.next() {
                 arrived[number] = result
+                if case .success(let page) = result { waiting += page.heldBytes }
                 while let result = arrived.removeValue(forKey: nextToAppend) {
                     let page = try result.get()
+                    waiting -= page.heldBytes
                     append(page)
                     let query = ThreadQuery(page: nextToAppend, itemsPerPage: pageSize, search: search)
                     if page.isLast(requested: query) {
+                        // The pages read beyond the last one are dropped, not kept.
+                        waiting = 0
+                        try checkBudget(page: nextToAppend)
                         group.cancelAll()
                         return all
                     }
+                    try checkBudget(page: nextToAppend)
                     if nextToAppend >= maxPages {
                         group.cancelAll()
                         throw AIYouError(
@@ -75,6 +99,8 @@ extension AIYouClient {
                     }
                     nextToAppend += 1
                 }
+                // Leaving the group by an error cancels the requests still in flight.
+                try checkBudget(page: number)
                 requestMore()
             }
             return all

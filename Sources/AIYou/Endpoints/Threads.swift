@@ -26,9 +26,12 @@ extension AIYouClient {
     ///
     /// The walk ends at the first empty or short page, or at the last page the service's total
     /// announces, whichever comes first; it never goes beyond ``Configuration/Limits/maxPages``.
+    /// It holds one page at a time, which may not hold more than
+    /// ``Configuration/Limits/maxCollectedBytes`` of threads.
     /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
     ///   iteration throws the errors of the page requests, and ``AIYouError/Code/limitExceeded``
-    ///   when page `maxPages` is full and the service announces more.
+    ///   when page `maxPages` is full and the service announces more, or when a page holds more
+    ///   than `maxCollectedBytes` (after the threads of the pages before it).
     public func allThreads(
         search: String? = nil,
         pageSize: Int = ThreadQuery.maxItemsPerPage,
@@ -44,7 +47,8 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id or one with
     ///   control characters, ``AIYouError/Code/notFound`` when no page holds the thread,
     ///   ``AIYouError/Code/limitExceeded`` when ``Configuration/Limits/maxPages`` pages were walked
-    ///   without finding it while the service announces more.
+    ///   without finding it while the service announces more, or when a page holds more than
+    ///   ``Configuration/Limits/maxCollectedBytes``.
     public func thread(id: String, options: RequestOptions = RequestOptions()) async throws -> ConversationThread {
         _ = try PercentEncoding.pathSegment(id, operation: .threads)
         for try await thread in try allThreads(options: options) where thread.id == id {
@@ -110,6 +114,17 @@ public struct ThreadSequence: AsyncSequence, Sendable {
                     )
                 }
                 let page = try await client.threads(query, options: options)
+                let held = page.heldBytes
+                let budget = client.configuration.limits.maxCollectedBytes
+                if held > budget {
+                    exhausted = true
+                    buffer = []
+                    index = 0
+                    throw AIYouError(
+                        .limitExceeded,
+                        "threads: page \(query.page) holds \(held) bytes of threads, more than limits.maxCollectedBytes (\(budget)); stopped"
+                    )
+                }
                 buffer = page.threads
                 index = 0
                 exhausted = page.isLast(requested: query)
@@ -123,4 +138,25 @@ public struct ThreadSequence: AsyncSequence, Sendable {
             return buffer[index]
         }
     }
+}
+
+extension ConversationThread {
+    /// What the thread counts toward ``Configuration/Limits/maxCollectedBytes``: the UTF-8 bytes
+    /// of its text fields, plus ``fixedHeldBytes`` for the rest of it (the value itself, its
+    /// place in an array and in a walk's set of ids seen).
+    var heldBytes: Int {
+        func count(_ text: String?) -> Int { text?.utf8.count ?? 0 }
+        let identifiers = id.utf8.count + count(threadIDParam) + count(assistantID) + count(assistantIDOpenAI)
+        let texts = count(content) + count(assistantContentJSON) + count(assistantName) + count(assistantModel) + count(firstMessage)
+        return Self.fixedHeldBytes + identifiers + texts
+    }
+
+    /// What a thread counts besides its text: more than its in-memory size (about 200 bytes on
+    /// 64-bit platforms) and an array slot.
+    static let fixedHeldBytes = 256
+}
+
+extension ThreadPage {
+    /// What the page's threads count toward ``Configuration/Limits/maxCollectedBytes``.
+    var heldBytes: Int { threads.reduce(0) { $0 + $1.heldBytes } }
 }

@@ -23,6 +23,11 @@ struct RetryPolicy: Sendable {
 
     /// Statuses after which an idempotent request is worth another attempt.
     static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
+    /// Statuses that say the request was not acted upon, after which any request is worth
+    /// another attempt: 408 (the service did not receive it whole), 429 (refused before
+    /// processing), 503 (not handled: an overloaded service or a load balancer with no backend
+    /// to give it to, with or without `Retry-After`).
+    static let unprocessedStatuses: Set<Int> = [408, 429, 503]
 
     /// The decision after `outcome`, for a request that is `idempotent` (or treated so), when
     /// `retriesUsed` retries of the call's budget are spent.
@@ -32,14 +37,9 @@ struct RetryPolicy: Sendable {
         switch outcome {
         case .status(let status, let serverDelay):
             if let serverDelay, serverDelay > configuration.maxRetryAfter { return .fail }
-            let retryable: Bool
-            if treatedAsIdempotent {
-                retryable = Self.retryableStatuses.contains(status)
-            } else {
-                // Only answers that say the request was not acted upon: 408 (the service did not
-                // receive it whole), 429 (refused before processing), 503 with Retry-After.
-                retryable = status == 408 || status == 429 || (status == 503 && serverDelay != nil)
-            }
+            // 500, 502 and 504 may come after the work was done (a generation billed, a thread
+            // saved): only requests that can be repeated harmlessly are sent again after them.
+            let retryable = (treatedAsIdempotent ? Self.retryableStatuses : Self.unprocessedStatuses).contains(status)
             return retryable ? .retry(after: delay(beforeRetry: retriesUsed + 1, serverDelay: serverDelay)) : .fail
         case .failure(let error):
             switch error.kind {
