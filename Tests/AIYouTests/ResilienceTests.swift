@@ -19,10 +19,14 @@ struct ResilienceTests {
             try await eventually { server.requestCount(.assistants) == 1 && clock.sleeperCount == 1 }
             let others = (0..<63).map { _ in Task { try await client.assistants() } }
             try await eventually { client.pipeline.rateLimiter.waitingCount == 63 }
+            // The backoff and the limiter's timer both sleep before time moves: a timer that read
+            // the time before a step and went to sleep after it would wake a step late, and the
+            // test would never move the clock again (it hung so under load, issue 15).
+            try await eventually { clock.sleeperCount == 2 }
             #expect(server.requestCount(.assistants) == 1, "nobody hammers the server during the pause")
             clock.advance(by: .milliseconds(999))
             #expect(server.requestCount(.assistants) == 1)
-            try await eventually { clock.sleeperCount == 2 }  // the backoff and the limiter's timer
+            #expect(clock.sleeperCount == 2, "nobody woke before the second was over")
             clock.advance(by: .milliseconds(1))
             #expect(try await first.value.count == 3)
             for task in others { #expect(try await task.value.count == 3) }

@@ -275,8 +275,9 @@ public final class RateLimiter: Sendable {
             }
             for continuation in admitted { continuation.resume(returning: now) }
             guard let sleep else { return }
-            // The timer must keep serving the queue, so it ignores cancellation of its own task.
-            try? await timeSource.sleep(.nanoseconds(max(sleep, 10_000)))
+            // The timer must keep serving the queue, so it ignores cancellation of its own task. Its
+            // deadline is absolute: the time it takes to get here does not push it back.
+            try? await timeSource.sleep(until: instant(Self.adding(.nanoseconds(max(sleep, 10_000)), to: now)))
         }
     }
 }

@@ -23,14 +23,26 @@ public struct TimeSource: Sendable {
     /// avoid `Duration` arithmetic on its hot path, and the cheap one where a token is available
     /// anyway. `nil` means "derive both from `now`" (what test clocks do).
     public var nanoseconds: (precise: @Sendable () -> Int64, coarse: @Sendable () -> Int64)? = nil
+    /// Sleeps until a deadline on the ``now`` clock; `nil` means "``sleep`` for the time left".
+    /// A timer that computed its deadline from an earlier reading wakes at that deadline, however
+    /// long it took to go to sleep (a test clock moved meanwhile, or the thread was descheduled).
+    public var sleepUntil: (@Sendable (ContinuousClock.Instant) async throws -> Void)? = nil
 
     /// The system's clocks and `Task.sleep`.
     public static let system = TimeSource(
         now: { ContinuousClock.now },
         wallClock: { Date() },
         sleep: { duration in try await Task.sleep(for: duration) },
-        nanoseconds: systemNanoseconds
+        nanoseconds: systemNanoseconds,
+        sleepUntil: { deadline in try await Task.sleep(until: deadline, clock: .continuous) }
     )
+
+    /// Sleeps until `deadline` (at once when it has passed); throws `CancellationError` when the
+    /// task is cancelled.
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        if let sleepUntil { return try await sleepUntil(deadline) }
+        try await sleep(max(deadline - now(), .zero))
+    }
 
     /// On Linux `CLOCK_MONOTONIC` and `CLOCK_MONOTONIC_COARSE` (36 ns against 8 ns per read on
     /// the project's machine); elsewhere the one monotonic clock for both.

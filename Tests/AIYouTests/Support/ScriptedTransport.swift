@@ -11,6 +11,9 @@ final class ScriptedTransport: Transport {
     enum Step: Sendable {
         /// An answer with this status, headers and whole body.
         case answer(Int, headers: [(String, String)] = [], body: String = "")
+        /// A 200 `text/event-stream` answer whose body is `text`, read as one piece (no
+        /// connection: no idle timeout applies).
+        case events(String)
         /// A failure on the wire.
         case failure(TransportError.Kind, requestSent: Bool)
         /// Waits until `gate` opens (or the task is cancelled), then plays `step`.
@@ -84,6 +87,12 @@ final class ScriptedTransport: Transport {
             return try await play(step)
         case .answer(let status, let headers, let body):
             return TransportResponse(status: status, headers: HTTPHeaders(headers), body: .whole(ByteBuffer(string: body)))
+        case .events(let text):
+            return TransportResponse(
+                status: 200,
+                headers: HTTPHeaders([("Content-Type", "text/event-stream")]),
+                body: .stream(SequenceStreamSource([ByteBuffer(string: text)].async))
+            )
         case .failure(let kind, let requestSent):
             throw TransportError(kind, "scripted \(kind)", requestSent: requestSent)
         }

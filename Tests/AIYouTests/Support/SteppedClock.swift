@@ -28,7 +28,8 @@ final class SteppedClock: Sendable {
         TimeSource(
             now: { [self] in start + state.withLock { $0.offset } },
             wallClock: { [self] in startDate.addingTimeInterval(state.withLock { $0.offset }.seconds) },
-            sleep: { [self] duration in try await sleep(duration) }
+            sleep: { [self] duration in try await sleep(duration) },
+            sleepUntil: { [self] deadline in try await sleep(untilOffset: deadline - start) }
         )
     }
 
@@ -38,6 +39,11 @@ final class SteppedClock: Sendable {
     var sleepDurations: [Duration] { state.withLock { $0.sleepDurations } }
 
     private func sleep(_ duration: Duration) async throws {
+        try await sleep(untilOffset: nil, duration: duration)
+    }
+
+    /// Sleeps until `offset` (absolute) or for `duration` from the offset when it registers.
+    private func sleep(untilOffset offset: Duration?, duration: Duration = .zero) async throws {
         let id = state.withLock { state -> UInt64 in
             defer { state.nextID += 1 }
             return state.nextID
@@ -45,9 +51,10 @@ final class SteppedClock: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool = state.withLock { state in
-                    state.sleepDurations.append(duration)
-                    if Task.isCancelled || duration <= .zero { return true }
-                    state.sleepers.append(Sleeper(id: id, deadline: state.offset + duration, continuation: continuation))
+                    let deadline = offset ?? state.offset + duration
+                    state.sleepDurations.append(deadline - state.offset)
+                    if Task.isCancelled || deadline <= state.offset { return true }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
                     return false
                 }
                 if resumeNow {
