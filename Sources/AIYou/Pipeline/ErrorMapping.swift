@@ -35,7 +35,7 @@ struct ErrorMapping: Sendable {
         model: String? = nil
     ) -> AIYouError {
         let redactor = self.redactor
-        let parsed = body.flatMap { try? JSONCoding.decoder.decode(ErrorBody.self, from: $0) }
+        let parsed = body.flatMap { try? JSONCoding.decode(ErrorBody.self, from: $0) }
         let serverMessage = parsed?.message
         let code: AIYouError.Code
         let message: String
@@ -84,7 +84,7 @@ struct ErrorMapping: Sendable {
     /// (`{"object": "error", …}`) becomes an API error; anything else a decoding error.
     func decodingError(body: ByteBuffer, status: Int, operation: Operation, expected: String, underlying: any Error) -> AIYouError {
         let redactor = self.redactor
-        if let parsed = try? JSONCoding.decoder.decode(ErrorBody.self, from: body), parsed.isErrorObject {
+        if let parsed = try? JSONCoding.decode(ErrorBody.self, from: body), parsed.isErrorObject {
             // The status an error object names, when it is a real HTTP status.
             let namedStatus = parsed.code.flatMap { Int($0) }.flatMap { (100...599).contains($0) ? $0 : nil }
             var error = AIYouError(

@@ -256,7 +256,13 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
                 let since = waitingSince.load(ordering: .relaxed)
                 let due = since == 0 ? now + eventTimeout : NIODeadline.uptimeNanoseconds(since) + eventTimeout
                 guard since != 0, now >= due else { return state.task.map { .check(at: due, on: $0.eventLoop) } ?? .nothing }
-                return .fail(state.task, TransportError(.idleTimeout, "no progress (text, a tool call, a finish reason or usage) in the stream for longer than timeouts.streamIdle"))
+                return .fail(
+                    state.task,
+                    TransportError(
+                        .idleTimeout,
+                        "no progress (text, a tool call, a finish reason or usage) in the stream for longer than timeouts.streamIdle"
+                    )
+                )
             case .finishing:
                 return .close(state.task)
             }
