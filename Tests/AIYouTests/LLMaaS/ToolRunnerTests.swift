@@ -194,7 +194,9 @@ struct ToolRunnerTests {
         let client = try AIYouClient.scripted(transport) { $0.api = .llmaas }
         await expectAIYouError(.invalidRequest) { try await client.runTools(Self.request(), tools: []) }
         await expectAIYouError(.invalidRequest) { try await client.runTools(Self.request(), tools: [Self.weather, Self.weather]) }
-        await expectAIYouError(.invalidRequest) { try await client.runTools(Self.request(), tools: [Self.weather], limits: .init(maxRounds: 0)) }
+        await expectAIYouError(.invalidRequest) {
+            try await client.runTools(Self.request(), tools: [Self.weather], limits: .init(maxRounds: 0))
+        }
         let zero = await expectAIYouError(.invalidRequest) {
             try await client.runTools(Self.request(), tools: [Self.weather], limits: .init(maxTranscriptBytes: 0))
         }
