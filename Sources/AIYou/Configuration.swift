@@ -78,8 +78,11 @@ public struct Configuration: Sendable {
         /// when the service refuses, the whole error body). The events of an open stream are
         /// governed by ``streamIdle`` instead, and uploads by ``upload``.
         public var request: Duration = .seconds(120)
-        /// The longest a stream may go without delivering an event (a chunk or its end) while you
-        /// wait for one. Comments and blank keep-alive lines do not count as events.
+        /// The longest a stream may go without progress while you wait for it: text, reasoning, a
+        /// piece of tool-call arguments, a new tool call, its first finish reason or usage, or its
+        /// end. Comments, keep-alive lines and chunks that add nothing (empty `choices`, empty
+        /// deltas, the role again) do not count, so a server sending only those ends like a
+        /// silent one, with ``AIYouError/Code/timeout``.
         public var streamIdle: Duration = .seconds(120)
         /// What ``request`` is for an audio upload: sending the file and receiving the answer, so
         /// that a 25 MiB file over a slow link does not fail because of the request timeout.

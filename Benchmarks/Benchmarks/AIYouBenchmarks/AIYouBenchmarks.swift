@@ -134,6 +134,7 @@ let benchmarks: @Sendable () -> Void = {
         precondition(events == 10_000)
     }
     toolCallStreamBenchmarks(configuration: streamConfiguration)
+    streamAssemblyBenchmarks()
 
     // MARK: Rate limiter and redaction
 
