@@ -200,7 +200,7 @@ struct LLMaaSFuzzTests {
         case .runTools:
             var request = Self.chatRequest()
             request.tools = []
-            _ = try await client.runTools(request, tools: Self.tools, maxRounds: 4)
+            _ = try await client.runTools(request, tools: Self.tools, limits: .init(maxRounds: 4))
         }
     }
 

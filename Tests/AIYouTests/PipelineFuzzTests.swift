@@ -107,8 +107,7 @@ struct PipelineFuzzTests {
 
     @Test("400 mutated answers across every endpoint: each call ends with a value or a clean AIYouError")
     func fuzz() async throws {
-        // Heavy on memory: never beside a memory measurement.
-        try await ProcessMemory.whileNotMeasuring { try await runFuzz() }
+        try await runFuzz()
     }
 
     private func runFuzz() async throws {
@@ -136,36 +135,39 @@ struct PipelineFuzzTests {
             let client = try AIYouClient(configuration: configuration(Fixture.apiKey))
             defer { Task { try? await client.shutdown() } }
             for round in 0..<400 {
-                let endpoint = Endpoint.allCases.randomElement(using: &generator)!
-                let status = Self.status(using: &generator)
-                var headers = Self.randomHeaders(using: &generator)
-                if endpoint == .stream, status < 300, headers["Content-Type"] == nil, Bool.random(using: &generator) {
-                    headers["Content-Type"] = "text/event-stream"
-                }
-                let body = Self.mutatedBody(endpoint.body, using: &generator)
-                server.enqueueFaults([.bytes(status: status, headers: headers, body: body)], for: endpoint.route)
-                let caller = endpoint == .login ? try AIYouClient(configuration: configuration(Fixture.demo)) : client
-                let outcome = await Self.call(endpoint, on: caller, audio: audio)
-                if endpoint == .login { try await caller.shutdown() }
-                switch outcome {
-                case .success:
-                    outcomes["value", default: 0] += 1
-                case .failure(let error):
-                    guard let error = error as? AIYouError else {
-                        Issue.record("round \(round) (\(endpoint), \(status), \(headers)): not an AIYouError: \(error)")
-                        continue
+                // Heavy on memory: never beside a memory measurement, which waits for one round at most.
+                try await ProcessMemory.whileNotMeasuring {
+                    let endpoint = Endpoint.allCases.randomElement(using: &generator)!
+                    let status = Self.status(using: &generator)
+                    var headers = Self.randomHeaders(using: &generator)
+                    if endpoint == .stream, status < 300, headers["Content-Type"] == nil, Bool.random(using: &generator) {
+                        headers["Content-Type"] = "text/event-stream"
                     }
-                    outcomes["\(error.code)", default: 0] += 1
-                    let texts = HostileServerTests.errorTexts(error)
-                    HostileServerTests.expectNoSecrets(in: texts, client: caller)
-                    // A secret the answer of this round carries itself (the token of a login answer
-                    // too mangled to be read as one) is no secret the client could know to hide.
-                    let sent = String(decoding: body, as: UTF8.self)
-                    LLMaaSFuzzTests.expectClean(
-                        texts,
-                        secrets: server.secretsSeen.filter { !sent.contains($0) },
-                        "round \(round) (\(endpoint), \(status))"
-                    )
+                    let body = Self.mutatedBody(endpoint.body, using: &generator)
+                    server.enqueueFaults([.bytes(status: status, headers: headers, body: body)], for: endpoint.route)
+                    let caller = endpoint == .login ? try AIYouClient(configuration: configuration(Fixture.demo)) : client
+                    let outcome = await Self.call(endpoint, on: caller, audio: audio)
+                    if endpoint == .login { try await caller.shutdown() }
+                    switch outcome {
+                    case .success:
+                        outcomes["value", default: 0] += 1
+                    case .failure(let error):
+                        guard let error = error as? AIYouError else {
+                            Issue.record("round \(round) (\(endpoint), \(status), \(headers)): not an AIYouError: \(error)")
+                            return
+                        }
+                        outcomes["\(error.code)", default: 0] += 1
+                        let texts = HostileServerTests.errorTexts(error)
+                        // A secret the answer of this round carries itself (the token of a login answer
+                        // too mangled to be read as one) is no secret the client could know to hide.
+                        let sent = String(decoding: body, as: UTF8.self)
+                        HostileServerTests.expectNoSecrets(in: texts, server: server, answer: sent)
+                        LLMaaSFuzzTests.expectClean(
+                            texts,
+                            secrets: server.secretsSeen.filter { !sent.contains($0) },
+                            "round \(round) (\(endpoint), \(status))"
+                        )
+                    }
                 }
                 // Whatever pause the answer asked for is over before the next round.
                 time.advance(by: .seconds(86_401))
