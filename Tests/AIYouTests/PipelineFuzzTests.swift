@@ -125,9 +125,7 @@ struct PipelineFuzzTests {
             func configuration(_ credentials: Credentials) -> Configuration {
                 var configuration = Fixture.configuration(server, credentials: credentials, time: time)
                 configuration.retry.maxRetries = 1
-                // The upload is 2 KB: 2 s is ample. (An error answer with an empty body, sent before
-                // the upload is read, ends the call only at the upload timeout in about two runs
-                // of three; the call still ends, with the right status.)
+                // The upload is 2 KB: 2 s is ample.
                 configuration.timeouts = .init(connect: .seconds(5), request: .seconds(5), streamIdle: .seconds(2), upload: .seconds(2))
                 configuration.limits.maxPages = 5
                 return configuration

@@ -66,6 +66,7 @@ final class HTTPClientTransport: Transport {
         // "overflow" connection for almost every call at 64 callers (12,892 connections for
         // 12,905 calls), at half the throughput.
         var eventLoop = current.map { HTTPClient.EventLoopPreference.delegate(on: $0) } ?? .indifferent
+        var interruption: UploadInterruption?
         let body: HTTPClient.Body?
         switch request.body {
         case .none:
@@ -75,15 +76,15 @@ final class HTTPClientTransport: Transport {
         case .multipart(let upload):
             let uploadLoop = current ?? http.eventLoopGroup.any()
             eventLoop = .delegate(on: uploadLoop)
+            let stop = UploadInterruption()
+            interruption = stop
             body = .stream(contentLength: Int64(upload.contentLength)) { writer in
-                let finished = uploadLoop.makePromise(of: Void.self)
-                finished.completeWithTask {
+                stop.bodyStream(on: uploadLoop) {
                     var chunks = upload.makeBodySequence().makeAsyncIterator()
                     while let chunk = try await chunks.next() {
                         try await writer.write(.byteBuffer(chunk)).get()
                     }
                 }
-                return finished.futureResult
             }
         }
         let prepared: HTTPClient.Request
@@ -100,7 +101,7 @@ final class HTTPClientTransport: Transport {
         }
         switch request.accept {
         case .json:
-            return try await sendWhole(prepared, request, eventLoop: eventLoop)
+            return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
         }
@@ -109,11 +110,12 @@ final class HTTPClientTransport: Transport {
     private func sendWhole(
         _ prepared: HTTPClient.Request,
         _ request: TransportRequest,
-        eventLoop: HTTPClient.EventLoopPreference
+        eventLoop: HTTPClient.EventLoopPreference,
+        interruption: UploadInterruption?
     ) async throws
         -> TransportResponse
     {
-        let delegate = WholeResponse(limits: request.limits)
+        let delegate = WholeResponse(limits: request.limits, upload: interruption)
         let task = http.execute(
             request: prepared,
             delegate: delegate,

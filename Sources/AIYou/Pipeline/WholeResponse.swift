@@ -20,16 +20,21 @@ final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
     typealias Response = TransportResponse
 
     private let limits: Configuration.Limits
+    /// The upload of this request, stopped once an error answer to it is in.
+    private let upload: UploadInterruption?
     private var head: HTTPResponseHead?
     private var body: ByteBuffer?
+    /// The length an error answer announced, while an upload waits for it to arrive.
+    private var awaitedErrorLength: Int?
     /// Set once the whole request (head and body) has been written to the connection.
     private(set) var requestSent = false
 
     /// The error thrown out of a body part to stop reading an error answer at its limit.
     private struct ErrorBodyCut: Error {}
 
-    init(limits: Configuration.Limits) {
+    init(limits: Configuration.Limits, upload: UploadInterruption? = nil) {
         self.limits = limits
+        self.upload = upload
     }
 
     private var isSuccess: Bool { head.map { (200..<300).contains($0.status.code) } ?? false }
@@ -41,8 +46,19 @@ final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         self.head = head
         let limit = limits.maxResponseBodyBytes
-        if isSuccess, let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
+        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if isSuccess, let length, length > limit {
             return task.eventLoop.makeFailedFuture(Self.tooLarge(limit))
+        }
+        if let upload, !isSuccess, !requestSent {
+            // Refused before the upload was sent: stop it once the answer is in — at once when it
+            // has no body, when its announced length has arrived, or after a short grace.
+            if length == 0 {
+                upload.stop()
+            } else {
+                awaitedErrorLength = length.map { min($0, limits.maxErrorBodyBytes) }
+                task.eventLoop.scheduleTask(in: UploadInterruption.grace) { upload.stop() }
+            }
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }
@@ -64,6 +80,7 @@ final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
             return task.eventLoop.makeFailedFuture(Self.tooLarge(limit))
         }
         append(part)
+        if let awaitedErrorLength, (body?.readableBytes ?? 0) >= awaitedErrorLength { upload?.stop() }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
