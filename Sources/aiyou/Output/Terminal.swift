@@ -32,21 +32,20 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(SafeText.escapingControlCharacters(text).utf8))
     }
 
-    /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull).
+    /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull),
+    /// with every control character escaped (``JSONOutput``).
     ///
     /// - Throws: `ExitCode.failure` when the value cannot be encoded, once the error is reported.
     static func printJSON(_ value: Any) throws {
-        let sanitized = JSONSanitizer.sanitize(value)
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: sanitized,
-                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            )
-        else {
+        guard let text = JSONOutput.encode(JSONSanitizer.sanitize(value)) else {
             error("could not encode the result as JSON")
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        writeRaw(text + "\n")
+    }
+
+    /// Writes text that is already safe (escaped JSON) to stdout at once.
+    static func writeRaw(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

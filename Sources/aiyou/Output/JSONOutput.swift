@@ -1,0 +1,116 @@
+import Foundation
+
+/// The JSON the tool prints: pretty-printed (two spaces, `"key" : value`), keys sorted, slashes
+/// not escaped — the layout `JSONSerialization` gives — but with every control character escaped
+/// as `\uXXXX`: C0 (U+0000–U+001F, also the usual `\n`, `\t`, …), DEL (U+007F), the C1 controls
+/// (U+0080–U+009F, among them CSI U+009B and NEL U+0085) and the line and paragraph separators
+/// (U+2028, U+2029). Whatever the service sends, the printed JSON holds no byte that a terminal
+/// acts on.
+enum JSONOutput {
+    /// `value` (dictionaries with `String` keys, arrays, strings, numbers, booleans, `NSNull`,
+    /// optionals) as JSON text indented from `level`; `nil` when it holds something else or a
+    /// number that JSON cannot write (infinity, NaN).
+    static func encode(_ value: Any, level: Int = 0) -> String? {
+        var output = ""
+        guard write(value, level: level, to: &output) else { return nil }
+        return output
+    }
+
+    /// Appends `text` to `output` as it goes inside a JSON string's quotes.
+    static func appendEscaped(_ text: String, to output: inout String) {
+        guard text.utf8.contains(where: needsEscape) else {
+            output += text
+            return
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: output += "\\\""
+            case 0x5C: output += "\\\\"
+            case 0x0A: output += "\\n"
+            case 0x0D: output += "\\r"
+            case 0x09: output += "\\t"
+            case 0x08: output += "\\b"
+            case 0x0C: output += "\\f"
+            case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    /// `text` as a quoted JSON string.
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        appendEscaped(text, to: &output)
+        output += "\""
+        return output
+    }
+
+    /// A byte that starts something to escape: a quote, a backslash, a C0 control or DEL, or the
+    /// lead byte of a C1 control (0xC2) or of U+2028/U+2029 (0xE2, checked precisely later).
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+    }
+
+    private static func indentation(_ level: Int) -> String { String(repeating: "  ", count: level) }
+
+    private static func write(_ value: Any, level: Int, to output: inout String) -> Bool {
+        switch value {
+        case let string as String:
+            output += quoted(string)
+        case let bool as Bool:
+            output += bool ? "true" : "false"
+        case let number as Int:
+            output += String(number)
+        case let number as Int64:
+            output += String(number)
+        case let number as UInt64:
+            output += String(number)
+        case let number as Double:
+            guard number.isFinite else { return false }
+            output += "\(number)"
+        case let number as Float:
+            guard number.isFinite else { return false }
+            output += "\(number)"
+        case is NSNull:
+            output += "null"
+        case let date as Date:
+            output += quoted(ISO8601DateFormatter().string(from: date))
+        case let dictionary as [String: Any]:
+            guard !dictionary.isEmpty else {
+                output += "{}"
+                return true
+            }
+            output += "{\n"
+            for (offset, key) in dictionary.keys.sorted().enumerated() {
+                if offset > 0 { output += ",\n" }
+                output += indentation(level + 1) + quoted(key) + " : "
+                guard write(dictionary[key]!, level: level + 1, to: &output) else { return false }
+            }
+            output += "\n" + indentation(level) + "}"
+        case let array as [Any]:
+            guard !array.isEmpty else {
+                output += "[]"
+                return true
+            }
+            output += "[\n"
+            for (offset, element) in array.enumerated() {
+                if offset > 0 { output += ",\n" }
+                output += indentation(level + 1)
+                guard write(element, level: level + 1, to: &output) else { return false }
+            }
+            output += "\n" + indentation(level) + "]"
+        default:
+            // An optional inside an `Any`: its value, or null.
+            let mirror = Mirror(reflecting: value)
+            guard mirror.displayStyle == .optional else { return false }
+            guard let wrapped = mirror.children.first?.value else {
+                output += "null"
+                return true
+            }
+            return write(wrapped, level: level, to: &output)
+        }
+        return true
+    }
+}

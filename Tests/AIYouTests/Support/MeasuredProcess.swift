@@ -1,0 +1,157 @@
+import Foundation
+
+@testable import AIYou
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs a program as a child process started with `posix_spawn` and reaped with `wait4`, so that
+/// its peak resident memory (`ru_maxrss`) is known exactly. Its output is read as it comes and
+/// not kept, but for its size, its first and last bytes; a run that outlives its time limit is
+/// killed.
+enum MeasuredProcess {
+    struct Run {
+        /// The exit status, or the negated signal number when a signal ended it.
+        var status: Int32
+        /// How many bytes the program wrote to stdout.
+        var stdoutBytes: Int
+        /// The first 64 KiB written to stdout.
+        var stdoutHead: [UInt8]
+        /// The last 64 KiB written to stdout.
+        var stdoutTail: [UInt8]
+        /// Everything written to stderr (up to 1 MiB).
+        var stderr: String
+        /// The child's peak resident memory, in bytes.
+        var peakResidentBytes: Int
+        /// `true` when it was killed for outliving its time limit.
+        var timedOut: Bool
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static let keptBytes = 64 * 1024
+
+    /// Runs `executable` with `arguments`, writing `input` to its stdin, off the cooperative pool.
+    static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        input: String = "",
+        timeLimit: DispatchTimeInterval = .seconds(300)
+    ) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, input: input, timeLimit: timeLimit) })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: URL,
+        _ arguments: [String],
+        input: String,
+        timeLimit: DispatchTimeInterval
+    ) throws
+        -> Run
+    {
+        var output: [Int32] = [0, 0]
+        var errors: [Int32] = [0, 0]
+        var stdin: [Int32] = [0, 0]
+        guard pipe(&output) == 0, pipe(&errors) == 0, pipe(&stdin) == 0 else { throw Failure(description: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        for descriptor in [stdin[0], stdin[1], output[0], output[1], errors[0], errors[1]] {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AIYOU_") }.map { "\($0.key)=\($0.value)" }
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        for descriptor in [stdin[0], output[1], errors[1]] { close(descriptor) }
+        guard spawned == 0 else {
+            for descriptor in [stdin[1], output[0], errors[0]] { close(descriptor) }
+            throw Failure(description: "posix_spawn failed: \(spawned)")
+        }
+
+        let (outputRead, errorsRead, stdinWrite) = (output[0], errors[0], stdin[1])
+        let readers = DispatchGroup()
+        let stdoutState = Locked((count: 0, head: [UInt8](), tail: [UInt8]()))
+        let stderrState = Locked([UInt8]())
+        DispatchQueue.global().async(group: readers) {
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(outputRead, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                stdoutState.withLock { state in
+                    state.count += count
+                    if state.head.count < keptBytes { state.head += buffer[0..<min(count, keptBytes - state.head.count)] }
+                    state.tail += buffer[0..<count]
+                    if state.tail.count > 2 * keptBytes { state.tail.removeFirst(state.tail.count - keptBytes) }
+                }
+            }
+            close(outputRead)
+        }
+        DispatchQueue.global().async(group: readers) {
+            var buffer = [UInt8](repeating: 0, count: 1 << 14)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(errorsRead, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                stderrState.withLock { if $0.count < 1 << 20 { $0 += buffer[0..<count] } }
+            }
+            close(errorsRead)
+        }
+        DispatchQueue.global().async(group: readers) {
+            var remaining = Array(input.utf8)[...]
+            while !remaining.isEmpty {
+                let written = remaining.withUnsafeBytes { write(stdinWrite, $0.baseAddress, $0.count) }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { break }
+                remaining = remaining.dropFirst(written)
+            }
+            close(stdinWrite)
+        }
+
+        let child = pid
+        let reaped = DispatchSemaphore(value: 0)
+        let exit = Locked((status: Int32(0), usage: rusage()))
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            var usage = rusage()
+            while wait4(child, &status, 0, &usage) < 0, errno == EINTR {}
+            exit.withLock { $0 = (status, usage) }
+            reaped.signal()
+        }
+        var timedOut = false
+        if reaped.wait(timeout: .now() + timeLimit) == .timedOut {
+            timedOut = true
+            kill(pid, SIGKILL)
+            reaped.wait()
+        }
+        readers.wait()
+        let (status, usage) = exit.withLock { $0 }
+        let (count, head, tail) = stdoutState.withLock { ($0.count, $0.head, $0.tail) }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
+        let exited = status & 0x7F == 0
+        return Run(
+            status: exited ? (status >> 8) & 0xFF : -(status & 0x7F),
+            stdoutBytes: count,
+            stdoutHead: head,
+            stdoutTail: Array(tail.suffix(keptBytes)),
+            stderr: String(decoding: stderrState.withLock { $0 }, as: UTF8.self),
+            peakResidentBytes: Int(usage.ru_maxrss) * 1024,
+            timedOut: timedOut
+        )
+    }
+}
