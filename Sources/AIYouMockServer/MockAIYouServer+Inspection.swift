@@ -21,7 +21,7 @@ extension MockAIYouServer {
 
     /// Sets the request counts, the recorded requests, ``issuedTokenCount`` and
     /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued and persistent
-    /// faults, the random failure rate and ``lastUpload`` are kept.
+    /// faults, the random failure rate, ``lastUpload`` and ``secretsSeen`` are kept.
     public func resetCounters() {
         self.state.recorder.reset()
         self.state.tokens.resetIssuedCount()
@@ -93,6 +93,15 @@ extension MockAIYouServer {
     /// API keys and tokens issued later are not affected.
     public func expireAllTokens() {
         self.state.tokens.expireAll()
+    }
+
+    /// Every secret the server has seen since it started, sorted and without duplicates: each
+    /// bearer value received in an `Authorization` header (on any route, before any fault or
+    /// check), each `email` and `password` received by `POST /api/login`, and each token a login
+    /// issued. Tests look for these in a client's logs and errors instead of asking the client
+    /// what it holds. ``resetCounters()`` keeps them; at most 65,536 distinct values are kept.
+    public var secretsSeen: [String] {
+        self.state.secrets.sorted
     }
 
     /// The number of successful logins since start or ``resetCounters()``.

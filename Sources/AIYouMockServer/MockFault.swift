@@ -8,8 +8,20 @@
 /// Most faults answer before authentication, so they apply to requests without a valid token
 /// too. The faults that alter or withhold the route's own answer — ``absurdNumbers``,
 /// ``dropAfterProcessing``, ``lyingPageCounts(totalItems:fullPages:)``, ``tailAfterDone`` and
-/// ``dropStreamAfter(events:)`` on the chat routes — authenticate first like a normal request:
-/// a request refused with 401 gets its 401 (and a queued fault is used up all the same).
+/// ``dropStreamAfter(events:)`` on the chat routes — and the hostile chat answers
+/// (``manyDeltas(count:text:)``, ``toolCallStorm(calls:perChunk:)``,
+/// ``deepArguments(depth:asObject:)``, ``repeatedChoiceIndex(times:)``,
+/// ``endlessEmptyChunks(interval:kind:)``, ``longToolArguments(pieces:pieceText:)``)
+/// authenticate first like a normal request: a request refused with 401 gets its 401 (and a
+/// queued fault is used up all the same). On a route they do not apply to, these faults leave
+/// the normal answer.
+///
+/// The hostile chat answers share one envelope: the id `chatcmpl-mock-<n>`, the current Unix
+/// time as `created`, the request's `model` when it is a non-empty string (else `mock-model`);
+/// on the LLMaaS routes the quota headers of a successful answer. They read nothing else of the
+/// request body than `stream` and `model` (the body is not checked), ignore
+/// ``MockAIYouServer/streamChunkInterval``, are generated as they are written in writes of at
+/// most 64 KiB, and stop writing as soon as the client goes away or the server begins to stop.
 ///
 /// Every fault works on the LLMaaS routes (see <doc:LLMaaSRoutes>) as on the AI.YOU ones; the
 /// "chat routes" are AI.YOU's ``MockRoute/chatCompletions`` and LLMaaS's
@@ -18,7 +30,8 @@
 /// `{"error":{"message":…,"type":…,"param":…,"code":…}}`.
 ///
 /// The endless faults (``endlessComments(interval:)``, ``tailAfterDone``,
-/// ``drip(status:interval:)``) and ``oversizedStreamLine(bytes:)`` write until they are done,
+/// ``drip(status:interval:)``, ``endlessEmptyChunks(interval:kind:)``), ``oversizedStreamLine(bytes:)``
+/// and the large answers of the hostile chat faults write until they are done,
 /// the client has gone, or the server begins to stop, whichever comes first; they notice the
 /// last two within a few milliseconds and then close the connection, so ``MockAIYouServer/shutdown()``
 /// never waits for them, even when the client has stopped reading.
@@ -170,4 +183,93 @@ public enum MockFault: Sendable, Equatable {
     /// given. Statuses outside 200…999 are answered as 500, and 204 and 304 are sent without
     /// the body.
     case bytes(status: Int, headers: [String: String], body: [UInt8])
+    /// On the chat routes of both dialects (authenticated): an answer made of `count` pieces of
+    /// `text`, streamed when the request's body has `"stream": true`, whole otherwise.
+    ///
+    /// Streamed (LLMaaS): `count` content chunks whose delta is `{"content":text}` (the first one
+    /// `{"role":"assistant","content":text}`), then a chunk with `"delta":{}` and
+    /// `"finish_reason":"stop"`, a chunk with `"choices":[]` and the usage
+    /// `{"prompt_tokens":1,"completion_tokens":count,"total_tokens":count+1}`, and
+    /// `data: [DONE]`. On the AI.YOU route the chunks have the AI.YOU stream's shape and framing
+    /// (in the alternate shape: `event:`/`id:` lines, the JSON over two `data:` lines, no
+    /// `[DONE]`), and the usage rides on the finish chunk, as in its normal stream.
+    ///
+    /// Whole: the route's normal non-streamed answer whose one message has `text` repeated
+    /// `count` times as its content (on the AI.YOU route in the server's shape), finish reason
+    /// `stop`, and the same usage.
+    ///
+    /// See <doc:InjectingFaults> for the envelope every hostile chat answer shares. A negative
+    /// count is taken as 0. Events are batched into writes of at most 64 KiB.
+    case manyDeltas(count: Int, text: String)
+    /// On the LLMaaS chat routes (authenticated): one choice making `calls` calls of
+    /// `get_weather`, call *n* (from 0) with the id `call_<n>` and the arguments
+    /// `{"city":"c<n>"}`.
+    ///
+    /// Streamed: each call is two pieces — the opening
+    /// `{"index":n,"id":"call_<n>","type":"function","function":{"name":"get_weather","arguments":""}}`
+    /// and the arguments `{"index":n,"function":{"arguments":"{\"city\":\"c<n>\"}"}}` — and the
+    /// `2 × calls` pieces, in order, are packed `perChunk` to a chunk's `delta.tool_calls` (the
+    /// first chunk's delta also has `"role":"assistant","content":null`); then a chunk with
+    /// `"delta":{}` and `"finish_reason":"tool_calls"`, and `data: [DONE]`.
+    ///
+    /// Whole: `message.tool_calls` holds all the calls, finish reason `tool_calls`. Negative
+    /// counts are taken as 0, a `perChunk` below 1 as 1.
+    case toolCallStorm(calls: Int, perChunk: Int)
+    /// On the LLMaaS chat routes (authenticated): one call `call_0` of `get_weather` whose
+    /// arguments are JSON objects nested `depth` deep, `{"a":{"a":…{"a":1}…}}` (`depth` times
+    /// `{"a":`, then `1`, then `depth` times `}`; a depth below 1 is taken as 1).
+    ///
+    /// With `asObject` false the arguments are a JSON string, as vLLM sends them: streamed, an
+    /// opening piece (`id`, `type`, `name`, `"arguments":""`) then the arguments text in
+    /// fragments of 4,096 bytes. With `asObject` true `function.arguments` is the JSON object
+    /// itself, as Ollama sends it: streamed, in the opening piece. Then a chunk with
+    /// `"finish_reason":"tool_calls"` and `data: [DONE]`. Whole: `message.tool_calls` holds the
+    /// call, with its arguments in the same form.
+    case deepArguments(depth: Int, asObject: Bool)
+    /// On the LLMaaS chat routes (authenticated): `times` choices that all claim `index` 0.
+    ///
+    /// Streamed: one chunk whose `choices` array holds `times` entries
+    /// `{"index":0,"delta":{"content":"x","tool_calls":[{"index":0,"id":"call_<n>","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},"finish_reason":null}`
+    /// (`n` from 0), then `data: [DONE]`. Whole: `choices` holds `times` entries
+    /// `{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"x","tool_calls":[…call_<n>…]}}`.
+    /// A negative count is taken as 0.
+    case repeatedChoiceIndex(times: Int)
+    /// On every route (before authentication): answers `status` (200 is the interesting one)
+    /// with `Content-Type: application/json` and an error object whose message M echoes the
+    /// request's bearer token: the token, `x` padding, the token again, `messageBytes` UTF-8
+    /// bytes in all (never less than the two tokens). The token is the value after `Bearer ` in
+    /// `Authorization`, else the whole header value, else `none`.
+    ///
+    /// LLMaaS routes: `{"error":{"message":M,"type":"server_error","param":null,"code":null}}`;
+    /// AI.YOU routes: `{"object":"error","message":M,"type":"server_error","code":status}`. When
+    /// the request's body has `"stream": true`: 200 `text/event-stream` with the one event
+    /// `data: <the same object>\n\n`, then the stream ends (no `[DONE]`). The body is generated
+    /// as it is written, chunked. Statuses outside 200…999 and the bodiless 204 and 304 are
+    /// answered as 500.
+    case errorObject(status: Int, messageBytes: Int)
+    /// On every route (before authentication): like ``echoSecrets(status:)``, answers `status`
+    /// with a JSON error (OpenAI-shaped on an LLMaaS route, `{"message":M,"code":status}` on an
+    /// AI.YOU one) echoing the secrets the server saw in this request — the bearer value of
+    /// `Authorization`, and on login the `email` and `password` of the body — but written in
+    /// `encoding` (see ``MockSecretEncoding``).
+    ///
+    /// In the JSON text M is `Credentials rejected: ` followed by the encoded secrets separated
+    /// by spaces (`none` when the request carried none). The same text goes in the
+    /// `x-request-id` header when it is printable ASCII and at most 4,096 bytes. Statuses outside
+    /// 200…999 and the bodiless 204 and 304 are answered as 500.
+    case echoSecretsEncoded(status: Int, encoding: MockSecretEncoding)
+    /// On the chat routes of both dialects (authenticated): 200 `text/event-stream`, then one
+    /// chunk every `interval` (at least 1 ms) that adds nothing — per ``MockEmptyChunk`` — until
+    /// the client goes away or the server begins to stop. Never a finish reason, never
+    /// `[DONE]`. On the AI.YOU route the chunks have its envelope and the server's framing.
+    case endlessEmptyChunks(interval: Duration, kind: MockEmptyChunk)
+    /// On the LLMaaS chat routes (authenticated): one call `call_0` of `get_weather` whose
+    /// arguments are `{"q":"` + `pieceText` repeated `pieces` times + `"}`.
+    ///
+    /// Streamed, the arguments arrive as `pieces + 2` fragments: the opening piece (`id`,
+    /// `type`, `name`, the first delta also with `"role":"assistant","content":null`) carries
+    /// `{"q":"`, then one chunk per piece carries `pieceText`, then one carries `"}`; then a
+    /// chunk with `"finish_reason":"tool_calls"` and `data: [DONE]`. Whole: the joined
+    /// arguments. A negative count is taken as 0.
+    case longToolArguments(pieces: Int, pieceText: String)
 }

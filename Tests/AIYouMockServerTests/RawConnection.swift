@@ -129,6 +129,22 @@ final class RawConnection {
         return (payload, false)
     }
 
+    /// The sizes of the chunks of the chunked body received so far whose size line has arrived
+    /// (the last one may be partial), the final zero-size chunk left out.
+    var chunkSizes: [Int] {
+        var sizes: [Int] = []
+        var index = self.received.startIndex
+        let lineEnd = Array("\r\n".utf8)
+        while let sizeEnd = self.received[index...].firstRange(of: lineEnd) {
+            let sizeText = String(decoding: self.received[index..<sizeEnd.lowerBound], as: UTF8.self)
+            guard let size = Int(sizeText.split(separator: ";").first ?? "", radix: 16), size > 0 else { break }
+            sizes.append(size)
+            guard sizeEnd.upperBound + size + 2 <= self.received.endIndex else { break }
+            index = sizeEnd.upperBound + size + 2
+        }
+        return sizes
+    }
+
     /// Reads the whole body of an answer with this head: `Content-Length` bytes, or a chunked
     /// body up to its last chunk.
     func readBody(_ head: Head) async throws -> [UInt8] {

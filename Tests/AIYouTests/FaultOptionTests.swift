@@ -37,6 +37,52 @@ struct FaultOptionTests {
                 .lyingPageCounts(totalItems: 9999, fullPages: false), .lyingPageCounts(totalItems: 5, fullPages: true),
             ]
         )
+        let chat = try #require(
+            FaultOption(
+                argument:
+                    "llmaas-chat=many-deltas:400000:ab,many-deltas:2:a:b,many-deltas:3:,tool-storm:500:8,deep-args:100000,deep-args:5000:object,repeat-index:64,long-args:200000:xy"
+            )
+        )
+        #expect(chat.route == .llmaasChatCompletions)
+        #expect(
+            chat.faults == [
+                .manyDeltas(count: 400_000, text: "ab"), .manyDeltas(count: 2, text: "a:b"), .manyDeltas(count: 3, text: ""),
+                .toolCallStorm(calls: 500, perChunk: 8), .deepArguments(depth: 100_000, asObject: false),
+                .deepArguments(depth: 5000, asObject: true), .repeatedChoiceIndex(times: 64),
+                .longToolArguments(pieces: 200_000, pieceText: "xy"),
+            ]
+        )
+        let echoes = try #require(
+            FaultOption(
+                argument:
+                    "embeddings=error-object:200:4096,echo-encoded:401:unicode-escaped,echo-encoded:200:html-safe-escaped,echo-encoded:500:percent-encoded,echo-encoded:422:base64,echo-encoded:401:basic-auth"
+            )
+        )
+        #expect(
+            echoes.faults == [
+                .errorObject(status: 200, messageBytes: 4096), .echoSecretsEncoded(status: 401, encoding: .unicodeEscaped),
+                .echoSecretsEncoded(status: 200, encoding: .htmlSafeEscaped), .echoSecretsEncoded(status: 500, encoding: .percentEncoded),
+                .echoSecretsEncoded(status: 422, encoding: .base64), .echoSecretsEncoded(status: 401, encoding: .basicAuth),
+            ]
+        )
+        #expect(
+            FaultOption(argument: "chat=empty-chunks:5ms:empty-choices,empty-chunks:1s:empty-delta,empty-chunks:20:role-only")?.faults == [
+                .endlessEmptyChunks(interval: .milliseconds(5), kind: .emptyChoices),
+                .endlessEmptyChunks(interval: .seconds(1), kind: .emptyDelta),
+                .endlessEmptyChunks(interval: .seconds(20), kind: .roleOnly),
+            ]
+        )
+        #expect(Set(FaultOption.encodings.values).count == MockSecretEncoding.allCases.count)
+        #expect(Set(FaultOption.emptyChunkKinds.values).count == MockEmptyChunk.allCases.count)
+        for invalid in [
+            "chat=many-deltas:5", "chat=many-deltas:-1:a", "chat=many-deltas:x:a", "chat=tool-storm:5", "chat=tool-storm:5:0",
+            "chat=tool-storm:-1:2", "chat=deep-args:0", "chat=deep-args:5:obj", "chat=deep-args:5:object:x", "chat=repeat-index:-2",
+            "chat=repeat-index", "chat=error-object:200", "chat=error-object:99:10", "chat=error-object:200:-1",
+            "chat=echo-encoded:401", "chat=echo-encoded:401:rot13", "chat=empty-chunks:5ms", "chat=empty-chunks:x:role-only",
+            "chat=empty-chunks:5ms:nothing", "chat=long-args:3", "chat=long-args:-3:a",
+        ] {
+            #expect(FaultOption(argument: invalid) == nil, "\(invalid)")
+        }
         let llmaasRoutes: [(String, MockRoute)] = [
             ("llmaas-chat", .llmaasChatCompletions), ("llmaas-completions", .llmaasCompletions), ("embeddings", .embeddings),
             ("rerank", .rerank), ("rerank-v2", .rerankV2), ("llmaas-models", .llmaasModels),

@@ -16,6 +16,7 @@ struct AuthRoutes: Sendable {
             return MockResponses.error(.unauthorized, message: "Invalid credentials.")
         }
         let (token, expiresAt) = self.state.tokens.issue()
+        self.state.secrets.insert(contentsOf: [token])
         let userID: JSONValue = input.shape == .primary ? .int(account.userID) : .string(String(account.userID))
         return MockResponses.json([
             "token": .string(token),

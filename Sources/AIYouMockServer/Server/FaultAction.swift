@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
 /// What the ``MockRequestHandler`` does for an injected fault.
 enum FaultAction: Sendable {
@@ -15,6 +17,10 @@ enum FaultAction: Sendable {
     /// Authenticate and let the route handle the request, then close the connection without
     /// sending its answer.
     case dropAfterAnswer
+    /// Authenticate, then answer with this hostile chat answer instead of the route's.
+    case replaceAnswer(HostileChatFault)
+    /// Handle the request normally: the fault does not apply to the route.
+    case none
 
     /// The action for `fault` on a request to `route`.
     ///
@@ -23,8 +29,9 @@ enum FaultAction: Sendable {
     ///   - route: The request's route.
     ///   - request: The request, for the faults that echo it.
     ///   - body: The request's collected body (empty for uploads).
+    ///   - secrets: The secrets the request carries, for the faults that echo them.
     ///   - watch: The request's connection, for the answers written over time.
-    init(fault: MockFault, route: MockRoute, request: Request, body: ByteBuffer, watch: ClientWatch) {
+    init(fault: MockFault, route: MockRoute, request: Request, body: ByteBuffer, secrets: RequestSecrets, watch: ClientWatch) {
         switch fault {
         case .status(let code, let body, let headers):
             self = .answer(Self.statusResponse(code: code, body: body, headers: headers, openAIShape: route.isLLMaaS))
@@ -85,6 +92,24 @@ enum FaultAction: Sendable {
             self = .alterAnswer(.lyingPageCounts(totalItems: totalItems, fullPages: fullPages))
         case .bytes(let status, let headers, let body):
             self = .answer(HostileAnswers.bytes(status: status, headers: headers, body: body))
+        case .manyDeltas, .toolCallStorm, .deepArguments, .repeatedChoiceIndex, .endlessEmptyChunks, .longToolArguments:
+            self = HostileChatFault(fault, route: route).map { .replaceAnswer($0) } ?? .none
+        case .errorObject(let status, let messageBytes):
+            let streamed = body.readableBytes > 0 && (try? JSONDecoder().decode(JSONValue.self, from: body))?["stream"]?.boolValue == true
+            self = .answer(
+                HostileAnswers.errorObject(
+                    status: status,
+                    messageBytes: messageBytes,
+                    authorization: request.headers[.authorization],
+                    streamed: streamed,
+                    openAIShape: route.isLLMaaS,
+                    watch: watch
+                )
+            )
+        case .echoSecretsEncoded(let status, let encoding):
+            self = .answer(
+                HostileAnswers.echoSecretsEncoded(status: status, encoding: encoding, secrets: secrets, openAIShape: route.isLLMaaS)
+            )
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationCompat
 
 /// The steps every request goes through, in order: collect and record (counting every
 /// request, rejected ones too), injected faults, authentication, then the route handler.
@@ -27,6 +28,8 @@ struct MockRequestHandler: Sendable {
             }
         }
         self.record(request, body: body, route: route)
+        let secrets = RequestSecrets(request: request, body: body, route: route)
+        self.state.secrets.insert(contentsOf: secrets.all)
         if bodyTooLarge {
             let message = "Request body too large."
             return route.isLLMaaS
@@ -36,10 +39,11 @@ struct MockRequestHandler: Sendable {
 
         var answerFault: AnswerFault?
         var dropAfterAnswer = false
+        var hostileChat: HostileChatFault?
         if let fault = self.state.faults.nextFault(for: route) {
             self.state.logger.debug("Injecting fault", metadata: ["aiyou.mock.route": "\(route)", "aiyou.mock.fault": "\(fault)"])
             let watch = ClientWatch(state: self.state, channel: context.channel)
-            switch FaultAction(fault: fault, route: route, request: request, body: body, watch: watch) {
+            switch FaultAction(fault: fault, route: route, request: request, body: body, secrets: secrets, watch: watch) {
             case .answer(let response):
                 return response
             case .delay(let duration):
@@ -52,11 +56,26 @@ struct MockRequestHandler: Sendable {
                 answerFault = fault
             case .dropAfterAnswer:
                 dropAfterAnswer = true
+            case .replaceAnswer(let fault):
+                hostileChat = fault
+            case .none:
+                break
             }
         }
 
         if route.requiresAuthentication, let refusal = self.authenticate(request, route: route) {
             return refusal
+        }
+
+        if let hostileChat {
+            let json = body.readableBytes > 0 ? try? JSONDecoder().decode(JSONValue.self, from: body) : nil
+            return HostileChatAnswers(
+                state: self.state,
+                route: route,
+                body: json,
+                shape: self.state.currentSettings.shape,
+                watch: ClientWatch(state: self.state, channel: context.channel)
+            ).response(hostileChat)
         }
 
         let input = RouteRequest(

@@ -14,6 +14,8 @@ final class MockServerState: Sendable {
     let threads: ThreadStore
     let models = ModelStore()
     let connections = ConnectionTracker()
+    /// The secrets received and issued (``MockAIYouServer/secretsSeen``).
+    let secrets = SecretStore()
     let lastUpload = NIOLockedValueBox<UploadRecord?>(nil)
     /// The headers of successful LLMaaS answers.
     let llmaasQuota = LLMaaSQuota()

@@ -19,9 +19,24 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         oversized-line:BYTES (an SSE line, or a JSON body, that long), endless-comments:INTERVAL, \
         tail-after-done (events after [DONE]), drip:STATUS:INTERVAL (body one byte per INTERVAL), absurd-numbers, \
         echo-secrets:STATUS (request body and Authorization echoed), escapes:STATUS (terminal escapes in the error), \
-        drop-after-processing, lying-pages:TOTAL, lying-full-pages:TOTAL (threads total lies; pages never run out). \
+        drop-after-processing, lying-pages:TOTAL, lying-full-pages:TOTAL (threads total lies; pages never run out); \
+        hostile chat answers: many-deltas:COUNT:TEXT, tool-storm:CALLS:PER_CHUNK, deep-args:DEPTH[:object], \
+        repeat-index:TIMES, long-args:PIECES:TEXT, empty-chunks:INTERVAL:KIND (KIND: \
+        \(emptyChunkKinds.keys.sorted().joined(separator: ", "))); error-object:STATUS:BYTES (an error object, token \
+        echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))). \
         Repeatable.
         """
+
+    /// The `ENCODING` names of `echo-encoded`.
+    static let encodings: [String: MockSecretEncoding] = [
+        "unicode-escaped": .unicodeEscaped, "html-safe-escaped": .htmlSafeEscaped, "percent-encoded": .percentEncoded,
+        "base64": .base64, "basic-auth": .basicAuth,
+    ]
+
+    /// The `KIND` names of `empty-chunks`.
+    static let emptyChunkKinds: [String: MockEmptyChunk] = [
+        "empty-choices": .emptyChoices, "empty-delta": .emptyDelta, "role-only": .roleOnly,
+    ]
 
     let route: MockRoute
     let faults: [MockFault]
@@ -65,8 +80,43 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         case ("drop-after-processing", nil): return .dropAfterProcessing
         case ("lying-pages", let total?): return Int(total).map { .lyingPageCounts(totalItems: $0, fullPages: false) }
         case ("lying-full-pages", let total?): return Int(total).map { .lyingPageCounts(totalItems: $0, fullPages: true) }
+        case ("many-deltas", let arguments?):
+            guard let (count, text) = countAndText(arguments) else { return nil }
+            return .manyDeltas(count: count, text: text)
+        case ("tool-storm", let arguments?):
+            let parts = arguments.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let calls = Int(parts[0]), calls >= 0, let perChunk = Int(parts[1]), perChunk >= 1 else { return nil }
+            return .toolCallStorm(calls: calls, perChunk: perChunk)
+        case ("deep-args", let arguments?):
+            let parts = arguments.split(separator: ":", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), let depth = Int(parts[0]), depth >= 1 else { return nil }
+            guard parts.count == 1 || parts[1] == "object" else { return nil }
+            return .deepArguments(depth: depth, asObject: parts.count == 2)
+        case ("repeat-index", let times?): return Int(times).flatMap { $0 >= 0 ? .repeatedChoiceIndex(times: $0) : nil }
+        case ("error-object", let arguments?):
+            let parts = arguments.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let status = parseStatus(parts[0]), let bytes = Int(parts[1]), bytes >= 0 else { return nil }
+            return .errorObject(status: status, messageBytes: bytes)
+        case ("echo-encoded", let arguments?):
+            let parts = arguments.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let status = parseStatus(parts[0]), let encoding = encodings[parts[1]] else { return nil }
+            return .echoSecretsEncoded(status: status, encoding: encoding)
+        case ("empty-chunks", let arguments?):
+            let parts = arguments.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let interval = parseDuration(parts[0]), let kind = emptyChunkKinds[parts[1]] else { return nil }
+            return .endlessEmptyChunks(interval: interval, kind: kind)
+        case ("long-args", let arguments?):
+            guard let (pieces, text) = countAndText(arguments) else { return nil }
+            return .longToolArguments(pieces: pieces, pieceText: text)
         default: return nil
         }
+    }
+
+    /// `COUNT:TEXT`: a count of at least 0 and the text after the first colon (which may hold
+    /// colons, and may be empty).
+    static func countAndText(_ arguments: String) -> (Int, String)? {
+        guard let colon = arguments.firstIndex(of: ":"), let count = Int(arguments[..<colon]), count >= 0 else { return nil }
+        return (count, String(arguments[arguments.index(after: colon)...]))
     }
 
     /// A status code from 100 to 599.

@@ -14,6 +14,13 @@ enum LLMaaSResponses {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: bytes))
     }
 
+    /// A 200 `application/json` answer whose body is written as it goes (chunked).
+    static func json(quota: LLMaaSQuota, body: ResponseBody) -> Response {
+        var headers = quota.nextHeaders()
+        headers[.contentType] = MockResponses.jsonContentType
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
     /// A 200 `text/event-stream` answer.
     static func eventStream(quota: LLMaaSQuota, body: ResponseBody) -> Response {
         var headers = quota.nextHeaders()
