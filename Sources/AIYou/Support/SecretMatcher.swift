@@ -4,8 +4,8 @@ import Foundation
 /// text whatever the number of secrets and of matches.
 ///
 /// The patterns are each secret as it is, JSON-escaped, and base64-encoded (standard and URL
-/// alphabets, with and without padding), plus the base64 of `email:password` (an HTTP Basic
-/// credential). One Aho–Corasick automaton holds them all. The text is read through three
+/// alphabets, with and without padding) alone or as an HTTP Basic credential (`secret:`,
+/// `:secret`, and `email:password` when the pair is known). One Aho–Corasick automaton holds them all. The text is read through three
 /// decoders, each one linear pass feeding the automaton: the bytes as they are; JSON string
 /// escapes undone (`\uXXXX` in either case, surrogate pairs, `\"`, `\\`, `\/`, …), which covers
 /// Python's `ensure_ascii` and Go's `\u003c`/`\u003e`/`\u0026`; and percent-encoding undone
@@ -47,6 +47,9 @@ struct SecretMatcher: Sendable {
             add(bytes)
             add(Array(JSONWriter.escaped(secret).utf8))
             addEncodings(of: bytes)
+            // A token or key sent as an HTTP Basic user name or password alone.
+            addEncodings(of: bytes + [UInt8(ascii: ":")])
+            addEncodings(of: [UInt8(ascii: ":")] + bytes)
         }
         if let emailAndPassword, !emailAndPassword.email.isEmpty || !emailAndPassword.password.isEmpty {
             addEncodings(of: Array((emailAndPassword.email + ":" + emailAndPassword.password).utf8))

@@ -18,7 +18,7 @@ enum JSONOutput {
 
     /// Appends `text` to `output` as it goes inside a JSON string's quotes.
     static func appendEscaped(_ text: String, to output: inout String) {
-        guard text.utf8.contains(where: needsEscape) else {
+        guard mayNeedEscapes(text) else {
             output += text
             return
         }
@@ -39,6 +39,14 @@ enum JSONOutput {
         }
     }
 
+    /// `text` as it goes inside a JSON string's quotes (`text` itself when it needs no escape).
+    static func escaped(_ text: String) -> String {
+        guard mayNeedEscapes(text) else { return text }
+        var output = ""
+        appendEscaped(text, to: &output)
+        return output
+    }
+
     /// `text` as a quoted JSON string.
     static func quoted(_ text: String) -> String {
         var output = "\""
@@ -51,6 +59,34 @@ enum JSONOutput {
     /// lead byte of a C1 control (0xC2) or of U+2028/U+2029 (0xE2, checked precisely later).
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+    }
+
+    /// Whether a byte of `text` is one of ``needsEscape(_:)``'s, eight bytes at a time (every
+    /// piece of a streamed answer passes here).
+    private static func mayNeedEscapes(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            // A byte is zero in `word ^ (ones * b)` where it equals b; below 0x20 where `word - ones * 0x20`
+            // borrows. Both tests are exact: a borrow only starts at a byte that matches.
+            func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                if (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+                    || hasZero(word ^ (ones &* 0x7F)) || hasZero(word ^ (ones &* 0xC2)) || hasZero(word ^ (ones &* 0xE2))
+                {
+                    return true
+                }
+                offset += 8
+            }
+            while offset < bytes.count {
+                if needsEscape(base[offset]) { return true }
+                offset += 1
+            }
+            return false
+        } ?? text.utf8.contains(where: needsEscape)
     }
 
     private static func indentation(_ level: Int) -> String { String(repeating: "  ", count: level) }

@@ -13,9 +13,7 @@ enum StreamedChatJSON {
 
     /// Writes a piece of the answer's text, escaped.
     static func write(_ delta: String) {
-        var escaped = ""
-        JSONOutput.appendEscaped(delta, to: &escaped)
-        Terminal.writeRaw(escaped)
+        Terminal.writeRaw(JSONOutput.escaped(delta))
     }
 
     /// Closes the `text` string and writes the other fields of `completion` (whose text is not

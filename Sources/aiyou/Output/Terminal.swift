@@ -29,7 +29,7 @@ enum Terminal {
 
     /// Writes `text` to stdout at once (no buffering), for streamed answers.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(SafeText.escapingControlCharacters(text).utf8))
+        writeRaw(SafeText.escapingControlCharacters(text))
     }
 
     /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull),
@@ -44,8 +44,22 @@ enum Terminal {
         writeRaw(text + "\n")
     }
 
-    /// Writes text that is already safe (escaped JSON) to stdout at once.
+    /// Writes text that is already safe (escaped) to stdout at once, from the string's own bytes
+    /// (no copy: this runs for every piece of a streamed answer).
     static func writeRaw(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { bytes in
+            guard var next = bytes.baseAddress else { return }
+            var remaining = bytes.count
+            while remaining > 0 {
+                let written = Foundation.write(STDOUT_FILENO, next, remaining)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                next += written
+                remaining -= written
+            }
+        }
     }
 }

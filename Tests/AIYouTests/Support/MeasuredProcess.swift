@@ -8,10 +8,15 @@ import Glibc
 import Musl
 #endif
 
-/// Runs a program as a child process started with `posix_spawn` and reaped with `wait4`, so that
-/// its peak resident memory (`ru_maxrss`) is known exactly. Its output is read as it comes and
-/// not kept, but for its size, its first and last bytes; a run that outlives its time limit is
-/// killed.
+/// Runs a program as a child process and measures its peak resident memory exactly (`ru_maxrss`
+/// from `wait4`). Its output is read as it comes and not kept, but for its size, its first and
+/// last bytes; a run that outlives its time limit is killed.
+///
+/// Linux carries a process's peak over `execve`: a child spawned by this (large) test process
+/// would report at least the test process's own resident size. So the program is started by a
+/// small launcher (`python3`, which CI has) that spawns it, waits for it with `wait4` and
+/// reports its `ru_maxrss` and wait status on file descriptor 3: the program's figure is then
+/// its own (above the launcher's few MB).
 enum MeasuredProcess {
     struct Run {
         /// The exit status, or the negated signal number when a signal ended it.
@@ -24,7 +29,7 @@ enum MeasuredProcess {
         var stdoutTail: [UInt8]
         /// Everything written to stderr (up to 1 MiB).
         var stderr: String
-        /// The child's peak resident memory, in bytes.
+        /// The program's peak resident memory, in bytes.
         var peakResidentBytes: Int
         /// `true` when it was killed for outliving its time limit.
         var timedOut: Bool
@@ -33,6 +38,19 @@ enum MeasuredProcess {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
+
+    /// Spawns `argv[1…]`, waits for it, writes "MAXRSS_KB STATUS" to fd 3 and exits.
+    private static let launcher = """
+        import os, sys
+        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+        while True:
+            try:
+                _, status, usage = os.wait4(pid, 0)
+                break
+            except InterruptedError:
+                pass
+        os.write(3, ("%d %d" % (usage.ru_maxrss, status)).encode())
+        """
 
     private static let keptBytes = 64 * 1024
 
@@ -61,29 +79,39 @@ enum MeasuredProcess {
         var output: [Int32] = [0, 0]
         var errors: [Int32] = [0, 0]
         var stdin: [Int32] = [0, 0]
-        guard pipe(&output) == 0, pipe(&errors) == 0, pipe(&stdin) == 0 else { throw Failure(description: "pipe failed") }
+        var report: [Int32] = [0, 0]
+        guard pipe(&output) == 0, pipe(&errors) == 0, pipe(&stdin) == 0, pipe(&report) == 0 else {
+            throw Failure(description: "pipe failed")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-        for descriptor in [stdin[0], stdin[1], output[0], output[1], errors[0], errors[1]] {
+        posix_spawn_file_actions_adddup2(&actions, report[1], 3)
+        for descriptor in [stdin[0], stdin[1], output[0], output[1], errors[0], errors[1], report[0], report[1]] {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
+        // Its own process group, so that a run past its time limit is killed whole.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AIYOU_") }.map { "\($0.key)=\($0.value)" }
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let argv = (["python3", "-c", launcher, executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
-        for descriptor in [stdin[0], output[1], errors[1]] { close(descriptor) }
+        let spawned = posix_spawnp(&pid, "python3", &actions, &attributes, argv, envp)
+        for descriptor in [stdin[0], output[1], errors[1], report[1]] { close(descriptor) }
         guard spawned == 0 else {
-            for descriptor in [stdin[1], output[0], errors[0]] { close(descriptor) }
-            throw Failure(description: "posix_spawn failed: \(spawned)")
+            for descriptor in [stdin[1], output[0], errors[0], report[0]] { close(descriptor) }
+            throw Failure(description: "posix_spawn of python3 failed: \(spawned)")
         }
 
-        let (outputRead, errorsRead, stdinWrite) = (output[0], errors[0], stdin[1])
+        let (outputRead, errorsRead, stdinWrite, reportRead) = (output[0], errors[0], stdin[1], report[0])
         let readers = DispatchGroup()
         let stdoutState = Locked((count: 0, head: [UInt8](), tail: [UInt8]()))
         let stderrState = Locked([UInt8]())
@@ -125,22 +153,28 @@ enum MeasuredProcess {
 
         let child = pid
         let reaped = DispatchSemaphore(value: 0)
-        let exit = Locked((status: Int32(0), usage: rusage()))
         Thread.detachNewThread {
             var status: Int32 = 0
-            var usage = rusage()
-            while wait4(child, &status, 0, &usage) < 0, errno == EINTR {}
-            exit.withLock { $0 = (status, usage) }
+            while waitpid(child, &status, 0) < 0, errno == EINTR {}
             reaped.signal()
         }
         var timedOut = false
         if reaped.wait(timeout: .now() + timeLimit) == .timedOut {
             timedOut = true
-            kill(pid, SIGKILL)
+            kill(-child, SIGKILL)
             reaped.wait()
         }
         readers.wait()
-        let (status, usage) = exit.withLock { $0 }
+        var reported = [UInt8](repeating: 0, count: 64)
+        let length = reported.withUnsafeMutableBytes { read(reportRead, $0.baseAddress, $0.count) }
+        close(reportRead)
+        let fields = String(decoding: reported.prefix(max(0, length)), as: UTF8.self).split(separator: " ").compactMap { Int32($0) }
+        guard fields.count == 2 || timedOut else {
+            throw Failure(
+                description: "the launcher reported nothing; stderr: \(String(decoding: stderrState.withLock { $0 }, as: UTF8.self))"
+            )
+        }
+        let (maxRSS, status) = fields.count == 2 ? (Int(fields[0]), fields[1]) : (0, Int32(SIGKILL))
         let (count, head, tail) = stdoutState.withLock { ($0.count, $0.head, $0.tail) }
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
         let exited = status & 0x7F == 0
@@ -150,7 +184,7 @@ enum MeasuredProcess {
             stdoutHead: head,
             stdoutTail: Array(tail.suffix(keptBytes)),
             stderr: String(decoding: stderrState.withLock { $0 }, as: UTF8.self),
-            peakResidentBytes: Int(usage.ru_maxrss) * 1024,
+            peakResidentBytes: maxRSS * 1024,
             timedOut: timedOut
         )
     }
