@@ -4,8 +4,8 @@ import Foundation
 /// text whatever the number of secrets and of matches.
 ///
 /// The patterns are each secret as it is, JSON-escaped, and base64-encoded (standard and URL
-/// alphabets, with and without padding) alone or as an HTTP Basic credential (`secret:`,
-/// `:secret`, and `email:password` when the pair is known). One Aho–Corasick automaton holds them all. The text is read through three
+/// alphabets, with and without padding) alone or as an HTTP Basic credential (`secret:`, and
+/// `email:password` when the pair is known). One Aho–Corasick automaton holds them all. The text is read through three
 /// decoders, each one linear pass feeding the automaton: the bytes as they are; JSON string
 /// escapes undone (`\uXXXX` in either case, surrogate pairs, `\"`, `\\`, `\/`, …), which covers
 /// Python's `ensure_ascii` and Go's `\u003c`/`\u003e`/`\u0026`; and percent-encoding undone
@@ -45,11 +45,13 @@ struct SecretMatcher: Sendable {
         for secret in secrets where secret.utf8.count >= 3 {
             let bytes = Array(secret.utf8)
             add(bytes)
-            add(Array(JSONWriter.escaped(secret).utf8))
+            if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                add(Array(JSONWriter.escaped(secret).utf8))
+            }
             addEncodings(of: bytes)
-            // A token or key sent as an HTTP Basic user name or password alone.
+            // A token or key sent as an HTTP Basic user name with no password (its base64 shares
+            // the secret's own up to the last group, so it costs the automaton few nodes).
             addEncodings(of: bytes + [UInt8(ascii: ":")])
-            addEncodings(of: [UInt8(ascii: ":")] + bytes)
         }
         if let emailAndPassword, !emailAndPassword.email.isEmpty || !emailAndPassword.password.isEmpty {
             addEncodings(of: Array((emailAndPassword.email + ":" + emailAndPassword.password).utf8))
@@ -282,7 +284,13 @@ struct SecretMatcher: Sendable {
     private static func automaton(for patterns: [[UInt8]]) -> ([Node], [Int32]) {
         var nodes = [Node(label: 0)]
         nodes.reserveCapacity(patterns.reduce(1) { $0 + $1.count })
+        // The root's children are also in a table: most failure links end at the root.
+        var rootNext = [Int32](repeating: 0, count: 256)
         func child(of state: Int32, labelled byte: UInt8) -> Int32? {
+            if state == 0 {
+                let next = rootNext[Int(byte)]
+                return next == 0 ? nil : next
+            }
             var child = nodes[Int(state)].firstChild
             while child != 0 {
                 if nodes[Int(child)].label == byte { return child }
@@ -299,6 +307,7 @@ struct SecretMatcher: Sendable {
                     let next = Int32(nodes.count)
                     nodes.append(Node(nextSibling: nodes[Int(state)].firstChild, label: byte))
                     nodes[Int(state)].firstChild = next
+                    if state == 0 { rootNext[Int(byte)] = next }
                     state = next
                 }
             }
@@ -333,12 +342,6 @@ struct SecretMatcher: Sendable {
                 queue.append(node)
                 node = nodes[Int(node)].nextSibling
             }
-        }
-        var rootNext = [Int32](repeating: 0, count: 256)
-        var node = nodes[0].firstChild
-        while node != 0 {
-            rootNext[Int(nodes[Int(node)].label)] = node
-            node = nodes[Int(node)].nextSibling
         }
         return (nodes, rootNext)
     }

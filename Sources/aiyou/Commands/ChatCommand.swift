@@ -38,7 +38,7 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Interactive chat: the most UTF-8 bytes of questions and answers kept and sent back (default 262144); the oldest turns are dropped first.",
+            "Interactive chat: the most UTF-8 bytes of questions and answers kept and sent back; the oldest turns are dropped first.",
             valueName: "bytes"
         )
     )
