@@ -803,6 +803,32 @@ func documentationSnippet35(client: AIYouClient, secret: String, key: String, lo
 func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+@MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
         // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
@@ -812,7 +838,7 @@ func documentationSnippet36(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
