@@ -39,9 +39,11 @@ enum MeasuredProcess {
         var description: String
     }
 
-    /// Spawns `argv[1…]`, waits for it, writes "MAXRSS_KB STATUS" to fd 3 and exits.
+    /// Spawns `argv[1…]` at the lowest CPU priority (a measured run is long and must not starve
+    /// the tests beside it), waits for it, writes "MAXRSS_KB STATUS" to fd 3 and exits.
     private static let launcher = """
         import os, sys
+        os.nice(19)
         pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
         while True:
             try:
@@ -62,7 +64,9 @@ enum MeasuredProcess {
         timeLimit: DispatchTimeInterval = .seconds(300)
     ) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // Threads of its own: the waits below block, and a blocked thread of Dispatch's global
+            // pool (which Swift's cooperative pool shares on Linux) would starve the tests beside it.
+            Thread.detachNewThread {
                 continuation.resume(with: Result { try runBlocking(executable, arguments, input: input, timeLimit: timeLimit) })
             }
         }
@@ -113,9 +117,16 @@ enum MeasuredProcess {
 
         let (outputRead, errorsRead, stdinWrite, reportRead) = (output[0], errors[0], stdin[1], report[0])
         let readers = DispatchGroup()
+        func onThread(_ body: @escaping @Sendable () -> Void) {
+            readers.enter()
+            Thread.detachNewThread {
+                body()
+                readers.leave()
+            }
+        }
         let stdoutState = Locked((count: 0, head: [UInt8](), tail: [UInt8]()))
         let stderrState = Locked([UInt8]())
-        DispatchQueue.global().async(group: readers) {
+        onThread {
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(outputRead, $0.baseAddress, $0.count) }
@@ -130,7 +141,7 @@ enum MeasuredProcess {
             }
             close(outputRead)
         }
-        DispatchQueue.global().async(group: readers) {
+        onThread {
             var buffer = [UInt8](repeating: 0, count: 1 << 14)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(errorsRead, $0.baseAddress, $0.count) }
@@ -140,7 +151,7 @@ enum MeasuredProcess {
             }
             close(errorsRead)
         }
-        DispatchQueue.global().async(group: readers) {
+        onThread {
             var remaining = Array(input.utf8)[...]
             while !remaining.isEmpty {
                 let written = remaining.withUnsafeBytes { write(stdinWrite, $0.baseAddress, $0.count) }
