@@ -39,6 +39,14 @@ func redactorBenchmarks() {
             benchmark.stopMeasurement()
         }
     }
+    // The usual case: a short error body, by the redactor the client builds and by the old one.
+    let fast = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, scalingFactor: .kilo)
+    Benchmark("Redact an error body: Redactor", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(RedactorFixtures.errorBodyRedactor.redact(RedactorFixtures.errorBody)) }
+    }
+    Benchmark("Redact an error body: old implementation (baseline)", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(RedactorFixtures.errorBodyBaseline.redact(RedactorFixtures.errorBody)) }
+    }
     // Built once per error (and per logged or recorded call): with the email, the password and the
     // tokens issued, 1 for a fresh client, up to 64 (Authenticator.rememberedTokens) after days.
     for tokens in [1, 64] {
@@ -62,6 +70,12 @@ enum RedactorFixtures {
     static let apiKey = "ak-Zx+9/Qm=<w>&v=="
     static let redactor = Redactor(knownSecrets: [email, password, token, apiKey], emailAndPassword: (email, password))
     static let baseline = OldRedactor(knownSecrets: [email, password, token, apiKey])
+    /// The error body and secrets of the "Redact an error body" benchmark.
+    static let errorBody =
+        #"{"message":"Invalid credentials for demo@aiyou.test","type":"AuthenticationError","code":401,"detail":"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl expired"}"#
+    static let errorBodySecrets = ["demo@aiyou.test", "demo-password", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl"]
+    static let errorBodyRedactor = Redactor(knownSecrets: errorBodySecrets, emailAndPassword: ("demo@aiyou.test", "demo-password"))
+    static let errorBodyBaseline = OldRedactor(knownSecrets: errorBodySecrets)
     /// JWT-shaped session tokens, as the service issues them.
     static let manyTokens = (0..<64).map { "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLS\($0)In0.c2lnbmF0dXJlLSAj\($0)" }
 
