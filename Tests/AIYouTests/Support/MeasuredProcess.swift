@@ -43,8 +43,9 @@ enum MeasuredProcess {
     /// the tests beside it), waits for it, writes "MAXRSS_KB STATUS" to fd 3 and exits.
     private static let launcher = """
         import os, sys
+        os.closerange(4, os.sysconf("SC_OPEN_MAX"))
         os.nice(19)
-        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[(os.POSIX_SPAWN_CLOSE, 3)])
         while True:
             try:
                 _, status, usage = os.wait4(pid, 0)
@@ -72,6 +73,11 @@ enum MeasuredProcess {
         }
     }
 
+    /// The file descriptors open in this process.
+    private static func openDescriptors() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+    }
+
     private static func runBlocking(
         _ executable: URL,
         _ arguments: [String],
@@ -94,7 +100,10 @@ enum MeasuredProcess {
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
         posix_spawn_file_actions_adddup2(&actions, report[1], 3)
-        for descriptor in [stdin[0], stdin[1], output[0], output[1], errors[0], errors[1], report[0], report[1]] {
+        // Nothing else of this process may reach the child: it would hold other tests' sockets
+        // open (their servers would not see a client close) for as long as it runs. Descriptors
+        // opened between this listing and the spawn are closed by the launcher first thing.
+        for descriptor in openDescriptors() where descriptor > 3 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
         // Its own process group, so that a run past its time limit is killed whole.
