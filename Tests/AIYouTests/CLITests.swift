@@ -117,10 +117,10 @@ struct CLITests {
 
     /// ``run(_:input:environment:)`` on a thread of its own, so that a server in this process keeps
     /// the cooperative pool while the tool runs.
-    static func runOffPool(_ arguments: [String]) async throws -> Run {
+    static func runOffPool(_ arguments: [String], input: String? = nil) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments) })
+                continuation.resume(with: Result { try run(arguments, input: input) })
             }
         }
     }
@@ -154,6 +154,134 @@ struct CLITests {
                 #expect(!output.contains(MockAccount.demoAPIKey), "\(output)")
             }
             #expect(echoed.stderr.contains("[REDACTED]"))
+        }
+    }
+
+    /// The bytes of `output` that a terminal acts on: C0 controls but the line feeds of the
+    /// layout, DEL, the C1 controls (UTF-8 `C2 80`…`C2 9F`) and U+2028/U+2029.
+    static func terminalControls(in output: String) -> [String] {
+        let bytes = Array(output.utf8)
+        var found: [String] = []
+        for (index, byte) in bytes.enumerated() {
+            if (byte < 0x20 && byte != 0x0A) || byte == 0x7F { found.append(String(format: "%02X at %d", byte, index)) }
+            if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                found.append(String(format: "C2 %02X at %d", bytes[index + 1], index))
+            }
+            if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, [0xA8, 0xA9].contains(bytes[index + 2]) {
+                found.append("line separator at \(index)")
+            }
+        }
+        return found
+    }
+
+    @Test("--json escapes C0, DEL and C1 controls in everything it prints, streamed or not")
+    func jsonTerminalSafety() async throws {
+        try await MockAIYouServer.withRunning { server in
+            let target = ["--base-url", server.baseURL, "--token", MockAccount.demoAPIKey, "--json"]
+            // As the server writes them (JSON escapes), and as they are once decoded.
+            let wire = #"A\u001b[2J\u0007\u007f\u009b31m\u0085\u0080\u009fZ\r\n\t\b\u2028\u0000é"#
+            let hostile = "A\u{1B}[2J\u{07}\u{7F}\u{9B}31m\u{85}\u{80}\u{9F}Z\r\n\t\u{08}\u{2028}\u{0}é"
+            let completion =
+                #"{"id": "c\#(wire)", "model": "m\#(wire)", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(wire)"}, "finish_reason": "s\#(wire)"}]}"#
+            server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(completion.utf8))], for: .chatCompletions)
+            let plain = try await Self.runOffPool(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
+            let chunk = #"data: {"id": "c\#(wire)", "choices": [{"index": 0, "delta": {"content": "\#(wire)"}, "finish_reason": null}]}"#
+            let finish = #"data: {"choices": [{"index": 0, "delta": {}, "finish_reason": "s\#(wire)"}]}"#
+            let stream = chunk + "\n\n" + chunk + "\n\n" + finish + "\n\ndata: [DONE]\n\n"
+            server.enqueueFaults(
+                [.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))],
+                for: .chatCompletions
+            )
+            let streamed = try await Self.runOffPool(target + ["chat", "--assistant", "602", "Bonjour"])
+            let assistants = #"{"hydra:member": [{"id": 7, "name": "n\#(wire)", "instructions": "\#(wire)", "threadHistories": []}]}"#
+            server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(assistants.utf8))], for: .assistants)
+            let listed = try await Self.runOffPool(target + ["assistants"])
+            for run in [plain, streamed, listed] {
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(Self.terminalControls(in: run.stdout).isEmpty, "\(Self.terminalControls(in: run.stdout)) in \(run.stdout)")
+                #expect(run.stdout.contains(#"\u001b[2J\u0007\u007f\u009b31m\u0085\u0080\u009fZ\r\n\t\b\u2028\u0000é"#))
+            }
+            // The JSON still reads back to what the server sent.
+            let plainObject = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+            #expect(plainObject["text"] as? String == hostile)
+            #expect(plainObject["id"] as? String == "c" + hostile)
+            let streamedObject = try #require(try JSONSerialization.jsonObject(with: Data(streamed.stdout.utf8)) as? [String: Any])
+            #expect(streamedObject["text"] as? String == hostile + hostile)
+            let choice = try #require((streamedObject["choices"] as? [[String: Any]])?.first)
+            #expect(choice["finish_reason"] as? String == "s" + hostile)
+            let assistantList = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+            #expect(assistantList.first?["name"] as? String == "n" + hostile)
+        }
+    }
+
+    @Test("--json chat streams the answer into `text` and keeps the other fields")
+    func streamedJSONShape() throws {
+        let result = try Self.run(["--mock", "--json", "chat", "Bonjour"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("{\n  \"text\" : \"Bonjour ! Vous avez dit : Bonjour\""))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["text", "choices", "id", "model", "created", "usage"])
+        let choice = try #require((object["choices"] as? [[String: Any]])?.first)
+        #expect(Set(choice.keys) == ["index", "role", "finish_reason", "tool_calls"])
+        #expect(choice["finish_reason"] as? String == "stop" && choice["role"] as? String == "assistant")
+        #expect((object["usage"] as? [String: Any])?["total_tokens"] != nil)
+    }
+
+    /// The UTF-8 bytes of the message contents in a recorded chat request.
+    static func messageBytes(of request: RecordedRequest) throws -> Int {
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        let messages = try #require(body["messages"] as? [[String: Any]])
+        // A message's content is a string, or (AI.YOU) a list of text parts.
+        return messages.reduce(0) { total, message in
+            if let text = message["content"] as? String { return total + text.utf8.count }
+            let parts = message["content"] as? [[String: Any]] ?? []
+            return total + parts.reduce(0) { $0 + (($1["text"] as? String)?.utf8.count ?? 0) }
+        }
+    }
+
+    @Test("interactive chat: the history sent stays within --history-bytes, oldest turns dropped with a notice")
+    func boundedHistory() async throws {
+        try await MockAIYouServer.withRunning { server in
+            let target = ["--base-url", server.baseURL, "--token", MockAccount.demoAPIKey, "chat", "--assistant", "602"]
+            // Turns of ~60 kB (a 30 kB question, its echo as the answer) under a 100 kB budget.
+            let lines = ["a", "b", "c", "d"].map { String(repeating: $0, count: 30_000) }
+            let run = try await Self.runOffPool(target + ["--history-bytes", "100000"], input: lines.joined(separator: "\n") + "\n/exit\n")
+            #expect(run.status == 0, "\(run.stderr.prefix(500))")
+            for line in lines { #expect(run.stdout.contains("Vous avez dit : " + line)) }
+            let notices = run.stderr.split(separator: "\n").filter { $0.contains("history budget") }
+            #expect(notices.count == 3, "\(notices)")
+            #expect(
+                notices.allSatisfy { $0 == "aiyou: history budget of 100000 bytes reached: dropped the 1 oldest turn(s)" },
+                "\(notices)"
+            )
+            let requests = server.recordedRequests(.chatCompletions)
+            #expect(requests.count == 4)
+            for request in requests { #expect(try Self.messageBytes(of: request) <= 100_000) }
+            // The second question went with the first turn; the fourth only with the third.
+            #expect(try Self.messageBytes(of: requests[1]) > 60_000)
+            let last = try #require(try JSONSerialization.jsonObject(with: Data(requests[3].body)) as? [String: Any])
+            #expect((last["messages"] as? [[String: Any]])?.count == 3)
+
+            // An answer larger than what is left of the budget is kept cut; a question larger
+            // than the budget is not sent.
+            let second = try await Self.runOffPool(
+                target + ["--history-bytes", "50000"],
+                input: lines[0] + "\n" + String(repeating: "z", count: 60_000) + "\n" + lines[1] + "\n"
+            )
+            #expect(second.status == 0, "\(second.stderr.prefix(500))")
+            let secondNotices = second.stderr.split(separator: "\n").filter { $0.hasPrefix("aiyou: ") }.map(String.init)
+            #expect(
+                secondNotices == [
+                    "aiyou: history budget of 50000 bytes reached: the answer (30026 bytes) is kept cut to its first 20000 bytes",
+                    "aiyou: this message (60000 bytes) is larger than the history budget (50000 bytes, --history-bytes): not sent",
+                    "aiyou: history budget of 50000 bytes reached: dropped the 1 oldest turn(s)",
+                    "aiyou: history budget of 50000 bytes reached: the answer (30026 bytes) is kept cut to its first 20000 bytes",
+                ],
+                "\(secondNotices)"
+            )
+            let sent = server.recordedRequests(.chatCompletions).dropFirst(4)
+            #expect(sent.count == 2)
+            for request in sent { #expect(try Self.messageBytes(of: request) <= 50_000) }
         }
     }
 

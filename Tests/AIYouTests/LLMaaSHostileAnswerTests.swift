@@ -7,8 +7,7 @@ import Testing
 /// Every hostile LLMaaS answer of the embedded server, once, against the call it targets: the
 /// call ends under a deadline with a value or an ``AIYouError``, and no secret the server saw —
 /// in clear or in any form ``MockSecretEncoding`` echoes it — reaches an error's texts or the
-/// trace log. What today's client does not yet hold to is recorded as a known issue, with the
-/// item of issue 15 that covers it.
+/// trace log. (`HostileLLMaaSTests` checks the exact outcome of each.)
 ///
 /// Serialized: the endless answers are judged against timeouts, which a loaded machine would
 /// blur.
@@ -23,10 +22,6 @@ struct LLMaaSHostileAnswerTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var fault: MockFault
         var call: Call
-        /// Why today's client fails this case, if it does.
-        var knownIssue: String?
-        /// Whether the known issue depends on timing (and so may not show on a loaded machine).
-        var intermittent = false
 
         /// Whether the answer never ends: the call is judged on short timeouts.
         var isEndless: Bool {
@@ -36,12 +31,10 @@ struct LLMaaSHostileAnswerTests {
         var testDescription: String { "\(self.fault) → \(self.call)" }
     }
 
-    static let encodedIssue = "issue 15 item 6: a secret echoed encoded is not redacted"
-
     static let cases: [Case] = {
         var cases: [Case] = []
-        func add(_ fault: MockFault, _ calls: [Call], knownIssue: String? = nil, intermittent: Bool = false) {
-            cases += calls.map { Case(fault: fault, call: $0, knownIssue: knownIssue, intermittent: intermittent) }
+        func add(_ fault: MockFault, _ calls: [Call]) {
+            cases += calls.map { Case(fault: fault, call: $0) }
         }
         add(.manyDeltas(count: 20_000, text: "ab"), [.stream, .whole])
         add(.toolCallStorm(calls: 1000, perChunk: 16), [.stream, .whole, .runTools])
@@ -57,7 +50,7 @@ struct LLMaaSHostileAnswerTests {
         }
         add(.endlessEmptyChunks(interval: .milliseconds(5), kind: .emptyDelta), [.whole])
         for encoding in MockSecretEncoding.allCases {
-            add(.echoSecretsEncoded(status: 401, encoding: encoding), [.stream, .whole, .embeddings], knownIssue: Self.encodedIssue)
+            add(.echoSecretsEncoded(status: 401, encoding: encoding), [.stream, .whole, .embeddings])
         }
         return cases
     }()
@@ -79,11 +72,7 @@ struct LLMaaSHostileAnswerTests {
 
     @Test("the call ends with a value or a typed error, and no secret leaks in any form", arguments: cases)
     func hostileAnswer(_ testCase: Case) async throws {
-        if let knownIssue = testCase.knownIssue {
-            await withKnownIssue(Comment(rawValue: knownIssue), isIntermittent: testCase.intermittent) { try await Self.run(testCase) }
-        } else {
-            try await Self.run(testCase)
-        }
+        try await Self.run(testCase)
     }
 
     static func run(_ testCase: Case) async throws {

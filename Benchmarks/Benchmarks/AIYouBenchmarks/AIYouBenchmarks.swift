@@ -216,6 +216,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Redact an error body", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(redactor.redact(errorBody)) }
     }
+    redactorBenchmarks()
 
     // MARK: End to end, over loopback
 

@@ -19,9 +19,15 @@ struct ErrorMapping: Sendable {
     static let maxFieldLength = 128
 
     /// Built only when an error is, so the success path pays nothing for redaction. It hides the
-    /// credentials and every token this client was issued.
+    /// credentials and every token this client was issued, and the HTTP Basic form of an email
+    /// and password.
     var redactor: Redactor {
-        Redactor(knownSecrets: (credentials?.secrets ?? []) + (authenticator?.issuedTokens ?? []))
+        var emailAndPassword: (email: String, password: String)?
+        if case .emailPassword(let email, let password) = credentials?.storage { emailAndPassword = (email, password) }
+        return Redactor(
+            knownSecrets: (credentials?.secrets ?? []) + (authenticator?.issuedTokens ?? []),
+            emailAndPassword: emailAndPassword
+        )
     }
 
     /// An error for a non-2xx answer.
@@ -81,9 +87,12 @@ struct ErrorMapping: Sendable {
     }
 
     /// An error for a 2xx answer whose body was not what the endpoint expects. An error object
-    /// (`{"object": "error", …}`) becomes an API error; anything else a decoding error.
+    /// (`{"object": "error", …}`, `{"error": {…}}`) becomes an API error; anything else a
+    /// decoding error. Only the first ``errorBodyLimit`` bytes of the body are read for it, as
+    /// of an error answer: a 2xx body may be as long as a successful answer can be.
     func decodingError(body: ByteBuffer, status: Int, operation: Operation, expected: String, underlying: any Error) -> AIYouError {
         let redactor = self.redactor
+        let body = body.readableBytes > errorBodyLimit ? body.getSlice(at: body.readerIndex, length: errorBodyLimit) ?? body : body
         if let parsed = try? JSONCoding.decode(ErrorBody.self, from: body), parsed.isErrorObject {
             // The status an error object names, when it is a real HTTP status.
             let namedStatus = parsed.code.flatMap { Int($0) }.flatMap { (100...599).contains($0) ? $0 : nil }
@@ -155,16 +164,17 @@ struct ErrorMapping: Sendable {
     }
 
     /// The first ``AIYouError/maxExcerptLength`` characters of a body: the body (at most
-    /// ``errorBodyLimit`` bytes of it) is redacted first, then control characters are escaped,
-    /// then it is cut. A body that reached the limit may end in the middle of a secret, which
-    /// redaction would not recognise: its last bytes (as many as the longest secret, at least
-    /// 4 KiB) are dropped before redacting.
+    /// ``errorBodyLimit`` bytes of it, and only as much as the excerpt can show) is redacted
+    /// first, then control characters are escaped, then it is cut. A body that reached the limit
+    /// may end in the middle of a secret, which redaction would not recognise: its last bytes
+    /// (the longest secret in its longest encoded form, at least 4 KiB) are read but not shown
+    /// (``Redactor/clean(_:truncated:limit:)``).
     func excerpt(of body: ByteBuffer, redactor: Redactor) -> String {
-        var bytes = body.readableBytesView.prefix(errorBodyLimit)
-        if body.readableBytes >= errorBodyLimit {
-            bytes = bytes.dropLast(max(4096, redactor.longestSecretLength))
+        let length = min(body.readableBytes, errorBodyLimit)
+        return body.withUnsafeReadableBytes { raw in
+            let bytes = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<length])
+            return redactor.clean(bytes, truncated: body.readableBytes >= errorBodyLimit, limit: AIYouError.maxExcerptLength)
         }
-        return redactor.clean(String(decoding: bytes, as: UTF8.self), limit: AIYouError.maxExcerptLength)
     }
 
     /// A short, secret-free reason for a decoding or transport failure.

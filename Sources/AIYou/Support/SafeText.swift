@@ -12,7 +12,7 @@ public enum SafeText {
     /// is always escaped, because it lets later text overwrite earlier text.
     public static func escapingControlCharacters(_ text: String, keepingLineBreaks: Bool = true) -> String {
         // Fast path: nothing to do for the usual text (one pass over the bytes, no allocation).
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return text }
+        guard mayHoldControlCharacters(text) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
@@ -33,6 +33,45 @@ public enum SafeText {
 
     /// `true` when `text` holds a control character, line breaks and tabs included.
     public static func containsControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        mayHoldControlCharacters(text) && text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    /// `true` when a byte of `text` may begin a control character: below 0x20, DEL (0x7F), or
+    /// 0xC2 (the first byte of U+0080…U+00BF, the C1 controls among them). Eight bytes at a time:
+    /// this runs over every piece of a streamed answer the tool prints.
+    static func mayHoldControlCharacters(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                if anyByteBelow(0x20, in: word) || anyByteZero(in: word ^ (ones &* 0x7F)) || anyByteZero(in: word ^ (ones &* 0xC2)) {
+                    return true
+                }
+                offset += 8
+            }
+            while offset < bytes.count {
+                if isControlStart(base[offset]) { return true }
+                offset += 1
+            }
+            return false
+        } ?? text.utf8.contains(where: isControlStart)
+    }
+
+    private static func isControlStart(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == 0xC2
+    }
+
+    /// Whether a byte of `word` is zero (exact: a borrow only starts at a zero byte).
+    @inline(__always)
+    private static func anyByteZero(in word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether a byte of `word` is below `limit` (at most 0x80; exact for the same reason).
+    @inline(__always)
+    private static func anyByteBelow(_ limit: UInt8, in word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101 &* UInt64(limit)) & ~word & 0x8080_8080_8080_8080 != 0
     }
 }

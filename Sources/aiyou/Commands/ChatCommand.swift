@@ -35,6 +35,22 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "LLMaaS: let the model call a local get_weather tool until it answers, printing each call.")
     var toolDemo = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Interactive chat: the most UTF-8 bytes of questions and answers kept and sent back; the oldest turns are dropped first.",
+            valueName: "bytes"
+        )
+    )
+    var historyBytes: Int = ChatCommand.defaultHistoryBytes
+
+    /// The interactive chat's default history budget: 256 KiB of messages.
+    static let defaultHistoryBytes = 256 * 1024
+
+    func validate() throws {
+        guard historyBytes > 0 else { throw ValidationError("--history-bytes must be positive") }
+    }
+
     func run() async throws {
         let global = root.global
         try await global.withClient { client in
@@ -42,25 +58,47 @@ struct ChatCommand: AsyncParsableCommand {
                 return try await ToolDemo(model: model, json: global.json).run(prompt.joined(separator: " "), client: client)
             }
             let assistantID = try await resolveAssistant(client)
-            var history: [ChatMessage] = []
             if !prompt.isEmpty {
-                _ = try await ask(
-                    prompt.joined(separator: " "),
-                    history: &history,
-                    assistantID: assistantID,
-                    client: client,
-                    json: global.json
-                )
+                // One question: the answer is printed as it arrives and not kept.
+                let request = chatRequest([.text(prompt.joined(separator: " "))], assistantID: assistantID)
+                _ = try await answer(request, client: client, json: global.json, keeping: 0)
                 return
             }
-            Terminal.note("Interactive chat — type /exit to leave.")
-            while true {
-                Terminal.write("> ")
-                guard let line = readLine() else { break }
-                let text = line.trimmingCharacters(in: .whitespaces)
-                if text == "/exit" || text == "/quit" { break }
-                if text.isEmpty { continue }
-                _ = try await ask(text, history: &history, assistantID: assistantID, client: client, json: global.json)
+            try await converse(assistantID: assistantID, client: client, json: global.json)
+        }
+    }
+
+    /// The interactive conversation, until `/exit` or the end of the input. The history sent
+    /// with each question stays within ``historyBytes``; a one-line notice on stderr says when
+    /// turns are dropped or an answer is kept cut.
+    private func converse(assistantID: String?, client: AIYouClient, json: Bool) async throws {
+        var history = ChatHistory(budget: historyBytes)
+        Terminal.note("Interactive chat — type /exit to leave.")
+        while true {
+            Terminal.write("> ")
+            guard let line = readLine() else { break }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text == "/exit" || text == "/quit" { break }
+            if text.isEmpty { continue }
+            let questionBytes = text.utf8.count
+            guard questionBytes <= history.budget else {
+                Terminal.note(
+                    "aiyou: this message (\(questionBytes) bytes) is larger than the history budget (\(history.budget) bytes, --history-bytes): not sent"
+                )
+                continue
+            }
+            let droppedBefore = history.makeRoom(for: questionBytes)
+            if droppedBefore > 0 {
+                Terminal.note("aiyou: history budget of \(history.budget) bytes reached: dropped the \(droppedBefore) oldest turn(s)")
+            }
+            let request = chatRequest(history.messages(with: text), assistantID: assistantID)
+            let kept = try await answer(request, client: client, json: json, keeping: history.room(forAnswerTo: text))
+            let droppedAfter = history.append(question: text, answer: kept.text)
+            var notes: [String] = []
+            if droppedAfter > 0 { notes.append("dropped the \(droppedAfter) oldest turn(s)") }
+            if kept.isCut { notes.append("the answer (\(kept.totalBytes) bytes) is kept cut to its first \(kept.text.utf8.count) bytes") }
+            if !notes.isEmpty {
+                Terminal.note("aiyou: history budget of \(history.budget) bytes reached: " + notes.joined(separator: "; "))
             }
         }
     }
@@ -77,41 +115,67 @@ struct ChatCommand: AsyncParsableCommand {
         return first.id
     }
 
-    /// Sends `text` with the history so far, prints the answer, and appends both to the history.
-    private func ask(
-        _ text: String,
-        history: inout [ChatMessage],
-        assistantID: String?,
-        client: AIYouClient,
-        json: Bool
-    ) async throws -> String {
-        history.append(.text(text))
-        let request = ChatCompletionRequest(
-            messages: history,
+    private func chatRequest(_ messages: [ChatMessage], assistantID: String?) -> ChatCompletionRequest {
+        ChatCompletionRequest(
+            messages: messages,
             assistantID: assistantID,
             model: model,
             temperature: temperature,
             systemPrompt: system,
             maxTokens: maxTokens
         )
-        let answer: String
-        if json {
-            let completion = noStream ? try await client.chatCompletion(request) : try await client.chatCompletionStream(request).collect()
-            try Terminal.printJSON(completion.jsonObject)
-            answer = completion.text
-        } else if noStream {
-            answer = try await client.chatCompletion(request).text
-            Terminal.write(answer + "\n")
-        } else {
-            var collected = ""
-            for try await delta in try await client.chatCompletionStream(request).textDeltas {
+    }
+
+    /// Sends `request` and prints the answer — streamed as it arrives unless `--no-stream`, as
+    /// text or as JSON — and returns the first `keep` bytes of its text. Nothing more of the
+    /// answer is held while it streams.
+    private func answer(
+        _ request: ChatCompletionRequest,
+        client: AIYouClient,
+        json: Bool,
+        keeping keep: Int
+    ) async throws
+        -> BoundedText
+    {
+        var kept = BoundedText(limit: keep)
+        if noStream {
+            let completion = try await client.chatCompletion(request)
+            if json {
+                try Terminal.printJSON(completion.jsonObject)
+            } else {
+                Terminal.write(completion.text + "\n")
+            }
+            kept.append(completion.text)
+            return kept
+        }
+        let stream = try await client.chatCompletionStream(request)
+        guard json else {
+            for try await delta in stream.textDeltas {
                 Terminal.write(delta)
-                collected += delta
+                kept.append(delta)
             }
             Terminal.write("\n")
-            answer = collected
+            return kept
         }
-        history.append(.text(answer, role: .assistant))
-        return answer
+        // The text of the first choice is written as it comes; every chunk, stripped of its text
+        // (and of reasoning, which this command does not show), goes to an accumulator for the
+        // small fields written at the end.
+        var accumulator = ChatCompletionAccumulator()
+        StreamedChatJSON.begin()
+        for try await chunk in stream {
+            var stripped = chunk
+            for index in stripped.choices.indices {
+                stripped.choices[index].delta.reasoning = nil
+                guard let content = stripped.choices[index].delta.content else { continue }
+                stripped.choices[index].delta.content = nil
+                if stripped.choices[index].index == 0, !content.isEmpty {
+                    StreamedChatJSON.write(content)
+                    kept.append(content)
+                }
+            }
+            try accumulator.add(stripped)
+        }
+        try StreamedChatJSON.finish(accumulator.completion)
+        return kept
     }
 }

@@ -19,6 +19,25 @@ extension ChatCompletion {
     }
 }
 
+extension ChatCompletion {
+    /// The `--json` fields of a streamed answer but `text`, which ``StreamedChatJSON`` writes as
+    /// it arrives: the choices without their content (the first one's is `text`).
+    var streamedJSONFields: [String: Any?] {
+        [
+            "id": id, "model": model, "created": created,
+            "choices": choices.map {
+                [
+                    "index": $0.index, "role": $0.message.role.rawValue, "finish_reason": $0.finishReason,
+                    "tool_calls": $0.message.toolCalls.map { ["id": $0.id, "name": $0.name, "arguments": $0.arguments] },
+                ] as [String: Any?]
+            },
+            "usage": usage.map {
+                ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens]
+            },
+        ]
+    }
+}
+
 extension Assistant {
     var jsonObject: [String: Any?] {
         [

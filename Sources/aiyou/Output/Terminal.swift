@@ -29,24 +29,37 @@ enum Terminal {
 
     /// Writes `text` to stdout at once (no buffering), for streamed answers.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(SafeText.escapingControlCharacters(text).utf8))
+        writeRaw(SafeText.escapingControlCharacters(text))
     }
 
-    /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull).
+    /// Prints a JSON value (made of dictionaries, arrays, strings, numbers, booleans and NSNull),
+    /// with every control character escaped (``JSONOutput``).
     ///
     /// - Throws: `ExitCode.failure` when the value cannot be encoded, once the error is reported.
     static func printJSON(_ value: Any) throws {
-        let sanitized = JSONSanitizer.sanitize(value)
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: sanitized,
-                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            )
-        else {
+        guard let text = JSONOutput.encode(JSONSanitizer.sanitize(value)) else {
             error("could not encode the result as JSON")
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        writeRaw(text + "\n")
+    }
+
+    /// Writes text that is already safe (escaped) to stdout at once, from the string's own bytes
+    /// (no copy: this runs for every piece of a streamed answer).
+    static func writeRaw(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard var next = bytes.baseAddress else { return }
+            var remaining = bytes.count
+            while remaining > 0 {
+                let written = Foundation.write(STDOUT_FILENO, next, remaining)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                next += written
+                remaining -= written
+            }
+        }
     }
 }

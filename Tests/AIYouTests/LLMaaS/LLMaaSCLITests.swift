@@ -61,4 +61,55 @@ struct LLMaaSCLITests {
         let aiyou = try Self.run(["--mock", "embed", "--model", "bge-m3", "x"])
         #expect(aiyou.status == 1 && aiyou.stderr.contains("unsupported"))
     }
+
+    @Test(
+        "a 128 MiB streamed answer: chat prints it all, as text and as --json, without its memory growing with the answer",
+        .timeLimit(.minutes(10))
+    )
+    func largeAnswerInFlatMemory() async throws {
+        let piece = String(repeating: "0123456789abcdef", count: 4096)
+        let count = 2048
+        let answerBytes = count * piece.utf8.count
+        // The server runs as a process of its own (`aiyou serve`): writing 256 MiB from this one
+        // would hold the cooperative threads the tests beside this one need. Its answers, in
+        // order: one piece, the whole answer, one piece, the whole answer.
+        let (small, whole) = ("llmaas-chat=many-deltas:1:\(piece)", "llmaas-chat=many-deltas:\(count):\(piece)")
+        let server = try await ServeProcess.start(["--fault", small, "--fault", whole, "--fault", small, "--fault", whole])
+        defer { server.killIfRunning() }
+        let target = ["--api", "llmaas", "--base-url", server.baseURL, "--token", MockAccount.demoAPIKey]
+        let chat = ["chat", "--model", "gpt-oss:120b", "Bonjour"]
+        /// The tool's peak for the same command with a one-piece answer: its own footprint.
+        func footprint(_ arguments: [String]) async throws -> Int {
+            let run = try await MeasuredProcess.run(CLITests.executable, arguments)
+            #expect(run.status == 0 && run.stdoutBytes > piece.utf8.count, "\(run.stderr)")
+            return run.peakResidentBytes
+        }
+
+        let textFootprint = try await footprint(target + chat)
+        let plain = try await MeasuredProcess.run(CLITests.executable, target + chat)
+        #expect(plain.status == 0 && !plain.timedOut, "\(plain.stderr)")
+        #expect(plain.stdoutBytes == answerBytes + 1)
+        #expect(plain.stdoutTail.suffix(17) == Array((String(piece.suffix(16)) + "\n").utf8))
+        // Measured: about 40 MB for either answer; the bound is an eighth of the answer above it.
+        #expect(
+            plain.peakResidentBytes < textFootprint + answerBytes / 8,
+            "peak \(plain.peakResidentBytes) bytes for a \(answerBytes)-byte answer, \(textFootprint) for one piece"
+        )
+
+        let jsonFootprint = try await footprint(target + ["--json"] + chat)
+        let json = try await MeasuredProcess.run(CLITests.executable, target + ["--json"] + chat)
+        #expect(json.status == 0 && !json.timedOut, "\(json.stderr)")
+        #expect(json.stdoutBytes > answerBytes)
+        #expect(String(decoding: json.stdoutHead.prefix(64), as: UTF8.self) == String(("{\n  \"text\" : \"" + piece).prefix(64)))
+        let tail = String(decoding: json.stdoutTail.suffix(1024), as: UTF8.self)
+        #expect(tail.contains("0123456789abcdef\",\n  \"choices\" : ["), "the text runs into the other fields: \(tail)")
+        #expect(tail.contains("\"finish_reason\" : \"stop\"") && tail.contains("\"completion_tokens\" : \(count)"), "\(tail)")
+        #expect(tail.hasSuffix("\n}\n"))
+        #expect(
+            json.peakResidentBytes < jsonFootprint + answerBytes / 8,
+            "peak \(json.peakResidentBytes) bytes for a \(answerBytes)-byte answer, \(jsonFootprint) for one piece"
+        )
+        server.send(SIGTERM)
+        #expect(await server.waitForExit() == .init(status: 0, exited: true))
+    }
 }
