@@ -18,16 +18,13 @@ struct ErrorMapping: Sendable {
     /// The longest request id or error type kept.
     static let maxFieldLength = 128
 
-    /// Built only when an error is, so the success path pays nothing for redaction. It hides the
-    /// credentials and every token this client was issued, and the HTTP Basic form of an email
-    /// and password.
+    /// Hides the credentials and every token this client was issued, and the HTTP Basic form of
+    /// an email and password (the client's cached one: see ``Authenticator/redactor``).
     var redactor: Redactor {
+        if let authenticator { return authenticator.redactor }
         var emailAndPassword: (email: String, password: String)?
         if case .emailPassword(let email, let password) = credentials?.storage { emailAndPassword = (email, password) }
-        return Redactor(
-            knownSecrets: (credentials?.secrets ?? []) + (authenticator?.issuedTokens ?? []),
-            emailAndPassword: emailAndPassword
-        )
+        return Redactor(knownSecrets: credentials?.secrets ?? [], emailAndPassword: emailAndPassword)
     }
 
     /// An error for a non-2xx answer.
