@@ -1042,10 +1042,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 36 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
-    func block36() async throws {
+    @Test("block 37 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    func block37() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet36OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet37OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
