@@ -112,8 +112,7 @@ struct ChatCompletionChunkDecoder: Sendable {
 
     private static func delta(_ scanner: inout JSONScanner) -> ChatCompletionChunk.Delta? {
         var delta = ChatCompletionChunk.Delta()
-        var reasoningContent: String?
-        var reasoning: String?
+        var reasoning = ReasoningFields()
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
@@ -127,18 +126,12 @@ struct ChatCompletionChunkDecoder: Sendable {
             case _ where FastJSON.matches(key, "tool_calls"):
                 guard seen.insert(2), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: true) else { return false }
                 delta.toolCalls = pieces
-            case _ where FastJSON.matches(key, "reasoning_content"):
-                guard seen.insert(3), let text = FastJSON.optionalString(&scanner) else { return false }
-                reasoningContent = text
-            case _ where FastJSON.matches(key, "reasoning"):
-                guard seen.insert(4), let text = FastJSON.optionalString(&scanner) else { return false }
-                reasoning = text
             default:
-                return scanner.skipValue()
+                return reasoning.read(key, &scanner) ?? scanner.skipValue()
             }
             return true
         }
-        delta.reasoning = reasoningContent ?? reasoning
+        delta.reasoning = reasoning.value
         return read ? delta : nil
     }
 }

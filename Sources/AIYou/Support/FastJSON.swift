@@ -15,6 +15,34 @@ struct SeenFields {
     func contains(_ number: Int) -> Bool { bits & (1 << UInt32(number)) != 0 }
 }
 
+/// A message's or a delta's reasoning as the fast paths read it: `reasoning_content`, else
+/// `reasoning` (newer vLLM), each a string or null — the rule of
+/// `KeyedDecodingContainer.reasoning(_:_:)`.
+struct ReasoningFields {
+    private var content: String?
+    private var reasoning: String?
+    private var seen = SeenFields()
+
+    /// The reasoning read.
+    var value: String? { content ?? reasoning }
+
+    /// Reads the value of `key` when it is one of the two reasoning keys: `nil` for another key,
+    /// `false` when the value is outside the subset or the key came twice.
+    mutating func read(_ key: UnsafeRawBufferPointer, _ scanner: inout JSONScanner) -> Bool? {
+        if FastJSON.matches(key, "reasoning_content") {
+            guard seen.insert(0), let text = FastJSON.optionalString(&scanner) else { return false }
+            content = text
+            return true
+        }
+        if FastJSON.matches(key, "reasoning") {
+            guard seen.insert(1), let text = FastJSON.optionalString(&scanner) else { return false }
+            reasoning = text
+            return true
+        }
+        return nil
+    }
+}
+
 /// Field readers on ``JSONScanner`` with the lenient rules of `Types/LenientDecoding.swift`, for
 /// the values the fast paths accept. The outer optional is `nil` when the value is outside the
 /// subset (fall back); the inner one is JSON `null`.

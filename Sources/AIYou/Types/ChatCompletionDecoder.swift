@@ -108,8 +108,7 @@ public enum ChatCompletionDecoder {
         var content: String?
         var parts: [ContentPart]?
         var toolCalls: [ToolCall] = []
-        var reasoningContent: String?
-        var reasoning: String?
+        var reasoning = ReasoningFields()
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
@@ -130,14 +129,8 @@ public enum ChatCompletionDecoder {
             case _ where FastJSON.matches(key, "tool_calls"):
                 guard seen.insert(3), let pieces = FastJSON.toolCallPieces(&scanner, readsIndex: false) else { return false }
                 toolCalls = pieces.map(ToolCall.init(piece:))
-            case _ where FastJSON.matches(key, "reasoning_content"):
-                guard seen.insert(4), let text = FastJSON.optionalString(&scanner) else { return false }
-                reasoningContent = text
-            case _ where FastJSON.matches(key, "reasoning"):
-                guard seen.insert(5), let text = FastJSON.optionalString(&scanner) else { return false }
-                reasoning = text
             default:
-                return scanner.skipValue()
+                return reasoning.read(key, &scanner) ?? scanner.skipValue()
             }
             return true
         }
@@ -147,7 +140,7 @@ public enum ChatCompletionDecoder {
             content: content ?? "",
             refusal: refusal,
             toolCalls: toolCalls,
-            reasoning: reasoningContent ?? reasoning
+            reasoning: reasoning.value
         )
         if content == nil {
             // Parts, or none for a null or absent content, as `AssistantMessage.init(from:)` reads them.

@@ -198,4 +198,25 @@ struct StreamAssemblyTests {
         ]
         #expect(steps.map { advances($0.0) } == steps.map(\.1))
     }
+
+    @Test(
+        "reasoning is read from reasoning_content, else reasoning, the same on the fast path and through JSONDecoder",
+        arguments: [
+            (#""reasoning_content":"a","reasoning":"b""#, "a"), (#""reasoning":"b""#, "b"),
+            (#""reasoning_content":null,"reasoning":"b""#, "b"),
+            (#""reasoning_content":3,"reasoning":"b""#, "b"), (#""reasoning":null"#, nil),
+        ] as [(String, String?)]
+    )
+    func reasoningFields(members: String, expected: String?) throws {
+        let chunk = #"{"choices":[{"index":0,"delta":{"content":"x",\#(members)}}]}"#
+        var decoder = ChatCompletionChunkDecoder()
+        let fast = try Array(chunk.utf8).withUnsafeBytes { try decoder.decode($0) }
+        let slow = try JSONDecoder().decode(Chunk.self, from: Data(chunk.utf8))
+        #expect(fast.choices.first?.delta.reasoning == expected && slow.choices.first?.delta.reasoning == expected)
+        let completion = #"{"choices":[{"index":0,"message":{"content":"x",\#(members)}}]}"#
+        let whole = try JSONDecoder().decode(ChatCompletion.self, from: Data(completion.utf8))
+        let fastWhole = Array(completion.utf8).withUnsafeBytes { ChatCompletionDecoder.decodeCommonShape($0) }
+        #expect(whole.choices.first?.message.reasoning == expected)
+        #expect(fastWhole == nil || fastWhole == whole)
+    }
 }
