@@ -118,15 +118,36 @@ struct HostileServerTests {
         }
     }
 
-    @Test("an error body dripped one byte at a time ends at the request timeout, on the streaming path and the plain one")
+    @Test("an error body dripped one byte at a time ends at its size limit, or at the request timeout, on both paths")
     func drip() async throws {
-        try await withHostileServer(client: { $0.timeouts.request = .milliseconds(400) }) { server, client in
-            server.enqueueFaults([.drip(status: 500, interval: .milliseconds(20))], for: .chatCompletions)
+        // At its size limit: deterministic, whatever the machine's load — the status and what
+        // arrived, as soon as 256 bytes have.
+        try await withHostileServer(client: { $0.limits.maxErrorBodyBytes = 256 }) { server, client in
+            server.enqueueFaults([.drip(status: 500, interval: .milliseconds(1))], for: .chatCompletions)
             let streamed = await expectAIYouError(.apiError) { try await client.chatCompletionStream(chatRequest()) }
             #expect(streamed?.status == 500, "what arrived of the error answer, with its status")
-            server.enqueueFaults([.drip(status: 400, interval: .milliseconds(20))], for: .assistants)
+            server.enqueueFaults([.drip(status: 400, interval: .milliseconds(1))], for: .assistants)
             let plain = await expectAIYouError(.apiError) { try await client.assistants() }
             #expect(plain?.status == 400)
+            #expect(server.requestCount(.chatCompletions) == 1 && server.requestCount(.assistants) == 1)
+        }
+        // At the request timeout, long before the limit: the call ends, with the status when the
+        // head arrived in time (on a starved machine it may not have: then a timeout).
+        try await withHostileServer(client: { $0.timeouts.request = .milliseconds(400) }) { server, client in
+            server.enqueueFaults([.drip(status: 500, interval: .milliseconds(20))], for: .chatCompletions)
+            server.enqueueFaults([.drip(status: 400, interval: .milliseconds(20))], for: .assistants)
+            for (call, status) in [
+                ({ _ = try await client.chatCompletionStream(chatRequest()) }, 500), ({ _ = try await client.assistants() }, 400),
+            ]
+                as [(() async throws -> Void, Int)]
+            {
+                do {
+                    try await call()
+                    Issue.record("a dripped error answer was taken for a success")
+                } catch let error as AIYouError {
+                    #expect(error.code == .apiError ? error.status == status : error.code == .timeout, "\(error)")
+                }
+            }
             #expect(server.requestCount(.chatCompletions) == 1 && server.requestCount(.assistants) == 1)
             try await eventually { server.openConnections <= 1 }
         }
