@@ -95,7 +95,9 @@ struct WholeAnswerMemoryTests {
             }
         }
         print("32 MiB \(endpoint.rawValue): \(outcome), peak RSS growth \(growth >> 20) MiB")
-        #expect(growth < 5 * Self.size, "\(endpoint.rawValue): peak RSS grew by \(growth >> 20) MiB (\(outcome))")
+        // ThreadSanitizer's allocator keeps more of what is freed resident (209 MiB for the parts).
+        let bound = (ProcessMemory.underThreadSanitizer ? 8 : 5) * Self.size
+        #expect(growth < bound, "\(endpoint.rawValue): peak RSS grew by \(growth >> 20) MiB (\(outcome))")
         switch endpoint {
         case .rerankMillionResults, .llmaasModels: #expect(outcome == "limitExceeded", "more values than the budget")
         case .rerankLongDocuments: #expect(outcome.hasSuffix(" results"))

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Resident memory of this process, from /proc (Linux).
 ///
@@ -57,6 +60,10 @@ enum ProcessMemory {
             if exclusive { exclusiveHeld = true } else { shared += 1 }
         }
     }
+
+    /// Whether this process runs under ThreadSanitizer, whose allocator and shadow memory make
+    /// every allocation cost more resident memory (measured bounds allow for it).
+    static let underThreadSanitizer: Bool = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
 
     static func residentBytes() -> Int { field("VmRSS:") }
     static func peakResidentBytes() -> Int { field("VmHWM:") }
