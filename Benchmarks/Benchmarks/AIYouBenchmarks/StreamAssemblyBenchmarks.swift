@@ -64,7 +64,8 @@ enum StreamAssemblyFixtures {
     /// A stream as vLLM writes it: the full envelope on every chunk, `deltas` two-byte deltas,
     /// the finish chunk, `[DONE]`; cut into 4 KiB network buffers.
     static func textStream(deltas: Int) -> [ByteBuffer] {
-        let envelope = #"{"id":"chatcmpl-5d1e9a0b2c","object":"chat.completion.chunk","created":1760000000,"model":"gpt-oss:120b","choices":[{"index":0,"delta":"#
+        let envelope =
+            #"{"id":"chatcmpl-5d1e9a0b2c","object":"chat.completion.chunk","created":1760000000,"model":"gpt-oss:120b","choices":[{"index":0,"delta":"#
         var text = ""
         text.reserveCapacity(deltas * 190)
         text += "data: " + envelope + #"{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n"
@@ -78,7 +79,8 @@ enum StreamAssemblyFixtures {
     /// One tool call whose arguments `{"q":"…"}` arrive as an opening piece, `pieces` two-byte
     /// pieces and a closing piece.
     static func argumentStream(pieces: Int) -> [ByteBuffer] {
-        let envelope = #"{"id":"chatcmpl-5d1e9a0b2c","object":"chat.completion.chunk","created":1760000000,"model":"gpt-oss:120b","choices":[{"index":0,"delta":"#
+        let envelope =
+            #"{"id":"chatcmpl-5d1e9a0b2c","object":"chat.completion.chunk","created":1760000000,"model":"gpt-oss:120b","choices":[{"index":0,"delta":"#
         var text = ""
         text.reserveCapacity(pieces * 220)
         text +=
@@ -86,7 +88,9 @@ enum StreamAssemblyFixtures {
             + #"{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"search","arguments":"{\"q\":\""}}]},"finish_reason":null}]}"#
             + "\n\n"
         for step in 0..<pieces {
-            text += "data: " + envelope + #"{"tool_calls":[{"index":0,"function":{"arguments":"b\#(step % 10)"}}]},"finish_reason":null}]}"# + "\n\n"
+            text +=
+                "data: " + envelope + #"{"tool_calls":[{"index":0,"function":{"arguments":"b\#(step % 10)"}}]},"finish_reason":null}]}"#
+                + "\n\n"
         }
         text += "data: " + envelope + #"{"tool_calls":[{"index":0,"function":{"arguments":"\"}"}}]},"finish_reason":null}]}"# + "\n\n"
         text += "data: " + envelope + #"{},"finish_reason":"tool_calls"}]}"# + "\n\ndata: [DONE]\n\n"
