@@ -47,6 +47,9 @@ public struct Configuration: Sendable {
     public var limits: Limits = .init()
     /// Where metrics and spans go (by default: the backends the application bootstrapped).
     public var observability: Observability = .init()
+    /// What the client asks of an LLMaaS (OpenAI-compatible) server beyond the basics; read only
+    /// when ``api`` is ``ServiceAPI/llmaas``.
+    public var llmaas: LLMaaSSettings = .init()
 
     /// The clocks the client reads and sleeps on; tests replace them.
     var timeSource: TimeSource = .system

@@ -1,0 +1,15 @@
+extension Configuration {
+    /// Settings that only the LLMaaS dialect (``ServiceAPI/llmaas``) reads; an AI.YOU client
+    /// ignores them. Each says what the client asks of an OpenAI-compatible server that not every
+    /// such server honours, so each can be turned off for a server that refuses it.
+    public struct LLMaaSSettings: Sendable, Hashable {
+        /// Streams ask the server for token usage (`"stream_options": {"include_usage": true}`),
+        /// so that streamed calls report usage, token metrics and span attributes as whole
+        /// answers do. A server that refuses the field gets the request again without it, and
+        /// the client stops sending it. Default `true`.
+        public var streamUsage: Bool = true
+
+        /// The defaults: every setting on.
+        public init() {}
+    }
+}
