@@ -22,6 +22,9 @@ public final class AIYouClient: Sendable {
     /// Set once the service has answered a non-streamed chat request with the "Stream options"
     /// error: later calls stream straight away instead of failing first.
     let nonStreamingChatUnsupported = Atomic<Bool>(false)
+    /// Set once an LLMaaS server has refused `stream_options`: later streams no longer ask for
+    /// usage (``Configuration/LLMaaSSettings/streamUsage``).
+    let streamUsageRefused = Atomic<Bool>(false)
 
     /// Creates a client with its own connection pool, on the shared NIO event loop group.
     /// Throws ``AIYouError/Code/invalidConfiguration`` when the configuration cannot work.

@@ -47,6 +47,12 @@ public struct Configuration: Sendable {
     public var limits: Limits = .init()
     /// Where metrics and spans go (by default: the backends the application bootstrapped).
     public var observability: Observability = .init()
+    /// Moves `<think>…</think>` out of a chat answer's text into its reasoning
+    /// (``AssistantMessage/reasoning``, ``ChatCompletionChunk/Delta/reasoning``), for reasoning
+    /// models served without a reasoning parser, which write their thinking into the content. In
+    /// whole answers and in streams (a tag may be cut across chunks). Off by default: a text may
+    /// legitimately contain the tag.
+    public var splitsThinkTags: Bool = false
     /// What the client asks of an LLMaaS (OpenAI-compatible) server beyond the basics; read only
     /// when ``api`` is ``ServiceAPI/llmaas``.
     public var llmaas: LLMaaSSettings = .init()

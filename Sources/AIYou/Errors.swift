@@ -79,6 +79,9 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
     enum Hint: Sendable, Hashable {
         /// The service refuses non-streamed chat completions ("Stream options" error).
         case streamingRequired
+        /// The server refuses the `stream_options` field (an OpenAI-compatible server that does
+        /// not report usage on streams).
+        case streamUsageRefused
     }
 
     /// The longest body excerpt kept in an error.

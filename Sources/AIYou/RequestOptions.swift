@@ -22,17 +22,30 @@ public struct RequestOptions: Sendable {
     public var headers: [(name: String, value: String)]
     /// The logger of this call, in place of ``Configuration/logger``.
     public var logger: Logger?
+    /// Members added to the JSON body of this call, for parameters the client does not model
+    /// yet (vLLM's `top_k`, `repetition_penalty`, `chat_template_kwargs`, …), written after the
+    /// modelled ones in key order:
+    ///
+    /// ```swift
+    /// let options = RequestOptions(extraBodyFields: ["top_k": 20, "chat_template_kwargs": ["enable_thinking": false]])
+    /// ```
+    /// A name the request models (e.g. `temperature`: set it on the request), an empty name, or
+    /// a call whose body is not JSON (a transcription upload, a listing) is refused with
+    /// ``AIYouError/Code/invalidRequest`` before anything is sent.
+    public var extraBodyFields: [String: JSONValue]
 
     /// Options that change nothing: the configuration applies.
     public init(
         timeout: Duration? = nil,
         retry: Configuration.Retry? = nil,
         headers: [(name: String, value: String)] = [],
+        extraBodyFields: [String: JSONValue] = [:],
         logger: Logger? = nil
     ) {
         self.timeout = timeout
         self.retry = retry
         self.headers = headers
+        self.extraBodyFields = extraBodyFields
         self.logger = logger
     }
 

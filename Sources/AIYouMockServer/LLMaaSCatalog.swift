@@ -12,6 +12,16 @@ enum LLMaaSCatalog {
         case audio
     }
 
+    /// How a reasoning model hands out its reasoning.
+    enum ReasoningStyle: Sendable, Equatable {
+        /// Apart from the text: `reasoning_content` in the message and in the deltas, counted in
+        /// `usage.completion_tokens_details.reasoning_tokens` (vLLM with a reasoning parser).
+        case separateField
+        /// Inside the content, as `<think>\n…\n</think>\n\n` before the text, counted in
+        /// `usage.reasoning_tokens` (a model served without a reasoning parser).
+        case thinkTags
+    }
+
     /// One model of the catalogue.
     struct Model: Sendable {
         /// The id, also its `root`.
@@ -22,6 +32,8 @@ enum LLMaaSCatalog {
         var maxModelLength: Int
         /// What it does.
         var kind: Kind
+        /// For a reasoning chat model: where its reasoning goes.
+        var reasoning: ReasoningStyle? = nil
     }
 
     /// `created` of every model (and of its permission).
@@ -32,6 +44,8 @@ enum LLMaaSCatalog {
         Model(id: "gpt-oss:120b", aliases: ["gpt-oss:120b", "gpt-oss"], maxModelLength: 120_000, kind: .chat),
         Model(id: "llama3.3:70b", aliases: ["llama3.3:70b"], maxModelLength: 120_000, kind: .chat),
         Model(id: "qwen3-vl:8b", aliases: ["qwen3-vl:8b"], maxModelLength: 250_000, kind: .chat),
+        Model(id: "qwen3.6:27b", aliases: ["qwen3.6:27b"], maxModelLength: 250_000, kind: .chat, reasoning: .separateField),
+        Model(id: "cogito:32b", aliases: ["cogito:32b"], maxModelLength: 120_000, kind: .chat, reasoning: .thinkTags),
         Model(id: "bge-m3:567m", aliases: ["bge-m3:567m", "bge-m3"], maxModelLength: 8192, kind: .embedding(dimensions: 1024)),
         Model(id: "granite-embedding:278m", aliases: ["granite-embedding:278m"], maxModelLength: 512, kind: .embedding(dimensions: 768)),
         Model(id: "qwen3-reranker:0.6b", aliases: ["qwen3-reranker:0.6b"], maxModelLength: 4096, kind: .rerank),

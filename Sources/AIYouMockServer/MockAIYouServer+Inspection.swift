@@ -41,6 +41,20 @@ extension MockAIYouServer {
         set { self.state.settings.withLockedValue { $0.requireStreaming = newValue } }
     }
 
+    /// Whether LLMaaS chat requests carrying `stream_options` are refused with 400 (see
+    /// ``MockServerConfiguration/refusesStreamOptions``).
+    public var refusesStreamOptions: Bool {
+        get { self.state.settings.withLockedValue { $0.refusesStreamOptions } }
+        set { self.state.settings.withLockedValue { $0.refusesStreamOptions = newValue } }
+    }
+
+    /// Whether an LLMaaS stream's usage rides on its finish chunk (see
+    /// ``MockServerConfiguration/usageOnFinishChunk``).
+    public var usageOnFinishChunk: Bool {
+        get { self.state.settings.withLockedValue { $0.usageOnFinishChunk } }
+        set { self.state.settings.withLockedValue { $0.usageOnFinishChunk = newValue } }
+    }
+
     /// The number of content chunks in a streamed answer (at least 1 is used).
     public var streamChunkCount: Int {
         get { self.state.settings.withLockedValue { $0.streamChunkCount } }

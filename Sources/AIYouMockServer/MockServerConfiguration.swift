@@ -33,6 +33,14 @@ public struct MockServerConfiguration: Sendable {
     /// "Stream options" error the real service has been seen to send (LLMaaS chat is not
     /// affected).
     public var requireStreaming: Bool = false
+    /// When `true`, an LLMaaS chat request carrying `stream_options` is refused with 400
+    /// `Unrecognized request argument supplied: stream_options` (param `stream_options`), as
+    /// OpenAI-compatible servers that do not report streamed usage answer. `false` by default.
+    public var refusesStreamOptions: Bool = false
+    /// When `true`, an LLMaaS stream that asked for usage gets it on the chunk with the finish
+    /// reason instead of in a last chunk with `"choices":[]` (both occur in the wild). `false` by
+    /// default.
+    public var usageOnFinishChunk: Bool = false
     /// Where the server logs; `nil` keeps it silent.
     public var logger: Logger? = nil
     /// How long a graceful stop (``MockAIYouServer/shutdown()``, or ``MockAIYouServer/run()``

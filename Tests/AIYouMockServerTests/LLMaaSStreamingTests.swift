@@ -9,6 +9,8 @@ struct LLMaaSStreamingTests {
     {
         var body = body
         body["stream"] = true
+        // Real servers send the usage only when asked; these tests read it.
+        if body["stream_options"] == nil { body["stream_options"] = ["include_usage": true] }
         let response = try await http.send(.POST, path, json: LLMaaS.json(body))
         try #require(response.status == 200, "\(response.text)")
         #expect(response.header("Content-Type") == "text/event-stream")

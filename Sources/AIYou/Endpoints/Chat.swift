@@ -21,12 +21,13 @@ extension AIYouClient {
         var apiRequest = try chatRequest(nonStreaming, operation: .chatCompletion)
         apiRequest.call = request.callDescription
         do {
-            return try await pipeline.decode(
+            let completion = try await pipeline.decode(
                 ChatCompletion.self,
                 apiRequest,
                 fastPath: ChatCompletionDecoder.decodeCommonShape,
                 options: options
             )
+            return configuration.splitsThinkTags ? completion.splittingThinkTags() : completion
         } catch let error as AIYouError where error.hint == .streamingRequired {
             nonStreamingChatUnsupported.store(true, ordering: .relaxed)
             (options.logger ?? configuration.logger).debug("service requires streaming; answering from a stream instead")
@@ -36,6 +37,10 @@ extension AIYouClient {
 
     /// Asks for a streamed answer (`"stream": true`) and returns once the service has accepted the
     /// request; the chunks arrive as you iterate the returned ``ChatCompletionStream``.
+    ///
+    /// On LLMaaS the request asks for usage (``Configuration/LLMaaSSettings/streamUsage``); a
+    /// server that refuses `stream_options` gets the request once more without it, and the
+    /// client stops asking.
     /// - Throws: ``AIYouError`` — invalid request before sending, or the service's or network's
     ///   error before the stream starts (errors during the stream are thrown by the iteration).
     public func chatCompletionStream(
@@ -45,9 +50,24 @@ extension AIYouClient {
         try request.validate(for: configuration.api)
         var streaming = request
         streaming.stream = true
+        let asksForUsage = configuration.api == .llmaas && configuration.llmaas.streamUsage && !streamUsageRefused.load(ordering: .relaxed)
+        do {
+            return try await openChatStream(streaming, includeUsage: asksForUsage, options: options)
+        } catch let error as AIYouError where asksForUsage && error.hint == .streamUsageRefused && (400..<500).contains(error.status ?? 0) {
+            streamUsageRefused.store(true, ordering: .relaxed)
+            (options.logger ?? configuration.logger).debug("the service refuses stream_options; streaming without asking for usage")
+            return try await openChatStream(streaming, includeUsage: false, options: options)
+        }
+    }
+
+    private func openChatStream(
+        _ streaming: ChatCompletionRequest,
+        includeUsage: Bool,
+        options: RequestOptions
+    ) async throws -> ChatCompletionStream {
         let apiRequest = try {
-            var apiRequest = try chatRequest(streaming, operation: .chatStream)
-            apiRequest.call = request.callDescription
+            var apiRequest = try chatRequest(streaming, operation: .chatStream, includeUsage: includeUsage)
+            apiRequest.call = streaming.callDescription
             return apiRequest
         }()
         // One budget for the call: the pipeline's retries and the stream's reopenings draw from it.
@@ -88,6 +108,7 @@ extension AIYouClient {
             first: first,
             operation: .chatStream,
             limits: configuration.limits,
+            splitsThinkTags: configuration.splitsThinkTags,
             observation: observation,
             reopen: reopen
         )
@@ -96,12 +117,19 @@ extension AIYouClient {
 
 extension AIYouClient {
     /// The chat request in the configured service's dialect.
-    func chatRequest(_ request: ChatCompletionRequest, operation: Operation) throws(AIYouError) -> APIRequest {
+    func chatRequest(_ request: ChatCompletionRequest, operation: Operation, includeUsage: Bool = false) throws(AIYouError) -> APIRequest {
         let path = try configuration.api.require(operation)
         let accept: APIRequest.Accept = operation == .chatStream ? .eventStream : .json
         switch configuration.api.dialect {
         case .aiyou: return APIRequest.json(operation, .POST, path, body: request, accept: accept)
-        case .llmaas: return APIRequest.json(operation, .POST, path, body: LLMaaSChatBody(request: request), accept: accept)
+        case .llmaas:
+            return APIRequest.json(
+                operation,
+                .POST,
+                path,
+                body: LLMaaSChatBody(request: request, includeUsage: includeUsage),
+                accept: accept
+            )
         }
     }
 }

@@ -33,6 +33,8 @@ struct APIRequest: Sendable {
     var invalidates: Set<CacheGroup> = []
     /// What the call is, for its span and metrics (GenAI calls describe their request).
     var call: CallDescription?
+    /// The top-level members the JSON body's type models (``JSONBody/modeledFields``).
+    var modeledFields: [String] = []
 
     /// A request whose body is `body` written as JSON.
     static func json(
@@ -42,7 +44,9 @@ struct APIRequest: Sendable {
         body: some JSONBody,
         accept: Accept = .json
     ) -> APIRequest {
-        APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
+        var request = APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
+        request.modeledFields = type(of: body).modeledFields
+        return request
     }
 
     /// The path and query as they go on the wire.

@@ -154,10 +154,13 @@ struct ErrorMapping: Sendable {
         }
     }
 
-    /// The client acts on one message: the service's refusal of non-streamed chat completions.
+    /// The client acts on two messages: AI.YOU's refusal of non-streamed chat completions
+    /// ("Stream options"), and an OpenAI-compatible server's refusal of `stream_options`.
     static func hint(for serverMessage: String?) -> AIYouError.Hint? {
-        guard let serverMessage, serverMessage.utf8.count < 4096, serverMessage.lowercased().contains("stream options") else { return nil }
-        return .streamingRequired
+        guard let serverMessage, serverMessage.utf8.count < 4096 else { return nil }
+        let lowered = serverMessage.lowercased()
+        if lowered.contains("stream_options") || lowered.contains("include_usage") { return .streamUsageRefused }
+        return lowered.contains("stream options") ? .streamingRequired : nil
     }
 
     /// The first ``AIYouError/maxExcerptLength`` characters of a body: the body (at most

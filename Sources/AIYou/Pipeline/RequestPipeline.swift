@@ -83,7 +83,9 @@ final class RequestPipeline: Sendable {
     ) async throws -> Output {
         let observation = telemetry.begin(request.operation, request.call)
         return try await observed(observation) {
-            guard let group = request.cacheGroup, let cache, let ttl = configuration.cache.ttl(for: group) else {
+            // A call with extra body fields asks something else than the cached answer answered.
+            guard let group = request.cacheGroup, options.extraBodyFields.isEmpty, let cache, let ttl = configuration.cache.ttl(for: group)
+            else {
                 return try await fetch(type, request, fastPath: fastPath, options: options, observation: observation)
             }
             let key = ResponseCache.Key(group: group, identity: credentialIdentity, target: request.method.rawValue + " " + request.target)
@@ -174,6 +176,7 @@ final class RequestPipeline: Sendable {
         let operation = request.operation.name
         try configuration.api.require(request.operation)
         try options.validate(operation: request.operation)
+        let request = try request.addingExtraBodyFields(options.extraBodyFields)
         let retryPolicy = options.retry.map(RetryPolicy.init) ?? self.retryPolicy
         var logger = options.logger ?? configuration.logger
         let requestID = requestCounter.add(1, ordering: .relaxed).newValue

@@ -36,22 +36,38 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         first: Connection,
         operation: Operation,
         limits: Configuration.Limits,
+        splitsThinkTags: Bool = false,
         observation: CallObservation? = nil,
         reopen: (@Sendable (TransportError) async throws -> Connection)?
     ) {
-        self.source = Source(first: first, operation: operation, limits: limits, observation: observation, reopen: reopen)
+        self.source = Source(
+            first: first,
+            operation: operation,
+            limits: limits,
+            splitsThinkTags: splitsThinkTags,
+            observation: observation,
+            reopen: reopen
+        )
     }
 
     /// Decodes an event stream you already have, e.g. a body read with your own HTTP client:
     /// the same parser, decoder and limits the client uses, without any request. A break in
-    /// `bytes` is thrown, never retried.
-    public init<Bytes: AsyncSequence & Sendable>(decoding bytes: Bytes) where Bytes.Element == ByteBuffer {
+    /// `bytes` is thrown, never retried. With `splittingThinkTags`, `<think>…</think>` in the
+    /// content becomes reasoning (see ``Configuration/splitsThinkTags``).
+    public init<Bytes: AsyncSequence & Sendable>(decoding bytes: Bytes, splittingThinkTags: Bool = false)
+    where Bytes.Element == ByteBuffer {
         let connection = Connection(
             body: SequenceStreamSource(bytes),
             status: 200,
             mapping: ErrorMapping(credentials: nil, authenticator: nil)
         )
-        self.init(first: connection, operation: .chatStream, limits: Configuration.Limits(), reopen: nil)
+        self.init(
+            first: connection,
+            operation: .chatStream,
+            limits: Configuration.Limits(),
+            splitsThinkTags: splittingThinkTags,
+            reopen: nil
+        )
     }
 
     /// Starts reading the stream. A second iteration throws instead of reading.
@@ -67,7 +83,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         private let lifetime: StreamLifetime?
         private var parser: SSEParser
         /// Chunks decoded from the network buffers read so far, and how the stream ends if it did.
-        private var events = EventDecoder()
+        private var events: EventDecoder
         private var bodyEnded = false
         private var finished = false
         private var deliveredChunks = 0
@@ -76,6 +92,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             self.source = source
             self.connection = source.first
             self.parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
+            self.events = EventDecoder(splitsThinkTags: source.splitsThinkTags)
             self.lifetime = source.claim() ? StreamLifetime(source.first.body, observation: source.observation) : nil
         }
 
@@ -144,7 +161,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 }
                 // The decoder is moved out for the parse so that the parser's callback can fill it
                 // while the parser is being mutated (no copy of its buffers).
-                var decoder = EventDecoder()
+                var decoder = EventDecoder(splitsThinkTags: false)
                 swap(&decoder, &events)
                 let progressBefore = decoder.progressCount
                 defer { swap(&decoder, &events) }
@@ -155,6 +172,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     } else {
                         bodyEnded = true
                         try parser.finish { decoder.add($0) }
+                        decoder.flushThinkTags()
                     }
                 } catch {
                     finished = true
@@ -191,7 +209,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                         }
                         lifetime?.body = connection.body
                         parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
-                        events = EventDecoder()
+                        events = EventDecoder(splitsThinkTags: source.splitsThinkTags)
                         continue
                     }
                     finished = true
@@ -225,6 +243,17 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         private var chunkIndex = 0
         private var decoder = ChatCompletionChunkDecoder()
         private var progress = StreamProgress()
+        /// Set when `<think>` tags are split out of the content.
+        private var thinkTags: ThinkTagStreamSplitter?
+
+        init(splitsThinkTags: Bool) {
+            thinkTags = splitsThinkTags ? ThinkTagStreamSplitter() : nil
+        }
+
+        /// At the end of the stream: hands out what the think-tag splitters still hold.
+        mutating func flushThinkTags() {
+            if let chunk = thinkTags?.flush() { chunks.append(chunk) }
+        }
 
         /// The next decoded chunk not yet handed out.
         mutating func nextChunk() -> ChatCompletionChunk? {
@@ -243,6 +272,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             guard ending == nil else { return }
             let data = event.data
             if data.count == 6, data.elementsEqual("[DONE]".utf8) {
+                flushThinkTags()
                 ending = .done
                 progressCount += 1
                 return
@@ -250,7 +280,8 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return }
             do {
                 if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
-                let chunk = try data.withUnsafeBytes { try decoder.decode($0) }
+                var chunk = try data.withUnsafeBytes { try decoder.decode($0) }
+                if thinkTags != nil { chunk = thinkTags!.apply(to: chunk) }
                 if progress.advances(with: chunk) { progressCount += 1 }
                 chunks.append(chunk)
             } catch {
@@ -265,6 +296,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         let first: Connection
         let operation: Operation
         let limits: Configuration.Limits
+        let splitsThinkTags: Bool
         let reopen: (@Sendable (TransportError) async throws -> Connection)?
         let observation: CallObservation?
         private let claimed = Atomic<Bool>(false)
@@ -273,12 +305,14 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             first: Connection,
             operation: Operation,
             limits: Configuration.Limits,
+            splitsThinkTags: Bool,
             observation: CallObservation?,
             reopen: (@Sendable (TransportError) async throws -> Connection)?
         ) {
             self.first = first
             self.operation = operation
             self.limits = limits
+            self.splitsThinkTags = splitsThinkTags
             self.observation = observation
             self.reopen = reopen
         }
@@ -317,7 +351,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 }
 
 extension ChatCompletionStream {
-    /// The text deltas only, skipping chunks without text.
+    /// The answer's text only (the first choice's), piece by piece, skipping chunks without
+    /// text: reasoning is never mixed in (nor, with ``Configuration/splitsThinkTags``, what the
+    /// model wrote inside `<think>` tags). Use ``events`` to read reasoning, text and tool calls
+    /// apart.
     public var textDeltas: TextDeltas { TextDeltas(stream: self) }
 
     /// Reads the whole stream and assembles it into one ``ChatCompletion``: the deltas of each

@@ -94,9 +94,25 @@ enum FastJSON {
         var prompt: Int?
         var completion: Int?
         var total: Int?
+        var reasoning: Int?
+        var detailedReasoning: Int?
         var seen = SeenFields()
         let read = scanner.readObject { key, scanner in
             switch key {
+            case _ where matches(key, "reasoning_tokens"):
+                guard seen.insert(3), let value = optionalInteger(&scanner) else { return false }
+                reasoning = value
+            case _ where matches(key, "completion_tokens_details"):
+                guard seen.insert(4) else { return false }
+                if scanner.consumeNull() { return true }
+                var seenDetail = false
+                return scanner.readObject { key, scanner in
+                    guard matches(key, "reasoning_tokens") else { return scanner.skipValue() }
+                    guard !seenDetail, let value = optionalInteger(&scanner) else { return false }
+                    seenDetail = true
+                    detailedReasoning = value
+                    return true
+                }
             case _ where matches(key, "prompt_tokens"):
                 guard seen.insert(0), let value = optionalInteger(&scanner) else { return false }
                 prompt = value
@@ -118,7 +134,8 @@ enum FastJSON {
             Usage(
                 promptTokens: promptTokens,
                 completionTokens: completionTokens,
-                totalTokens: total ?? WireValue.sum(promptTokens, completionTokens)
+                totalTokens: total ?? WireValue.sum(promptTokens, completionTokens),
+                reasoningTokens: reasoning ?? detailedReasoning
             )
         )
     }

@@ -168,6 +168,14 @@ struct JSONScanner {
         }
     }
 
+    /// Steps over a value like ``skipValue(depth:)`` and returns its text.
+    mutating func skipValueReturningText() -> UnsafeRawBufferPointer? {
+        skipWhitespace()
+        let start = index
+        guard skipValue() else { return nil }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+    }
+
     // MARK: - Internals
 
     private mutating func skipWhitespace() {

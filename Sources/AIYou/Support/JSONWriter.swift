@@ -78,6 +78,17 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// Appends bytes already written as JSON (the beginning of an object), as they are.
+    mutating func appendRawBytes(_ bytes: inout ByteBuffer) {
+        buffer.writeBuffer(&bytes)
+        needsComma = false
+    }
+
+    /// The next member or element follows a value: it is preceded by a comma.
+    mutating func markValueWritten() {
+        needsComma = true
+    }
+
     /// Writes already valid JSON text (a literal or a number) as the next value.
     mutating func rawElement(_ text: String) {
         separate()
@@ -153,6 +164,9 @@ struct JSONWriter {
 /// A request body the client writes with ``JSONWriter`` instead of `JSONEncoder`.
 protocol JSONBody: Sendable {
     func write(to writer: inout JSONWriter)
+    /// Every top-level member the body type can write, set or not: the names
+    /// ``RequestOptions/extraBodyFields`` may not use.
+    static var modeledFields: [String] { get }
 }
 
 extension JSONBody {

@@ -4,31 +4,46 @@ import Foundation
 public struct Usage: Decodable, Hashable, Sendable {
     /// Tokens in the prompt.
     public var promptTokens: Int
-    /// Tokens generated.
+    /// Tokens generated (the reasoning included, on the servers that count it apart).
     public var completionTokens: Int
     /// Both together.
     public var totalTokens: Int
+    /// Tokens a reasoning model spent thinking, when the service counts them: `reasoning_tokens`
+    /// (LLMaaS) or `completion_tokens_details.reasoning_tokens` (OpenAI, vLLM); `nil` when it
+    /// sent neither.
+    public var reasoningTokens: Int?
 
     /// Usage with the given counts.
-    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int, reasoningTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.totalTokens = totalTokens
+        self.reasoningTokens = reasoningTokens
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case totalTokens = "total_tokens"
+        case reasoningTokens = "reasoning_tokens"
+        case completionTokensDetails = "completion_tokens_details"
+    }
+
+    private enum DetailKeys: String, CodingKey {
+        case reasoningTokens = "reasoning_tokens"
     }
 
     /// Decodes counts given as numbers or numeric strings; missing counts are 0, a missing total
-    /// is the sum of the two others (saturating at `Int.max`).
+    /// is the sum of the two others (saturating at `Int.max`). The reasoning count is read from
+    /// `reasoning_tokens`, else from `completion_tokens_details`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         promptTokens = container.lenientInt(.promptTokens) ?? 0
         completionTokens = container.lenientInt(.completionTokens) ?? 0
         totalTokens = container.lenientInt(.totalTokens) ?? WireValue.sum(promptTokens, completionTokens)
+        reasoningTokens =
+            container.lenientInt(.reasoningTokens)
+            ?? (try? container.nestedContainer(keyedBy: DetailKeys.self, forKey: .completionTokensDetails))?.lenientInt(.reasoningTokens)
     }
 }
 
@@ -135,6 +150,8 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
     public var choices: [ChatChoice]
     /// Token counts, when sent.
     public var usage: Usage?
+    /// The members of the answer the client does not model, e.g. LLMaaS's `backend`.
+    public var unmodeledFields = UnmodeledFields()
 
     /// The first choice's text, or `""` when there is none.
     public var text: String { choices.first?.message.content ?? "" }
@@ -167,5 +184,16 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
         created = container.lenientDate(.created)
         choices = try container.decode([ChatChoice].self, forKey: .choices)
         usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
+        let all =
+            outer.contains(.response)
+            ? try decoder.container(keyedBy: AnyCodingKey.self).nestedContainer(
+                keyedBy: AnyCodingKey.self,
+                forKey: AnyCodingKey("response")
+            )
+            : try decoder.container(keyedBy: AnyCodingKey.self)
+        unmodeledFields.keepUnmodeled(of: all, modeled: Self.modeledNames)
     }
+
+    /// The members a completion object models.
+    static let modeledNames: Set<String> = ["id", "object", "model", "created", "choices", "usage"]
 }

@@ -60,7 +60,8 @@ public enum ChatCompletionDecoder {
                 guard seen.insert(5), let usage = FastJSON.usage(&scanner) else { return false }
                 value.usage = usage
             default:
-                return scanner.skipValue()
+                guard let raw = scanner.skipValueReturningText() else { return false }
+                value.unmodeledFields.keep(String(decoding: key, as: UTF8.self), raw: raw)
             }
             return true
         }

@@ -143,6 +143,8 @@ struct EmbeddingsRequestBody: JSONBody {
     var model: String
     var input: Input
 
+    static let modeledFields = ["model", "input"]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("model", model)

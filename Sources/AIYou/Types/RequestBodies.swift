@@ -19,6 +19,10 @@ extension ChatMessage {
 }
 
 extension ChatCompletionRequest: JSONBody {
+    static let modeledFields = [
+        "messages", "assistantId", "model", "temperature", "top_p", "promptSystem", "stream", "stop", "threadId", "max_tokens", "form",
+    ]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.beginArray(key: "messages")
@@ -44,9 +48,16 @@ extension ChatCompletionRequest: JSONBody {
 
 /// A chat request as LLMaaS (OpenAI-compatible) reads it: `model` first, the system prompt as a
 /// leading `system` message, a message's text as a string (parts only when it holds an image),
-/// images as `image_url` parts, and the tool fields.
+/// images as `image_url` parts, and the tool fields; a stream asks for usage when
+/// `includeUsage` (``Configuration/LLMaaSSettings/streamUsage``).
 struct LLMaaSChatBody: JSONBody {
     let request: ChatCompletionRequest
+    var includeUsage = false
+
+    static let modeledFields = [
+        "model", "messages", "temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "user", "stream",
+        "stream_options", "tools", "tool_choice",
+    ]
 
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
@@ -69,6 +80,12 @@ struct LLMaaSChatBody: JSONBody {
         }
         writer.nonEmptyField("user", request.user)
         writer.field("stream", request.stream)
+        if includeUsage, request.stream == true {
+            writer.key("stream_options")
+            writer.beginObject()
+            writer.field("include_usage", true)
+            writer.endObject()
+        }
         if !request.tools.isEmpty {
             writer.beginArray(key: "tools")
             for tool in request.tools { writer.element(tool.jsonValue) }
@@ -116,6 +133,8 @@ extension ChatMessage {
 }
 
 extension SaveConversationRequest: JSONBody {
+    static let modeledFields = ["assistantId", "conversation", "threadId", "firstMessage", "contentJson", "modelName", "isNewAppThread"]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("assistantId", assistantID)
@@ -130,6 +149,8 @@ extension SaveConversationRequest: JSONBody {
 }
 
 extension CreateModelRequest: JSONBody {
+    static let modeledFields = ["name", "provider", "context_window", "description"]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("name", name)
@@ -141,6 +162,8 @@ extension CreateModelRequest: JSONBody {
 }
 
 extension LoginRequest: JSONBody {
+    static let modeledFields = ["email", "password"]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("email", email)
@@ -151,6 +174,8 @@ extension LoginRequest: JSONBody {
 
 /// `{}`, the body that asks for the model catalogue.
 struct EmptyObjectBody: JSONBody {
+    static let modeledFields: [String] = []
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.endObject()

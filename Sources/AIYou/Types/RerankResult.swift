@@ -111,6 +111,8 @@ struct RerankRequestBody: JSONBody {
     var topN: Int?
     var returnDocuments: Bool?
 
+    static let modeledFields = ["model", "query", "documents", "top_n", "return_documents"]
+
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("model", model)

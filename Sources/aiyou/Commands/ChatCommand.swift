@@ -32,6 +32,15 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for the whole answer instead of streaming it.")
     var noStream = false
 
+    @Option(
+        name: .long,
+        help: "A reasoning model's thinking: show (on stderr, apart from the answer; with --json, the field \"reasoning\") or hide."
+    )
+    var reasoning: ReasoningDisplay = .show
+
+    @Flag(name: .long, help: "Move <think>…</think> out of the answer into the reasoning (models served without a reasoning parser).")
+    var splitThinkTags = false
+
     @Flag(name: .long, help: "LLMaaS: let the model call a local get_weather tool until it answers, printing each call.")
     var toolDemo = false
 
@@ -53,7 +62,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let global = root.global
-        try await global.withClient { client in
+        try await global.withClient(configure: { $0.splitsThinkTags = splitThinkTags }) { client in
             if toolDemo {
                 return try await ToolDemo(model: model, json: global.json).run(prompt.joined(separator: " "), client: client)
             }
@@ -138,11 +147,15 @@ struct ChatCommand: AsyncParsableCommand {
         -> BoundedText
     {
         var kept = BoundedText(limit: keep)
+        let showsReasoning = reasoning == .show
         if noStream {
             let completion = try await client.chatCompletion(request)
             if json {
-                try Terminal.printJSON(completion.jsonObject)
+                try Terminal.printJSON((showsReasoning ? completion : completion.withoutReasoning).jsonObject)
             } else {
+                if showsReasoning, let thought = completion.choices.first?.message.reasoning, !thought.isEmpty {
+                    Terminal.writeToStandardError(ReasoningDisplay.label + thought + "\n")
+                }
                 Terminal.write(completion.text + "\n")
             }
             kept.append(completion.text)
@@ -150,32 +163,52 @@ struct ChatCommand: AsyncParsableCommand {
         }
         let stream = try await client.chatCompletionStream(request)
         guard json else {
-            for try await delta in stream.textDeltas {
-                Terminal.write(delta)
-                kept.append(delta)
+            // The answer goes to stdout as it comes, the reasoning to stderr: a pipe gets the answer only.
+            var reasoningOpen = false
+            for try await event in stream.events {
+                switch event {
+                case .reasoning(let piece, choice: 0) where showsReasoning:
+                    if !reasoningOpen { Terminal.writeToStandardError(ReasoningDisplay.label) }
+                    reasoningOpen = true
+                    Terminal.writeToStandardError(piece)
+                case .text(let piece, choice: 0):
+                    if reasoningOpen { Terminal.writeToStandardError("\n") }
+                    reasoningOpen = false
+                    Terminal.write(piece)
+                    kept.append(piece)
+                default:
+                    continue
+                }
             }
+            if reasoningOpen { Terminal.writeToStandardError("\n") }
             Terminal.write("\n")
             return kept
         }
-        // The text of the first choice is written as it comes; every chunk, stripped of its text
-        // (and of reasoning, which this command does not show), goes to an accumulator for the
-        // small fields written at the end.
+        // The reasoning and the text of the first choice are written as they come; every chunk,
+        // stripped of both, goes to an accumulator for the small fields written at the end.
         var accumulator = ChatCompletionAccumulator()
-        StreamedChatJSON.begin()
+        var output = StreamedChatJSON()
         for try await chunk in stream {
             var stripped = chunk
             for index in stripped.choices.indices {
-                stripped.choices[index].delta.reasoning = nil
+                let isFirst = stripped.choices[index].index == 0
+                if let thought = stripped.choices[index].delta.reasoning {
+                    stripped.choices[index].delta.reasoning = nil
+                    if isFirst, showsReasoning, !thought.isEmpty, !output.writeReasoning(thought) {
+                        // Reasoning after the answer began: shown apart rather than lost.
+                        Terminal.writeToStandardError(ReasoningDisplay.label + thought + "\n")
+                    }
+                }
                 guard let content = stripped.choices[index].delta.content else { continue }
                 stripped.choices[index].delta.content = nil
-                if stripped.choices[index].index == 0, !content.isEmpty {
-                    StreamedChatJSON.write(content)
+                if isFirst, !content.isEmpty {
+                    output.writeText(content)
                     kept.append(content)
                 }
             }
             try accumulator.add(stripped)
         }
-        try StreamedChatJSON.finish(accumulator.completion)
+        try output.finish(accumulator.completion)
         return kept
     }
 }

@@ -63,6 +63,7 @@ struct GlobalOptions: ParsableArguments {
     ///   credentials) or an `ExitCode` thrown by `body` as they are.
     func withClient(
         mockServer adjust: (inout MockServerConfiguration) -> Void = { _ in },
+        configure: (inout Configuration) -> Void = { _ in },
         _ body: (AIYouClient) async throws -> Void
     ) async throws {
         do {
@@ -79,6 +80,7 @@ struct GlobalOptions: ParsableArguments {
                         : .emailPassword(email: MockAccount.demo.email, password: MockAccount.demo.password)
                     var configuration = Configuration(api: api, baseURL: server.baseURL, credentials: credentials)
                     configuration.logger = logger
+                    configure(&configuration)
                     try await withAIYouClient(configuration) { client in try await body(client) }
                 }
             } else {
@@ -89,6 +91,7 @@ struct GlobalOptions: ParsableArguments {
                     credentials: try credentials(for: api)
                 )
                 configuration.logger = logger
+                configure(&configuration)
                 try await withAIYouClient(configuration) { client in try await body(client) }
             }
         } catch let error as AIYouError {

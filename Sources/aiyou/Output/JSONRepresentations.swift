@@ -9,12 +9,11 @@ extension ChatCompletion {
             "choices": choices.map {
                 [
                     "index": $0.index, "role": $0.message.role.rawValue, "content": $0.message.content, "finish_reason": $0.finishReason,
+                    "reasoning": $0.message.reasoning,
                     "tool_calls": $0.message.toolCalls.map { ["id": $0.id, "name": $0.name, "arguments": $0.arguments] },
                 ] as [String: Any?]
             },
-            "usage": usage.map {
-                ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens]
-            },
+            "usage": usage?.jsonObject,
         ]
     }
 }
@@ -31,10 +30,26 @@ extension ChatCompletion {
                     "tool_calls": $0.message.toolCalls.map { ["id": $0.id, "name": $0.name, "arguments": $0.arguments] },
                 ] as [String: Any?]
             },
-            "usage": usage.map {
-                ["prompt_tokens": $0.promptTokens, "completion_tokens": $0.completionTokens, "total_tokens": $0.totalTokens]
-            },
+            "usage": usage?.jsonObject,
         ]
+    }
+}
+
+extension Usage {
+    var jsonObject: [String: Any?] {
+        [
+            "prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": totalTokens,
+            "reasoning_tokens": reasoningTokens,
+        ]
+    }
+}
+
+extension ChatCompletion {
+    /// The completion without its reasoning (`aiyou chat --reasoning hide`).
+    var withoutReasoning: ChatCompletion {
+        var copy = self
+        for index in copy.choices.indices { copy.choices[index].message.reasoning = nil }
+        return copy
     }
 }
 

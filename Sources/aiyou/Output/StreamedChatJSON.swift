@@ -2,25 +2,57 @@ import AIYou
 import ArgumentParser
 
 /// `aiyou --json chat`'s output, written while the answer streams so that the tool never holds
-/// the answer's text: the `text` field comes first and its string is written piece by piece as
-/// deltas arrive; the small fields (`choices` with their role, finish reason and tool calls, `id`,
+/// the answer's text: a `reasoning` field first when the model reasons before answering (and the
+/// reasoning is shown), then the `text` field, each string written piece by piece as deltas
+/// arrive; the small fields (`choices` with their role, finish reason and tool calls, `id`,
 /// `model`, `created`, `usage`) follow at the end, in the layout of ``JSONOutput``.
-enum StreamedChatJSON {
-    /// Writes the opening of the object, up to the `text` string's opening quote.
-    static func begin() {
-        Terminal.writeRaw("{\n  \"text\" : \"")
+struct StreamedChatJSON {
+    private enum Phase {
+        case nothingWritten
+        case inReasoning
+        case inText
+    }
+
+    private var phase = Phase.nothingWritten
+
+    /// Writes a piece of reasoning: into the `reasoning` string while the text has not begun.
+    /// Returns `false` once the text has begun (the JSON string is closed): the caller shows the
+    /// piece elsewhere.
+    mutating func writeReasoning(_ piece: String) -> Bool {
+        switch phase {
+        case .nothingWritten:
+            Terminal.writeRaw("{\n  \"reasoning\" : \"")
+            phase = .inReasoning
+        case .inReasoning:
+            break
+        case .inText:
+            return false
+        }
+        Terminal.writeRaw(JSONOutput.escaped(piece))
+        return true
     }
 
     /// Writes a piece of the answer's text, escaped.
-    static func write(_ delta: String) {
-        Terminal.writeRaw(JSONOutput.escaped(delta))
+    mutating func writeText(_ piece: String) {
+        openText()
+        Terminal.writeRaw(JSONOutput.escaped(piece))
     }
 
-    /// Closes the `text` string and writes the other fields of `completion` (whose text is not
-    /// read) and the end of the object.
+    private mutating func openText() {
+        switch phase {
+        case .nothingWritten: Terminal.writeRaw("{\n  \"text\" : \"")
+        case .inReasoning: Terminal.writeRaw("\",\n  \"text\" : \"")
+        case .inText: return
+        }
+        phase = .inText
+    }
+
+    /// Closes the `text` string and writes the other fields of `completion` (whose text and
+    /// reasoning are not read) and the end of the object.
     ///
     /// - Throws: `ExitCode.failure` when a field cannot be encoded, once the error is reported.
-    static func finish(_ completion: ChatCompletion) throws {
+    mutating func finish(_ completion: ChatCompletion) throws {
+        openText()
         var tail = "\""
         let fields = JSONSanitizer.sanitize(completion.streamedJSONFields) as? [String: Any] ?? [:]
         for key in fields.keys.sorted() {

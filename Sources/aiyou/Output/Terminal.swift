@@ -44,6 +44,12 @@ enum Terminal {
         writeRaw(text + "\n")
     }
 
+    /// Writes `text` to stderr at once (no buffering), control characters escaped: a streamed
+    /// answer's reasoning, kept apart from the answer on stdout.
+    static func writeToStandardError(_ text: String) {
+        FileHandle.standardError.write(Data(SafeText.escapingControlCharacters(text).utf8))
+    }
+
     /// Writes text that is already safe (escaped) to stdout at once, from the string's own bytes
     /// (no copy: this runs for every piece of a streamed answer).
     static func writeRaw(_ text: String) {

@@ -12,31 +12,53 @@ extension LLMaaSChatCompletion {
     ///   between characters (between Unicode scalars inside a longer character), each
     ///   `{"tool_calls":[{"index":i,"function":{"arguments":…}}]}`.
     ///
-    /// Then the chunk with an empty delta and the finish reason, and one with `"choices":[]`
-    /// and the usage.
+    /// - A reasoning model's text answer: with ``LLMaaSCatalog/ReasoningStyle/separateField``,
+    ///   first its reasoning in `chunkCount` pieces as `reasoning_content` deltas (the first with
+    ///   `"role":"assistant"`), then the text in `chunkCount` pieces; with
+    ///   ``LLMaaSCatalog/ReasoningStyle/thinkTags``, the text with its `<think>` prefix in
+    ///   `chunkCount` pieces (tags end up cut across chunks).
+    ///
+    /// Then the chunk with an empty delta and the finish reason. The usage comes only when the
+    /// request asked for it (`stream_options.include_usage`), as real servers do: in a last
+    /// chunk with `"choices":[]`, or on the finish chunk when `usageOnFinishChunk`.
     struct StreamEvents: ChatStreamEvents {
         let completion: LLMaaSChatCompletion
         let chunkCount: Int
+        let includeUsage: Bool
+        let usageOnFinishChunk: Bool
         private let characters: [Character]
+        /// The reasoning sent apart, before the text.
+        private let reasoningCharacters: [Character]
         /// The deltas of a tool-call answer, all made up front (they are few).
         private let toolCallDeltas: [JSONValue]
 
-        init(completion: LLMaaSChatCompletion, chunkCount: Int) {
+        init(completion: LLMaaSChatCompletion, chunkCount: Int, includeUsage: Bool = true, usageOnFinishChunk: Bool = false) {
             self.completion = completion
             self.chunkCount = max(1, chunkCount)
+            self.includeUsage = includeUsage
+            self.usageOnFinishChunk = usageOnFinishChunk
             switch completion.answer {
             case .text(let text, _):
-                self.characters = Array(text)
+                self.characters = Array(completion.writtenContent(text))
                 self.toolCallDeltas = []
+                if let reasoning = completion.reasoning, reasoning.style == .separateField {
+                    self.reasoningCharacters = Array(reasoning.text)
+                } else {
+                    self.reasoningCharacters = []
+                }
             case .toolCalls(let calls):
                 self.characters = []
+                self.reasoningCharacters = []
                 self.toolCallDeltas = Self.deltas(of: calls)
             }
         }
 
+        /// Pieces of reasoning sent before the text.
+        private var reasoningEventCount: Int { self.reasoningCharacters.isEmpty ? 0 : self.chunkCount }
+
         var contentEventCount: Int {
             switch self.completion.answer {
-            case .text: self.chunkCount
+            case .text: self.reasoningEventCount + self.chunkCount
             case .toolCalls: self.toolCallDeltas.count
             }
         }
@@ -44,7 +66,14 @@ extension LLMaaSChatCompletion {
         func contentEvent(at index: Int) -> JSONValue {
             switch self.completion.answer {
             case .text:
-                let content = JSONValue.string(piece(index, of: self.chunkCount, in: self.characters))
+                if index < self.reasoningEventCount {
+                    let reasoning = JSONValue.string(piece(index, of: self.chunkCount, in: self.reasoningCharacters))
+                    return self.completion.chunk(
+                        delta: index == 0 ? ["role": "assistant", "reasoning_content": reasoning] : ["reasoning_content": reasoning]
+                    )
+                }
+                let textIndex = index - self.reasoningEventCount
+                let content = JSONValue.string(piece(textIndex, of: self.chunkCount, in: self.characters))
                 return self.completion.chunk(delta: index == 0 ? ["role": "assistant", "content": content] : ["content": content])
             case .toolCalls:
                 return self.completion.chunk(delta: self.toolCallDeltas[index])
@@ -52,7 +81,9 @@ extension LLMaaSChatCompletion {
         }
 
         var closingEvents: [JSONValue] {
-            [self.completion.chunk(delta: [:], finishReason: self.completion.finishReason), self.completion.usageChunk]
+            let finish = self.completion.chunk(delta: [:], finishReason: self.completion.finishReason)
+            guard self.includeUsage else { return [finish] }
+            return self.usageOnFinishChunk ? [self.completion.finishChunkWithUsage] : [finish, self.completion.usageChunk]
         }
 
         private static func deltas(of calls: [ToolCall]) -> [JSONValue] {

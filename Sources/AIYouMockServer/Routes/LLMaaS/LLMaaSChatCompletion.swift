@@ -28,7 +28,12 @@ struct LLMaaSChatCompletion: Sendable {
     var created: Int
     var answer: Answer
     var promptTokens: Int
+    /// Words of the answer and of the reasoning together.
     var completionTokens: Int
+    /// For a reasoning model's text answer: its reasoning, and where it goes.
+    var reasoning: (text: String, style: LLMaaSCatalog.ReasoningStyle)?
+    /// Words of the reasoning.
+    var reasoningTokens = 0
     /// When set, `created`, the choice's `index` and the token counts are written as extremes
     /// and `total_tokens` is left out (``MockFault/absurdNumbers``).
     var absurdNumbers = false
@@ -48,6 +53,10 @@ struct LLMaaSChatCompletion: Sendable {
     /// - Usage: `prompt_tokens` is the number of whitespace-separated words in the text of all
     ///   messages (at least 1); `completion_tokens` the words of the text answer (at least 1),
     ///   or ``tokensPerToolCall`` per tool call.
+    /// - A reasoning model (``LLMaaSCatalog/ReasoningStyle``) reasons before a text answer:
+    ///   `The user wrote "<last user text>". A short answer in French will do.` (not cut by
+    ///   `max_tokens`); its words are added to `completion_tokens` and reported as reasoning
+    ///   tokens.
     init(request: LLMaaSChatRequest, absurdNumbers: Bool) {
         let hash = FNV1a.hash(request.canonicalText)
         var generator = SplitMix64(seed: hash)
@@ -86,6 +95,19 @@ struct LLMaaSChatCompletion: Sendable {
             self.answer = .text(reply, finishReason: "stop")
             self.completionTokens = max(1, words.count)
         }
+        if let style = LLMaaSCatalog.model(named: request.model)?.reasoning {
+            let thought = "The user wrote \"\(request.lastUserText)\". A short answer in French will do."
+            self.reasoning = (thought, style)
+            self.reasoningTokens = LLMaaSFields.wordCount(thought)
+            self.completionTokens += self.reasoningTokens
+        }
+    }
+
+    /// The `content` of a text answer as written: with a ``LLMaaSCatalog/ReasoningStyle/thinkTags``
+    /// model, the reasoning in `<think>` tags first.
+    func writtenContent(_ text: String) -> String {
+        guard let reasoning, reasoning.style == .thinkTags else { return text }
+        return "<think>\n" + reasoning.text + "\n</think>\n\n" + text
     }
 
     /// The finish reason.
@@ -101,11 +123,19 @@ struct LLMaaSChatCompletion: Sendable {
         if self.absurdNumbers {
             return ["prompt_tokens": AbsurdNumbers.largestInteger, "completion_tokens": AbsurdNumbers.largestInteger]
         }
-        return [
+        var usage: JSONValue = [
             "prompt_tokens": .int(self.promptTokens),
             "completion_tokens": .int(self.completionTokens),
             "total_tokens": .int(self.promptTokens + self.completionTokens),
         ]
+        if case .object(var members) = usage, let reasoning {
+            switch reasoning.style {
+            case .separateField: members.append((key: "completion_tokens_details", value: ["reasoning_tokens": .int(self.reasoningTokens)]))
+            case .thinkTags: members.append((key: "reasoning_tokens", value: .int(self.reasoningTokens)))
+            }
+            usage = .object(members)
+        }
+        return usage
     }
 
     /// `created` as written.
@@ -119,7 +149,11 @@ struct LLMaaSChatCompletion: Sendable {
         let message: JSONValue
         switch self.answer {
         case .text(let text, _):
-            message = ["role": "assistant", "content": .string(text)]
+            if let reasoning, reasoning.style == .separateField {
+                message = ["role": "assistant", "content": .string(text), "reasoning_content": .string(reasoning.text)]
+            } else {
+                message = ["role": "assistant", "content": .string(self.writtenContent(text))]
+            }
         case .toolCalls(let calls):
             message = [
                 "role": "assistant",
@@ -149,6 +183,13 @@ struct LLMaaSChatCompletion: Sendable {
     /// A stream chunk carrying `delta`, with `finish_reason` null unless given.
     func chunk(delta: JSONValue, finishReason: String? = nil) -> JSONValue {
         self.envelope(choices: [["index": self.indexValue, "delta": delta, "finish_reason": finishReason.map { .string($0) } ?? .null]])
+    }
+
+    /// The finish chunk with the usage on it (as some servers send it).
+    var finishChunkWithUsage: JSONValue {
+        guard case .object(var members) = self.chunk(delta: [:], finishReason: self.finishReason) else { return .null }
+        members.append((key: "usage", value: self.usage))
+        return .object(members)
     }
 
     /// The chunk after the last choice chunk: no choices, the usage.

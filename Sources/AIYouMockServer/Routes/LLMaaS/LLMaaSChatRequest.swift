@@ -24,6 +24,10 @@ struct LLMaaSChatRequest: Sendable {
     var model: String
     var messages: [Message]
     var stream: Bool
+    /// `stream_options.include_usage`: the stream ends with the usage.
+    var includeUsage: Bool
+    /// Whether the body has a `stream_options` member at all.
+    var hasStreamOptions: Bool
     var maxTokens: Int?
     /// The names of the declared tools, in order.
     var tools: [String]
@@ -63,6 +67,7 @@ struct LLMaaSChatRequest: Sendable {
         _ = try LLMaaSFields.number("frequency_penalty", in: body, range: -2...2)
         self.maxTokens = try LLMaaSFields.integer("max_tokens", in: body, minimum: 1)
         self.stream = try LLMaaSFields.bool("stream", in: body) ?? false
+        (self.hasStreamOptions, self.includeUsage) = try Self.streamOptions(body["stream_options"], stream: self.stream)
 
         self.tools = try Self.toolNames(body["tools"])
         self.toolChoice = try Self.toolChoice(body["tool_choice"], tools: self.tools)
@@ -134,6 +139,25 @@ struct LLMaaSChatRequest: Sendable {
         guard mime.contains("/"), !mime.hasPrefix("/"), !mime.hasSuffix("/") else { return false }
         let payload = url[url.index(after: comma)...]
         return !payload.isEmpty && Data(base64Encoded: String(payload)) != nil
+    }
+
+    /// Whether `stream_options` is there and what it says of usage; refused unless streaming.
+    private static func streamOptions(_ value: JSONValue?, stream: Bool) throws(LLMaaSRequestError) -> (present: Bool, includeUsage: Bool) {
+        switch value {
+        case nil, .null?:
+            return (false, false)
+        case let options? where options.objectMembers != nil:
+            guard stream else {
+                throw .invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: "stream_options")
+            }
+            switch options["include_usage"] {
+            case nil, .null?: return (true, false)
+            case .bool(let include)?: return (true, include)
+            default: throw .invalid("'stream_options.include_usage' must be a boolean.", param: "stream_options")
+            }
+        default:
+            throw .invalid("'stream_options' must be an object.", param: "stream_options")
+        }
     }
 
     private static func toolNames(_ value: JSONValue?) throws(LLMaaSRequestError) -> [String] {

@@ -12,6 +12,9 @@ struct LLMaaSChatRoutes: Sendable {
         } catch {
             return error.response
         }
+        if request.hasStreamOptions, input.settings.refusesStreamOptions {
+            return LLMaaSRequestError.invalid("Unrecognized request argument supplied: stream_options", param: "stream_options").response
+        }
         if input.dropStreamAfter != nil, !request.stream {
             return await ConnectionControl(state: self.state).drop(input.context.channel)
         }
@@ -21,7 +24,12 @@ struct LLMaaSChatRoutes: Sendable {
             return LLMaaSResponses.json(completion.json, quota: self.state.llmaasQuota)
         }
         let writer = ChatStreamWriter(
-            events: LLMaaSChatCompletion.StreamEvents(completion: completion, chunkCount: input.settings.streamChunkCount),
+            events: LLMaaSChatCompletion.StreamEvents(
+                completion: completion,
+                chunkCount: input.settings.streamChunkCount,
+                includeUsage: request.includeUsage,
+                usageOnFinishChunk: input.settings.usageOnFinishChunk
+            ),
             encoder: SSEEventEncoder(shape: .primary),
             interval: input.settings.streamChunkInterval,
             dropAfterEvents: input.dropStreamAfter,
