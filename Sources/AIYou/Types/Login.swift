@@ -55,4 +55,28 @@ struct ErrorBody: Decodable, Sendable {
         param = container.lenientString(AnyCodingKey("param"))
         isErrorObject = outer.lenientString(AnyCodingKey("object")) == "error" || outer.contains(error) || nested != nil
     }
+
+    /// ``message`` as a person should read it: a printed Python dict unwrapped to its inner
+    /// message, a traceback reduced to its last line, on one line (``ProxyErrorText``); `nil`
+    /// when there is none or nothing is left.
+    var readableMessage: String? {
+        guard let message else { return nil }
+        let clarified = ProxyErrorText.clarify(message)
+        return clarified.isEmpty ? nil : clarified
+    }
+
+    /// ``type`` unless it is a placeholder (`"None"`, `null`, …).
+    var meaningfulType: String? { ProxyErrorText.meaningful(type) }
+
+    /// ``code`` when it is a word (`model_not_found`), not a placeholder or an HTTP status
+    /// repeated (`"400"`, `404`).
+    var wordCode: String? {
+        ProxyErrorText.meaningful(code).flatMap { ProxyErrorText.isNumeric($0) ? nil : $0 }
+    }
+
+    /// Whether the body says that the requested model does not exist: code `model_not_found`,
+    /// or the words of an unknown model in the message (``ProxyErrorText/saysUnknownModel(_:)``).
+    var saysUnknownModel: Bool {
+        code == "model_not_found" || message.map(ProxyErrorText.saysUnknownModel) == true
+    }
 }

@@ -75,6 +75,7 @@ struct LLMaaSChatBody: JSONBody {
             writer.endArray()
         }
         request.toolChoice?.write(to: &writer)
+        if let responseFormat = request.responseFormat { writer.field("response_format", responseFormat.jsonValue) }
         writer.endObject()
     }
 }
