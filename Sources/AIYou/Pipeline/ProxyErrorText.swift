@@ -63,7 +63,9 @@ enum ProxyErrorText {
             if after.isEmpty || after.hasPrefix(" name") || after.hasPrefix(" id") {
                 return true
             }
-            if let next = after.first, ":'\"`.,;)=".contains(next) || (next == " " && after.dropFirst().first.map { "'\"`".contains($0) } == true) {
+            if let next = after.first,
+                ":'\"`.,;)=".contains(next) || (next == " " && after.dropFirst().first.map { "'\"`".contains($0) } == true)
+            {
                 return true
             }
             rest = after
@@ -137,7 +139,9 @@ enum ProxyErrorText {
             case "x", "u":
                 let digits = escaped == "x" ? 2 : 4
                 let end = text.index(index, offsetBy: digits, limitedBy: text.endIndex) ?? text.endIndex
-                if let value = UInt32(text[index..<end], radix: 16), let scalar = Unicode.Scalar(value), text.distance(from: index, to: end) == digits {
+                if let value = UInt32(text[index..<end], radix: 16), let scalar = Unicode.Scalar(value),
+                    text.distance(from: index, to: end) == digits
+                {
                     result.unicodeScalars.append(scalar)
                     index = end
                 } else {

@@ -124,8 +124,8 @@ enum StructuredAnswerDecoder {
         case "Double", "Float", "Float16", "Decimal": return "a number"
         case "Bool": return "true or false"
         default:
-            if name.hasPrefix("Dictionary") { return "an object" }
-            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") || name.hasPrefix("KeyedDecodingContainer") { return "an object" }
+            if name.hasPrefix("Array") || name.hasPrefix("UnkeyedDecodingContainer") { return "an array" }
             return "a \(name)"
         }
     }

@@ -65,6 +65,8 @@ public struct ResponseFormat: Sendable, Hashable, CustomStringConvertible {
     /// What makes the format unusable (a schema name that servers refuse), or `nil`.
     var problem: String? {
         guard case .jsonSchema(let name, _, _, _) = storage else { return nil }
-        return ToolDefinition(name: name).nameProblem.map { "the schema name \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\" \($0)" }
+        return ToolDefinition(name: name).nameProblem.map {
+            "the schema name \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\" \($0)"
+        }
     }
 }

@@ -94,7 +94,8 @@ struct ChatRequest: Sendable {
             count + Self.text(of: message).split(whereSeparator: { $0.isWhitespace }).count
         }
         self.stream = body["stream"]?.boolValue == true
-        let systemTexts = [body["promptSystem"]?.stringValue].compactMap { $0 }
+        let systemTexts =
+            [body["promptSystem"]?.stringValue].compactMap { $0 }
             + messages.filter { $0["role"]?.stringValue == "system" }.map(Self.text(of:))
         self.instructionSchema = systemTexts.lazy.compactMap(SchemaAnswer.schema(inInstruction:)).first
         if let model = body["model"]?.stringValue, !model.isEmpty {

@@ -18,12 +18,19 @@ enum ProxyErrorAnswers {
     static func body(_ kind: MockProxyError, token: String, model: String) -> (HTTPResponse.Status, JSONValue) {
         switch kind {
         case .stringCode:
-            return (.badRequest, error("max_tokens must be at most 8192 (key \(token))", type: "invalid_request_error", param: "max_tokens", code: "400"))
+            return (
+                .badRequest,
+                error("max_tokens must be at most 8192 (key \(token))", type: "invalid_request_error", param: "max_tokens", code: "400")
+            )
         case .numericCode:
-            return (.badRequest, error("max_tokens must be at most 8192 (key \(token))", type: "invalid_request_error", param: "max_tokens", code: 400))
+            return (
+                .badRequest,
+                error("max_tokens must be at most 8192 (key \(token))", type: "invalid_request_error", param: "max_tokens", code: 400)
+            )
         case .typeNone:
             return (
-                .internalServerError, error("Internal error while contacting the backend (key \(token))", type: "None", param: "None", code: "500")
+                .internalServerError,
+                error("Internal error while contacting the backend (key \(token))", type: "None", param: "None", code: "500")
             )
         case .typeNull:
             return (.unprocessableContent, error("Unprocessable request (key \(token))", type: nil, param: nil, code: 422))

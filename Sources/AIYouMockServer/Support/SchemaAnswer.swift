@@ -92,7 +92,8 @@ enum SchemaAnswer {
             let open = text[marker.upperBound...].firstIndex(of: "{"),
             let close = text.lastIndex(of: "}"), open < close
         else { return nil }
-        guard let schema = try? JSONDecoder().decode(JSONValue.self, from: Data(text[open...close].utf8)), schema.objectMembers != nil else {
+        guard let schema = try? JSONDecoder().decode(JSONValue.self, from: Data(text[open...close].utf8)), schema.objectMembers != nil
+        else {
             return nil
         }
         return schema
