@@ -97,6 +97,20 @@ struct ProxyErrorTests {
         }
     }
 
+    @Test("AI.YOU too: a 400 error object saying \"model not found\" is .notFound naming the model")
+    func aiyouUnknownModel() async throws {
+        try await withServerAndClient { server, client in
+            server.enqueueFaults(
+                [.status(400, body: #"{"object":"error","message":"model not found","type":"NotFoundError","code":400}"#)],
+                for: .chatCompletions
+            )
+            let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "mistral-x")
+            let error = await expectAIYouError(.notFound) { try await client.chatCompletion(request) }
+            #expect(error?.message == #"chat.completion: the model "mistral-x" does not exist (model not found)"#)
+            #expect(error?.status == 400 && error?.errorType == "NotFoundError")
+        }
+    }
+
     @Test("a model of the wrong kind (400 model_not_supported, \"does not support\") stays an API error, not .notFound")
     func wrongKindOfModel() async throws {
         try await withLLMaaS { _, client in
