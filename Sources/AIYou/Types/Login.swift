@@ -33,6 +33,10 @@ struct ErrorBody: Decodable, Sendable {
     /// `param` of an OpenAI-style error: the request field the service blamed.
     var param: String?
     var isErrorObject: Bool
+    /// ``message`` as a person should read it: a printed Python dict unwrapped to its inner
+    /// message, a traceback reduced to its last line, on one line (``ProxyErrorText``); `nil`
+    /// when there is none or nothing is left.
+    var readableMessage: String?
     /// `true` for `{"error": {…}}` (also under FastAPI's `detail`): its `code` is a word such as
     /// `model_not_found`, not the HTTP status AI.YOU repeats in its own error bodies.
     var isOpenAIShape: Bool
@@ -54,16 +58,9 @@ struct ErrorBody: Decodable, Sendable {
         code = container.lenientString(AnyCodingKey("code"))
         param = container.lenientString(AnyCodingKey("param"))
         isErrorObject = outer.lenientString(AnyCodingKey("object")) == "error" || outer.contains(error) || nested != nil
+        readableMessage = message.map(ProxyErrorText.clarify).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// ``message`` as a person should read it: a printed Python dict unwrapped to its inner
-    /// message, a traceback reduced to its last line, on one line (``ProxyErrorText``); `nil`
-    /// when there is none or nothing is left.
-    var readableMessage: String? {
-        guard let message else { return nil }
-        let clarified = ProxyErrorText.clarify(message)
-        return clarified.isEmpty ? nil : clarified
-    }
 
     /// ``type`` unless it is a placeholder (`"None"`, `null`, …).
     var meaningfulType: String? { ProxyErrorText.meaningful(type) }
@@ -75,8 +72,9 @@ struct ErrorBody: Decodable, Sendable {
     }
 
     /// Whether the body says that the requested model does not exist: code `model_not_found`,
-    /// or the words of an unknown model in the message (``ProxyErrorText/saysUnknownModel(_:)``).
+    /// or the words of an unknown model in the readable message (not in the lines of a
+    /// traceback above its last, where "model" and "not found" may both appear by chance).
     var saysUnknownModel: Bool {
-        code == "model_not_found" || message.map(ProxyErrorText.saysUnknownModel) == true
+        code == "model_not_found" || readableMessage.map(ProxyErrorText.saysUnknownModel) == true
     }
 }

@@ -163,6 +163,20 @@ struct ProxyErrorTextTests {
         }
     }
 
+    @Test("the error body reads its readable message: a traceback's upper lines do not make an unknown model")
+    func errorBody() throws {
+        let traceback =
+            #"{"detail":"Traceback (most recent call last):\n  File \"/app/model.py\", line 3\n    raise KeyError('weights not found')\nValueError: bad input"}"#
+        let body = try JSONCoding.decode(ErrorBody.self, from: traceback)
+        #expect(body.readableMessage == "ValueError: bad input")
+        #expect(!body.saysUnknownModel)
+        let litellm =
+            #"{"error":{"message":"{'error': 'Invalid model name passed in model=x'}","type":"None","param":"None","code":"400"}}"#
+        let proxy = try JSONCoding.decode(ErrorBody.self, from: litellm)
+        #expect(proxy.saysUnknownModel && proxy.meaningfulType == nil && proxy.wordCode == nil)
+        #expect(proxy.readableMessage == "Invalid model name passed in model=x")
+    }
+
     @Test("placeholders and numeric codes")
     func placeholders() {
         for value in ["None", "none", "null", " NoneType ", ""] { #expect(ProxyErrorText.meaningful(value) == nil) }
