@@ -61,7 +61,6 @@ struct ErrorBody: Decodable, Sendable {
         readableMessage = message.map(ProxyErrorText.clarify).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-
     /// ``type`` unless it is a placeholder (`"None"`, `null`, …).
     var meaningfulType: String? { ProxyErrorText.meaningful(type) }
 
