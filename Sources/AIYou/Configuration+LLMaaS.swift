@@ -9,6 +9,13 @@ extension Configuration {
         /// the client stops sending it. Default `true`.
         public var streamUsage: Bool = true
 
+        /// How ``AIYouClient/structuredAnswer(_:as:schema:settings:options:)`` sends the schema
+        /// when the call does not say (``StructuredAnswerSettings/mode``):
+        /// ``StructuredAnswerMode/responseFormat`` (the default: `response_format` with a JSON
+        /// Schema, which vLLM-based servers enforce during generation) or
+        /// ``StructuredAnswerMode/instruction`` for a server that refuses `response_format`.
+        public var structuredAnswers: StructuredAnswerMode = .responseFormat
+
         /// The defaults: every setting on.
         public init() {}
     }

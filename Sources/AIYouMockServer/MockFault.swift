@@ -272,4 +272,16 @@ public enum MockFault: Sendable, Equatable {
     /// chunk with `"finish_reason":"tool_calls"` and `data: [DONE]`. Whole: the joined
     /// arguments. A negative count is taken as 0.
     case longToolArguments(pieces: Int, pieceText: String)
+    /// On the chat routes of both dialects (authenticated), for a request that asks for JSON —
+    /// `response_format` `json_schema` or `json_object` on LLMaaS, or a JSON Schema instruction
+    /// in a system prompt in either dialect (see <doc:LLMaaSRoutes>) — the route's JSON answer
+    /// spoiled as `flaw` says, streamed or whole. A request that asks for no JSON gets its
+    /// normal answer. Queue it to answer badly before answering well (what a client's repair
+    /// meets); make it persistent for a model that never gets it right.
+    case flawedAnswer(MockAnswerFlaw)
+    /// On every route (before authentication): the error body of an OpenAI-compatible proxy
+    /// described by the ``MockProxyError`` (a code as a string or number, a `"None"` type, a
+    /// printed Python dict or a traceback as the message, an unknown model in the words of
+    /// Ollama, vLLM or LiteLLM), with its status; the bodies echo the bearer token.
+    case proxyError(MockProxyError)
 }

@@ -15,13 +15,14 @@ struct LLMaaSModelsTests {
             let models = try #require(object["data"] as? [[String: Any]])
             #expect(
                 models.map { $0["id"] as? String } == [
-                    "gpt-oss:120b", "llama3.3:70b", "qwen3-vl:8b", "bge-m3:567m", "granite-embedding:278m", "qwen3-reranker:0.6b",
+                    "gpt-oss:120b", "llama3.3:70b", "qwen3-vl:8b", "qwen3.6:27b", "cogito:32b", "bge-m3:567m", "granite-embedding:278m",
+                    "qwen3-reranker:0.6b",
                     "whisper-large-v3",
                 ]
             )
-            #expect(models.map { $0["max_model_len"] as? Int } == [120_000, 120_000, 250_000, 8192, 512, 4096, 448])
+            #expect(models.map { $0["max_model_len"] as? Int } == [120_000, 120_000, 250_000, 250_000, 120_000, 8192, 512, 4096, 448])
             #expect(models[0]["aliases"] as? [String] == ["gpt-oss:120b", "gpt-oss"])
-            #expect(models[3]["aliases"] as? [String] == ["bge-m3:567m", "bge-m3"])
+            #expect(models[5]["aliases"] as? [String] == ["bge-m3:567m", "bge-m3"])
             #expect(
                 response.text.hasPrefix(
                     #"{"object":"list","data":[{"id":"gpt-oss:120b","object":"model","created":1767100000,"owned_by":"CloudTemple","root":"gpt-oss:120b","aliases":["gpt-oss:120b","gpt-oss"],"parent":null,"max_model_len":120000,"permission":[{"id":"modelperm-gpt-oss:120b","object":"model_permission","created":1767100000,"allow_sampling":true,"allow_view":true,"allow_fine_tuning":false,"organization":"*","group":null,"is_blocking":false}]},"#

@@ -17,6 +17,8 @@ enum LLMaaS {
     static func chat(_ text: String, model: String = "gpt-oss:120b", stream: Bool? = nil, _ extra: [String: Any] = [:]) -> String {
         var body: [String: Any] = ["model": model, "messages": [["role": "user", "content": text]]]
         if let stream { body["stream"] = stream }
+        // Real servers stream the usage only when asked; the tests compare it with whole answers.
+        if stream == true { body["stream_options"] = ["include_usage": true] }
         body.merge(extra) { _, new in new }
         return Self.json(body)
     }

@@ -90,13 +90,13 @@ struct ChatTests {
     func errorObject() async throws {
         try await withServerAndClient { server, client in
             server.enqueueFaults(
-                [.status(400, body: #"{"object":"error","message":"model not found","type":"NotFoundError","code":400}"#)],
+                [.status(400, body: #"{"object":"error","message":"prompt too long","type":"BadRequestError","code":400}"#)],
                 for: .chatCompletions
             )
             let error = await expectAIYouError(.apiError) { try await client.chatCompletion(chatRequest()) }
             #expect(error?.status == 400)
-            #expect(error?.message.contains("model not found") == true)
-            #expect(error?.errorType == "NotFoundError")
+            #expect(error?.message.contains("prompt too long") == true)
+            #expect(error?.errorType == "BadRequestError")
             #expect(server.requestCount(.chatCompletions) == 1)
         }
     }

@@ -227,17 +227,26 @@ func documentationSnippet9(client: AIYouClient, secret: String, key: String, log
 }
 
 func documentationSnippet10(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-        )
-        print(answer.text)
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-4-turbo-preview")
+    do {
+        _ = try await client.chatCompletion(request)
+    } catch let error as AIYouError where error.code == .notFound {
+        print(error.message)  // chat.completion: the model "gpt-4-turbo-preview" does not exist (…)
     }
-    _ = configuration
+    _ = request
 }
 
 @MainActor func documentationSnippet10OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-4-turbo-preview")
+    do {
+        _ = try await client.chatCompletion(request)
+    } catch let error as AIYouError where error.code == .notFound {
+        print(error.message)  // chat.completion: the model "gpt-4-turbo-preview" does not exist (…)
+    }
+    _ = request
+}
+
+func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
     try await withAIYouClient(configuration) { client in
         let answer = try await client.chatCompletion(
@@ -248,40 +257,42 @@ func documentationSnippet10(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet11(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
-}
-
 @MainActor func documentationSnippet11OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
 }
 
 func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let message = ChatMessage.builder(role: .user)
-        .text("Quelle différence entre ces deux images ?")
-        .image(url: "https://example.com/a.png")
-        .image(url: "https://example.com/b.png")
-        .build()
-    _ = message
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
 }
 
 @MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
+}
+
+func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let message = ChatMessage.builder(role: .user)
         .text("Quelle différence entre ces deux images ?")
         .image(url: "https://example.com/a.png")
@@ -290,48 +301,46 @@ func documentationSnippet12(client: AIYouClient, secret: String, key: String, lo
     _ = message
 }
 
-func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
-}
-
 @MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
 }
 
 func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
-        )
-        print(answer.text)
-    }
-    _ = configuration
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
 }
 
 @MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
     try await withAIYouClient(configuration) { client in
         let answer = try await client.chatCompletion(
@@ -342,77 +351,70 @@ func documentationSnippet14(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
-    }
-    _ = weather
-    _ = request
-    _ = answer
-}
-
 @MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
     }
-    _ = weather
-    _ = request
-    _ = answer
+    _ = configuration
 }
 
 func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    struct WeatherQuery: Decodable { var city: String }
-    let tool = Tool.decoding(
-        WeatherQuery.self,
-        name: "get_weather",
-        parameters: .object(properties: ["city": .string()], required: ["city"])
-    ) { query in
-        "Sunny, 21 °C in \(query.city)"
-    }
-    let result = try await client.runTools(
-        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
-        tools: [tool]
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
     )
-    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
-    _ = tool
-    _ = result
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
 }
 
 @MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     struct WeatherQuery: Decodable { var city: String }
     let tool = Tool.decoding(
         WeatherQuery.self,
@@ -430,54 +432,61 @@ func documentationSnippet16(client: AIYouClient, secret: String, key: String, lo
     _ = result
 }
 
-func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Weather in Lyon and Paris?")],
-        model: "gpt-oss:120b",
-        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
-    )
-    var accumulator = ChatCompletionAccumulator()
-    for try await chunk in try await client.chatCompletionStream(request) {
-        try accumulator.add(chunk)
-        print("calls so far:", accumulator.toolCalls.map(\.name))
-    }
-    let completion = accumulator.completion
-    print(completion.choices.first?.finishReason ?? "-")
-    _ = request
-    _ = accumulator
-    _ = completion
-}
-
 @MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Weather in Lyon and Paris?")],
-        model: "gpt-oss:120b",
-        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
-    )
-    var accumulator = ChatCompletionAccumulator()
-    for try await chunk in try await client.chatCompletionStream(request) {
-        try accumulator.add(chunk)
-        print("calls so far:", accumulator.toolCalls.map(\.name))
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
     }
-    let completion = accumulator.completion
-    print(completion.choices.first?.finishReason ?? "-")
-    _ = request
-    _ = accumulator
-    _ = completion
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
 }
 
 func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
     let request = ChatCompletionRequest(
-        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
-        model: "qwen3-vl:8b"
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
     )
-    print(try await client.chatCompletion(request).text)
-    _ = photo
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
     _ = request
+    _ = accumulator
+    _ = completion
 }
 
 @MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+    )
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
+    _ = request
+    _ = accumulator
+    _ = completion
+}
+
+func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
     let request = ChatCompletionRequest(
         messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
@@ -488,42 +497,94 @@ func documentationSnippet18(client: AIYouClient, secret: String, key: String, lo
     _ = request
 }
 
-func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var thinking = ""
-    var answer = ""
-    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
-        if case .reasoning(let piece, _) = event { thinking += piece }
-        if case .text(let piece, _) = event { answer += piece }
-    }
-    print(thinking.count, "characters of reasoning before:", answer)
-    _ = thinking
-    _ = answer
-}
-
 @MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var thinking = ""
-    var answer = ""
-    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
-        if case .reasoning(let piece, _) = event { thinking += piece }
-        if case .text(let piece, _) = event { answer += piece }
-    }
-    print(thinking.count, "characters of reasoning before:", answer)
-    _ = thinking
-    _ = answer
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
+    _ = request
 }
 
 func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
-    try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
+    var thinking = ""
+    var answer = ""
+    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
+        if case .reasoning(let piece, _) = event { thinking += piece }
+        if case .text(let piece, _) = event { answer += piece }
     }
-    _ = configuration
+    print(thinking.count, "characters of reasoning before:", answer)
+    _ = thinking
+    _ = answer
 }
 
 @MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var thinking = ""
+    var answer = ""
+    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
+        if case .reasoning(let piece, _) = event { thinking += piece }
+        if case .text(let piece, _) = event { answer += piece }
+    }
+    print(thinking.count, "characters of reasoning before:", answer)
+    _ = thinking
+    _ = answer
+}
+
+func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct Invoice: Decodable, Sendable {
+        var number: String
+        var total: Double
+        var paid: Bool
+    }
+    let schema = JSONSchema.object(
+        properties: ["number": .string(), "total": .number(minimum: 0), "paid": .boolean()],
+        required: ["number", "total", "paid"]
+    )
+    let request = ChatCompletionRequest(messages: [.text("Read this invoice: …")], model: "gpt-oss:120b")
+    do {
+        let answer = try await client.structuredAnswer(
+            request,
+            as: Invoice.self,
+            schema: schema,
+            settings: StructuredAnswerSettings(mode: .instruction, maxRepairs: 1, streamed: true)
+        )
+        print(answer.value.total, answer.repairs)
+    } catch let error as AIYouError where error.code == .decoding {
+        print("no usable answer:", error.message)
+    }
+    _ = schema
+    _ = request
+}
+
+@MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    struct Invoice: Decodable, Sendable {
+        var number: String
+        var total: Double
+        var paid: Bool
+    }
+    let schema = JSONSchema.object(
+        properties: ["number": .string(), "total": .number(minimum: 0), "paid": .boolean()],
+        required: ["number", "total", "paid"]
+    )
+    let request = ChatCompletionRequest(messages: [.text("Read this invoice: …")], model: "gpt-oss:120b")
+    do {
+        let answer = try await client.structuredAnswer(
+            request,
+            as: Invoice.self,
+            schema: schema,
+            settings: StructuredAnswerSettings(mode: .instruction, maxRepairs: 1, streamed: true)
+        )
+        print(answer.value.total, answer.repairs)
+    } catch let error as AIYouError where error.code == .decoding {
+        print("no usable answer:", error.message)
+    }
+    _ = schema
+    _ = request
+}
+
+func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
@@ -531,82 +592,85 @@ func documentationSnippet20(client: AIYouClient, secret: String, key: String, lo
         let assistants = try await client.assistants()
         print(assistants.count)
     }
-    _ = configuration
-}
-
-func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-@MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
-    _ = configuration
-}
-
-func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
     _ = configuration
 }
 
 @MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
+    _ = configuration
+}
+
+func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
+}
+
+@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    _ = configuration
+}
+
+func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     configuration.observability.recordsMessageContent = true
     _ = configuration
 }
 
-func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-@MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
-}
-
-func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
 @MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
 }
 
 func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
     _ = request
-    _ = response
+    _ = options
+    _ = answer
 }
 
 @MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
+}
+
+func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+@MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let response = try await client.withResponse { try await $0.chatCompletion(request) }
     print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
@@ -614,76 +678,75 @@ func documentationSnippet25(client: AIYouClient, secret: String, key: String, lo
     _ = response
 }
 
-func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
-@MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
-func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
-}
-
 @MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
 }
 
 func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 @MainActor func documentationSnippet28OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
     _ = configuration
 }
 
 @MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
     _ = configuration
 }
 
 func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
 }
 
 @MainActor func documentationSnippet30OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    _ = configuration
+}
+
+func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+@MainActor func documentationSnippet31OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
 
     for try await chunk in try await client.chatCompletionStream(request) {
@@ -692,94 +755,45 @@ func documentationSnippet30(client: AIYouClient, secret: String, key: String, lo
     _ = request
 }
 
-func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet31OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
 @MainActor func documentationSnippet32OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
+    }
     _ = request
-    _ = assembled
 }
 
 func documentationSnippet33(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
     }
+    _ = request
 }
 
 @MainActor func documentationSnippet33OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
     }
+    _ = request
 }
 
 func documentationSnippet34(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 @MainActor func documentationSnippet34OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
@@ -811,17 +825,64 @@ func documentationSnippet35(client: AIYouClient, secret: String, key: String, lo
 func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
     }
 }
 
 @MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+@MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
         server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
         server.setRandomFailureRate(0.2)
@@ -830,7 +891,18 @@ func documentationSnippet36(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
@@ -843,7 +915,7 @@ func documentationSnippet37(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
@@ -856,7 +928,7 @@ func documentationSnippet37(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -868,7 +940,7 @@ func documentationSnippet38(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -946,18 +1018,18 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 11 (Sources/AIYou/Documentation.docc/GettingStarted.md, “Chat”) runs (aiyou)")
-    func block11() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet11OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 10 (Sources/AIYou/Documentation.docc/Errors.md, “Errors relayed by OpenAI-compatible proxies”) runs (llmaas)")
+    func block10() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet10OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 15 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Tools”) runs (llmaas)")
-    func block15() async throws {
-        try await withLLMaaS { server, client in
-            try await documentationSnippet15OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 12 (Sources/AIYou/Documentation.docc/GettingStarted.md, “Chat”) runs (aiyou)")
+    func block12() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet12OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -970,7 +1042,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 17 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Streamed tool calls”) runs (llmaas)")
+    @Test("block 17 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Tools”) runs (llmaas)")
     func block17() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet17OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -978,31 +1050,31 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 19 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Reasoning models”) runs (llmaas)")
-    func block19() async throws {
+    @Test("block 18 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Streamed tool calls”) runs (llmaas)")
+    func block18() async throws {
         try await withLLMaaS { server, client in
-            try await documentationSnippet19OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet18OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 23 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
-    func block23() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet23OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 20 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Reasoning models”) runs (llmaas)")
+    func block20() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet20OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 24 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
-    func block24() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet24OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 21 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Typed structured answers”) runs (llmaas)")
+    func block21() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 25 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
+    @Test("block 25 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
     func block25() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet25OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1010,7 +1082,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 26 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    @Test("block 26 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
     func block26() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet26OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1018,18 +1090,18 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 30 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block30() async throws {
+    @Test("block 27 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
+    func block27() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet30OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet27OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 31 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block31() async throws {
+    @Test("block 28 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    func block28() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet31OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet28OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1042,23 +1114,23 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 33 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
+    @Test("block 33 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block33() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet33OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 34 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
+    @Test("block 34 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block34() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet34OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 35 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    @Test("block 35 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
     func block35() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet35OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1066,7 +1138,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 36 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    @Test("block 36 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
     func block36() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet36OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1074,10 +1146,26 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 38 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    @Test("block 37 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    func block37() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet37OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 38 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
     func block38() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet38OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 40 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    func block40() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet40OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

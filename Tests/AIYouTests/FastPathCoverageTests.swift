@@ -10,7 +10,10 @@ import Testing
 @Suite("Fast decoders cover their types' keys")
 struct FastPathCoverageTests {
     /// One sample value (JSON) for each key the fast path reads, per type.
-    static let usage = ["prompt_tokens": "3", "completion_tokens": "5", "total_tokens": "8"]
+    static let usage = [
+        "prompt_tokens": "3", "completion_tokens": "5", "total_tokens": "8", "reasoning_tokens": "2",
+        "completion_tokens_details": #"{"reasoning_tokens":2}"#,
+    ]
     static let function = ["name": #""get_weather""#, "arguments": #""{\"city\":\"Lyon\"}""#]
     static let toolCall = ["id": #""call_1""#, "type": #""function""#, "function": object(function)]
     static let toolCallPiece = toolCall.merging(["index": "1"]) { $1 }

@@ -102,4 +102,15 @@ struct FaultOptionTests {
             #expect(FaultOption(argument: invalid) == nil, "\(invalid)")
         }
     }
+
+    @Test("flawed:FLAW and proxy-error:KIND name every answer flaw and proxy error body")
+    func flawsAndProxyErrors() throws {
+        let option = try #require(FaultOption(argument: "llmaas-chat=flawed:not-json,flawed:fenced,proxy-error:python-dict"))
+        #expect(option.faults == [.flawedAnswer(.notJSON), .flawedAnswer(.fenced), .proxyError(.pythonDict)])
+        #expect(Set(FaultOption.answerFlaws.values).count == MockAnswerFlaw.allCases.count)
+        #expect(Set(FaultOption.proxyErrors.values).count == MockProxyError.allCases.count)
+        for invalid in ["chat=flawed", "chat=flawed:bad", "chat=proxy-error", "chat=proxy-error:teapot"] {
+            #expect(FaultOption(argument: invalid) == nil, "\(invalid)")
+        }
+    }
 }

@@ -135,6 +135,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     toolCallStreamBenchmarks(configuration: streamConfiguration)
     streamAssemblyBenchmarks()
+    reasoningStreamBenchmarks()
 
     // MARK: Rate limiter and redaction
 

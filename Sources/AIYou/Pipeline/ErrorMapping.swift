@@ -39,7 +39,7 @@ struct ErrorMapping: Sendable {
     ) -> AIYouError {
         let redactor = self.redactor
         let parsed = body.flatMap { try? JSONCoding.decode(ErrorBody.self, from: $0) }
-        let serverMessage = parsed?.message
+        let serverMessage = parsed?.readableMessage
         let code: AIYouError.Code
         let message: String
         switch status {
@@ -52,7 +52,7 @@ struct ErrorMapping: Sendable {
         case 401:
             code = .unauthorized
             message = "\(operation.name): the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
-        case 400 where parsed?.code == "model_not_found", 404 where parsed?.code == "model_not_found":
+        case 400 where parsed?.saysUnknownModel == true, 404 where parsed?.saysUnknownModel == true:
             code = .notFound
             let named = model.map { "the model \"\($0)\" does not exist" } ?? "the model does not exist"
             message = "\(operation.name): \(named)" + (serverMessage.map { " (\($0))" } ?? "")
@@ -70,14 +70,14 @@ struct ErrorMapping: Sendable {
             code,
             redactor.clean(message, limit: Self.maxMessageLength),
             status: status,
-            errorType: parsed?.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
+            errorType: parsed?.meaningfulType.map { redactor.clean($0, limit: Self.maxFieldLength) },
             bodyExcerpt: body.map { excerpt(of: $0, redactor: redactor) },
             requestID: Self.requestID(in: headers, redactor: redactor),
             retryAfter: code == .rateLimited ? serverDelay : nil
         )
         if let parsed, parsed.isOpenAIShape {
-            error.errorCode = parsed.code.map { redactor.clean($0, limit: Self.maxFieldLength) }
-            error.errorParameter = parsed.param.map { redactor.clean($0, limit: Self.maxFieldLength) }
+            error.errorCode = parsed.wordCode.map { redactor.clean($0, limit: Self.maxFieldLength) }
+            error.errorParameter = ProxyErrorText.meaningful(parsed.param).map { redactor.clean($0, limit: Self.maxFieldLength) }
         }
         error.hint = Self.hint(for: serverMessage)
         return error
@@ -96,14 +96,14 @@ struct ErrorMapping: Sendable {
             var error = AIYouError(
                 .apiError,
                 redactor.clean(
-                    "\(operation.name): " + (parsed.message ?? "the service answered with an error"),
+                    "\(operation.name): " + (parsed.readableMessage ?? "the service answered with an error"),
                     limit: Self.maxMessageLength
                 ),
                 status: namedStatus ?? status,
-                errorType: parsed.type.map { redactor.clean($0, limit: Self.maxFieldLength) },
+                errorType: parsed.meaningfulType.map { redactor.clean($0, limit: Self.maxFieldLength) },
                 bodyExcerpt: excerpt(of: body, redactor: redactor)
             )
-            error.hint = Self.hint(for: parsed.message)
+            error.hint = Self.hint(for: parsed.readableMessage)
             return error
         }
         let reason = body.readableBytes == 0 ? "the body is empty" : Self.describe(underlying)

@@ -3,7 +3,7 @@
 ///
 /// On AI.YOU, ``assistantID`` or ``model`` selects what answers; ``systemPrompt``, ``threadID``
 /// and ``form`` are AI.YOU's. On LLMaaS, ``model`` is required, and ``tools``, ``toolChoice``,
-/// the penalties and ``user`` are available; ``systemPrompt`` is sent as a leading `system`
+/// the penalties, ``user`` and ``responseFormat`` are available; ``systemPrompt`` is sent as a leading `system`
 /// message. A field the configured service does not have fails with
 /// ``AIYouError/Code/unsupported`` before sending. Unset optional fields are left out of the JSON
 /// entirely (never sent as `null` or `""`). Whether the answer is streamed is chosen by
@@ -40,6 +40,10 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
     public var tools: [ToolDefinition]
     /// Whether and which tool the model must call (`tool_choice`; LLMaaS). Needs ``tools``.
     public var toolChoice: ToolChoice?
+    /// The shape the answer must have (`response_format`; LLMaaS): ``ResponseFormat/jsonObject``
+    /// or a JSON Schema. ``AIYouClient/structuredAnswer(_:as:schema:settings:options:)`` sets it
+    /// and decodes the answer.
+    public var responseFormat: ResponseFormat?
 
     /// Set by the client: `true` on the streaming path.
     var stream: Bool?
@@ -60,7 +64,8 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         frequencyPenalty: Double? = nil,
         user: String? = nil,
         tools: [ToolDefinition] = [],
-        toolChoice: ToolChoice? = nil
+        toolChoice: ToolChoice? = nil,
+        responseFormat: ResponseFormat? = nil
     ) {
         self.messages = messages
         self.assistantID = assistantID
@@ -77,6 +82,7 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         self.user = user
         self.tools = tools
         self.toolChoice = toolChoice
+        self.responseFormat = responseFormat
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -93,6 +99,7 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         case frequencyPenalty = "frequency_penalty"
         case user, tools
         case toolChoice = "tool_choice"
+        case responseFormat = "response_format"
     }
 
     /// Encodes only the fields that are set and non-empty.
@@ -116,6 +123,7 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
             try container.encode(JSONValue.array(tools.map(\.jsonValue)), forKey: .tools)
         }
         if let toolChoice { try container.encode(toolChoice.jsonValue, forKey: .toolChoice) }
+        if let responseFormat { try container.encode(responseFormat.jsonValue, forKey: .responseFormat) }
     }
 
     /// Refuses requests `api` would reject, naming the field.
@@ -134,6 +142,7 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         if presencePenalty != nil { return "presencePenalty" }
         if frequencyPenalty != nil { return "frequencyPenalty" }
         if user != nil { return "user" }
+        if responseFormat != nil { return "responseFormat" }
         return nil
     }
 
@@ -177,6 +186,9 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
             if !names.insert(tool.name).inserted {
                 throw .invalidRequest("chat completion: the tool name \"\(tool.name)\" is used twice")
             }
+        }
+        if let problem = responseFormat?.problem {
+            throw .invalidRequest("chat completion: responseFormat: \(problem)")
         }
         if let toolChoice {
             if tools.isEmpty, toolChoice != .disabled { throw .invalidRequest("chat completion: toolChoice \(toolChoice) needs tools") }

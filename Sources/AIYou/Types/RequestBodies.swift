@@ -56,7 +56,7 @@ struct LLMaaSChatBody: JSONBody {
 
     static let modeledFields = [
         "model", "messages", "temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "user", "stream",
-        "stream_options", "tools", "tool_choice",
+        "stream_options", "tools", "tool_choice", "response_format",
     ]
 
     func write(to writer: inout JSONWriter) {
@@ -92,6 +92,7 @@ struct LLMaaSChatBody: JSONBody {
             writer.endArray()
         }
         request.toolChoice?.write(to: &writer)
+        if let responseFormat = request.responseFormat { writer.field("response_format", responseFormat.jsonValue) }
         writer.endObject()
     }
 }

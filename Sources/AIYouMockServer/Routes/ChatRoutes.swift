@@ -35,11 +35,16 @@ struct ChatRoutes: Sendable {
         }
 
         let chunkCount = max(1, input.settings.streamChunkCount)
+        var reply = "Bonjour ! Vous avez dit : \(request.lastUserText)"
+        if let schema = request.instructionSchema {
+            let value = SchemaAnswer.value(for: schema)
+            reply = input.answerFlaw.map { SchemaAnswer.spoiled(value, by: $0).text } ?? value.serialized
+        }
         let completion = MockChatCompletion(
             id: self.state.nextCompletionID(),
             model: request.model,
             created: Int(Date().timeIntervalSince1970),
-            reply: "Bonjour ! Vous avez dit : \(request.lastUserText)",
+            reply: reply,
             promptTokens: request.promptWordCount,
             completionTokens: chunkCount,
             absurdNumbers: input.absurdNumbers
@@ -76,6 +81,9 @@ struct ChatRequest: Sendable {
     var stream: Bool
     /// The model named by the request, or derived from its assistant.
     var model: String
+    /// The JSON Schema of an instruction in `promptSystem` or a `system` message
+    /// (``SchemaAnswer/schema(inInstruction:)``): the answer is then a value for it.
+    var instructionSchema: JSONValue?
 
     /// Reads a request body; `nil` when `messages` is not a non-empty array.
     init?(_ body: JSONValue) {
@@ -86,6 +94,10 @@ struct ChatRequest: Sendable {
             count + Self.text(of: message).split(whereSeparator: { $0.isWhitespace }).count
         }
         self.stream = body["stream"]?.boolValue == true
+        let systemTexts =
+            [body["promptSystem"]?.stringValue].compactMap { $0 }
+            + messages.filter { $0["role"]?.stringValue == "system" }.map(Self.text(of:))
+        self.instructionSchema = systemTexts.lazy.compactMap(SchemaAnswer.schema(inInstruction:)).first
         if let model = body["model"]?.stringValue, !model.isEmpty {
             self.model = model
         } else if let assistantID = body["assistantId"]?.identifierValue, !assistantID.isEmpty {

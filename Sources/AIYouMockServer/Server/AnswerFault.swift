@@ -12,4 +12,7 @@ enum AnswerFault: Sendable, Equatable {
     /// The threads page claims `totalItems`, and with `fullPages` is always full
     /// (``MockFault/lyingPageCounts(totalItems:fullPages:)``).
     case lyingPageCounts(totalItems: Int, fullPages: Bool)
+    /// The JSON answer of a request that asks for JSON is spoiled
+    /// (``MockFault/flawedAnswer(_:)``).
+    case flawedAnswer(MockAnswerFlaw)
 }

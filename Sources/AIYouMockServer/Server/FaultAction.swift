@@ -110,6 +110,10 @@ enum FaultAction: Sendable {
             self = .answer(
                 HostileAnswers.echoSecretsEncoded(status: status, encoding: encoding, secrets: secrets, openAIShape: route.isLLMaaS)
             )
+        case .flawedAnswer(let flaw):
+            self = route.isChat ? .alterAnswer(.flawedAnswer(flaw)) : .none
+        case .proxyError(let kind):
+            self = .answer(ProxyErrorAnswers.response(kind, secrets: secrets, body: body))
         }
     }
 

@@ -26,6 +26,11 @@ struct RouteRequest: Sendable {
         if case .lyingPageCounts(let totalItems, let fullPages)? = self.answerFault { (totalItems, fullPages) } else { nil }
     }
 
+    /// Set when a ``MockFault/flawedAnswer(_:)`` fault applies to this chat request.
+    var answerFlaw: MockAnswerFlaw? {
+        if case .flawedAnswer(let flaw)? = self.answerFault { flaw } else { nil }
+    }
+
     /// Whether a ``MockFault/absurdNumbers`` fault applies to this request.
     var absurdNumbers: Bool { self.answerFault == .absurdNumbers }
 

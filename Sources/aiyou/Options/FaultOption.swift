@@ -23,7 +23,9 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         hostile chat answers: many-deltas:COUNT:TEXT, tool-storm:CALLS:PER_CHUNK, deep-args:DEPTH[:object], \
         repeat-index:TIMES, long-args:PIECES:TEXT, empty-chunks:INTERVAL:KIND (KIND: \
         \(emptyChunkKinds.keys.sorted().joined(separator: ", "))); error-object:STATUS:BYTES (an error object, token \
-        echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))). \
+        echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))); \
+        flawed:FLAW (a spoiled JSON answer; FLAW: \(answerFlaws.keys.sorted().joined(separator: ", "))), \
+        proxy-error:KIND (a proxy's error body; KIND: \(proxyErrors.keys.sorted().joined(separator: ", "))). \
         Repeatable.
         """
 
@@ -31,6 +33,18 @@ struct FaultOption: ExpressibleByArgument, Sendable {
     static let encodings: [String: MockSecretEncoding] = [
         "unicode-escaped": .unicodeEscaped, "html-safe-escaped": .htmlSafeEscaped, "percent-encoded": .percentEncoded,
         "base64": .base64, "basic-auth": .basicAuth,
+    ]
+
+    /// The `FLAW` names of `flawed`.
+    static let answerFlaws: [String: MockAnswerFlaw] = [
+        "not-json": .notJSON, "wrong-shape": .wrongShape, "fenced": .fenced, "truncated": .truncated,
+    ]
+
+    /// The `KIND` names of `proxy-error`.
+    static let proxyErrors: [String: MockProxyError] = [
+        "string-code": .stringCode, "numeric-code": .numericCode, "type-none": .typeNone, "type-null": .typeNull,
+        "python-dict": .pythonDict, "traceback": .traceback, "model-not-found": .modelNotFound,
+        "model-does-not-exist": .modelDoesNotExist, "invalid-model": .invalidModel, "litellm-invalid-model": .litellmInvalidModelName,
     ]
 
     /// The `KIND` names of `empty-chunks`.
@@ -105,6 +119,8 @@ struct FaultOption: ExpressibleByArgument, Sendable {
             let parts = arguments.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, let interval = parseDuration(parts[0]), let kind = emptyChunkKinds[parts[1]] else { return nil }
             return .endlessEmptyChunks(interval: interval, kind: kind)
+        case ("flawed", let flaw?): return answerFlaws[flaw].map { .flawedAnswer($0) }
+        case ("proxy-error", let kind?): return proxyErrors[kind].map { .proxyError($0) }
         case ("long-args", let arguments?):
             guard let (pieces, text) = countAndText(arguments) else { return nil }
             return .longToolArguments(pieces: pieces, pieceText: text)

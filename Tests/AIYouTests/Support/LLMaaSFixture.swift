@@ -22,6 +22,16 @@ func withLLMaaS<T: Sendable>(
     )
 }
 
+extension ChatCompletion {
+    /// The completion without the members it does not model: what a stream, whose chunks do not
+    /// carry LLMaaS's `backend`, assembles to.
+    var withoutUnmodeledFields: ChatCompletion {
+        var copy = self
+        copy.unmodeledFields = UnmodeledFields()
+        return copy
+    }
+}
+
 /// The JSON object a request body holds.
 func jsonObject(_ bytes: some Sequence<UInt8>) throws -> [String: Any] {
     let value = try JSONSerialization.jsonObject(with: Data(bytes))

@@ -48,6 +48,10 @@ struct LLMaaSChatCompletion: Sendable {
     /// - A text answer is, after a `tool` message, `Results: ` and the contents of the trailing
     ///   tool messages joined by `; `; otherwise `Bonjour ! Vous avez dit : ` and the last user
     ///   message's text (the AI.YOU route's reply).
+    /// - A request that asks for JSON (``LLMaaSChatRequest/structure``) is answered, instead of
+    ///   that text, with the compact JSON text of ``SchemaAnswer/value(for:name:depth:)`` for its
+    ///   schema, or `{"answer": <that text>}` for `json_object`; `flaw` spoils it
+    ///   (``SchemaAnswer/spoiled(_:by:)``; finish reason `length` for a cut answer).
     /// - `max_tokens`: a text answer of more whitespace-separated words than `max_tokens` is cut
     ///   to its first `max_tokens` words, joined by single spaces, with finish reason `length`.
     /// - Usage: `prompt_tokens` is the number of whitespace-separated words in the text of all
@@ -57,7 +61,7 @@ struct LLMaaSChatCompletion: Sendable {
     ///   `The user wrote "<last user text>". A short answer in French will do.` (not cut by
     ///   `max_tokens`); its words are added to `completion_tokens` and reported as reasoning
     ///   tokens.
-    init(request: LLMaaSChatRequest, absurdNumbers: Bool) {
+    init(request: LLMaaSChatRequest, absurdNumbers: Bool, flaw: MockAnswerFlaw? = nil) {
         let hash = FNV1a.hash(request.canonicalText)
         var generator = SplitMix64(seed: hash)
         self.id = "chatcmpl-" + FNV1a.hex(hash) + FNV1a.hex(generator.next())
@@ -80,15 +84,32 @@ struct LLMaaSChatCompletion: Sendable {
             return
         }
 
-        let reply: String
+        var reply: String
         if request.messages.last?.role == "tool" {
             let results = request.messages.reversed().prefix { $0.role == "tool" }.reversed().map(\.text)
             reply = "Results: " + results.joined(separator: "; ")
         } else {
             reply = "Bonjour ! Vous avez dit : " + request.lastUserText
         }
+        let json: JSONValue?
+        switch request.structure {
+        case .text: json = nil
+        case .jsonObject: json = SchemaAnswer.jsonObject(text: reply)
+        case .schema(let schema): json = SchemaAnswer.value(for: schema)
+        }
+        var cut = false
+        if let json {
+            if let flaw {
+                (reply, cut) = SchemaAnswer.spoiled(json, by: flaw)
+            } else {
+                reply = json.serialized
+            }
+        }
         let words = reply.split(whereSeparator: { $0.isWhitespace })
-        if let maxTokens = request.maxTokens, maxTokens < words.count {
+        if cut {
+            self.answer = .text(reply, finishReason: "length")
+            self.completionTokens = max(1, words.count)
+        } else if let maxTokens = request.maxTokens, maxTokens < words.count {
             self.answer = .text(words.prefix(maxTokens).joined(separator: " "), finishReason: "length")
             self.completionTokens = maxTokens
         } else {

@@ -17,6 +17,21 @@ struct LLMaaSChatRequest: Sendable {
         var text: String
     }
 
+    /// The JSON a request asks for.
+    enum Structure: Sendable {
+        /// Free text.
+        case text
+        /// Some JSON object (`response_format` `json_object`).
+        case jsonObject
+        /// A value matching this JSON Schema (`response_format` `json_schema`, or an
+        /// instruction in a system message).
+        case schema(JSONValue)
+
+        var isSchema: Bool {
+            if case .schema = self { true } else { false }
+        }
+    }
+
     /// The roles a message may have.
     static let roles: Set<String> = ["system", "user", "assistant", "tool"]
 
@@ -32,6 +47,9 @@ struct LLMaaSChatRequest: Sendable {
     /// The names of the declared tools, in order.
     var tools: [String]
     var toolChoice: ToolChoice
+    /// What `response_format` (or, when it asks for no schema, a JSON Schema instruction in a
+    /// system message) asks for.
+    var structure: Structure
     /// The request without `stream` and `stream_options`, as canonical JSON text (keys sorted):
     /// the same for the streamed and the non-streamed form of a request.
     var canonicalText: String
@@ -71,6 +89,12 @@ struct LLMaaSChatRequest: Sendable {
 
         self.tools = try Self.toolNames(body["tools"])
         self.toolChoice = try Self.toolChoice(body["tool_choice"], tools: self.tools)
+        self.structure = try Self.structure(body["response_format"])
+        if !self.structure.isSchema,
+            let schema = checked.lazy.filter({ $0.role == "system" }).compactMap({ SchemaAnswer.schema(inInstruction: $0.text) }).first
+        {
+            self.structure = .schema(schema)
+        }
 
         let members = body.objectMembers ?? []
         self.canonicalText = JSONValue.object(members.filter { $0.key != "stream" && $0.key != "stream_options" }).serialized
@@ -157,6 +181,29 @@ struct LLMaaSChatRequest: Sendable {
             }
         default:
             throw .invalid("'stream_options' must be an object.", param: "stream_options")
+        }
+    }
+
+    /// `response_format`: absent, `null` or `{"type":"text"}`; `{"type":"json_object"}`; or
+    /// `{"type":"json_schema","json_schema":{"name":…,"schema":{…}}}`.
+    private static func structure(_ value: JSONValue?) throws(LLMaaSRequestError) -> Structure {
+        guard let value else { return .text }
+        if case .null = value { return .text }
+        switch value["type"]?.stringValue {
+        case "text"?:
+            return .text
+        case "json_object"?:
+            return .jsonObject
+        case "json_schema"?:
+            guard let name = value["json_schema"]?["name"]?.stringValue, !name.isEmpty else {
+                throw .invalid("'response_format.json_schema.name' must be a non-empty string.", param: "response_format")
+            }
+            guard let schema = value["json_schema"]?["schema"], schema.objectMembers != nil else {
+                throw .invalid("'response_format.json_schema.schema' must be an object.", param: "response_format")
+            }
+            return .schema(schema)
+        default:
+            throw .invalid("'response_format.type' must be \"text\", \"json_object\" or \"json_schema\".", param: "response_format")
         }
     }
 

@@ -19,7 +19,7 @@ struct LLMaaSChatRoutes: Sendable {
             return await ConnectionControl(state: self.state).drop(input.context.channel)
         }
 
-        let completion = LLMaaSChatCompletion(request: request, absurdNumbers: input.absurdNumbers)
+        let completion = LLMaaSChatCompletion(request: request, absurdNumbers: input.absurdNumbers, flaw: input.answerFlaw)
         guard request.stream else {
             return LLMaaSResponses.json(completion.json, quota: self.state.llmaasQuota)
         }
