@@ -22,6 +22,9 @@ public final class AIYouClient: Sendable {
     /// Set once the service has answered a non-streamed chat request with the "Stream options"
     /// error: later calls stream straight away instead of failing first.
     let nonStreamingChatUnsupported = Atomic<Bool>(false)
+    /// Set once the service has refused `encoding_format` on an embeddings request: later
+    /// requests ask for decimal numbers straight away.
+    let base64EmbeddingsRefused = Atomic<Bool>(false)
 
     /// Creates a client with its own connection pool, on the shared NIO event loop group.
     /// Throws ``AIYouError/Code/invalidConfiguration`` when the configuration cannot work.

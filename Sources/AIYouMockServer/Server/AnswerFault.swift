@@ -12,4 +12,10 @@ enum AnswerFault: Sendable, Equatable {
     /// The threads page claims `totalItems`, and with `fullPages` is always full
     /// (``MockFault/lyingPageCounts(totalItems:fullPages:)``).
     case lyingPageCounts(totalItems: Int, fullPages: Bool)
+    /// The embeddings are written in reverse index order (``MockFault/reversedEmbeddings``).
+    case reversedEmbeddings
+    /// Every base64 text is invalid (``MockFault/invalidBase64``).
+    case invalidBase64
+    /// Only the first half of the answer is written (``MockFault/truncatedBody``).
+    case truncatedBody
 }

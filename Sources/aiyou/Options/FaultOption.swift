@@ -10,6 +10,7 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         "save": .save, "threads": .threads, "delete-thread": .deleteThread, "transcriptions": .transcriptions,
         "llmaas-chat": .llmaasChatCompletions, "llmaas-completions": .llmaasCompletions, "embeddings": .embeddings,
         "rerank": .rerank, "rerank-v2": .rerankV2, "llmaas-models": .llmaasModels, "llmaas-transcriptions": .llmaasTranscriptions,
+        "speech": .speech, "images": .imageGenerations,
     ]
 
     static let help = """
@@ -23,8 +24,8 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         hostile chat answers: many-deltas:COUNT:TEXT, tool-storm:CALLS:PER_CHUNK, deep-args:DEPTH[:object], \
         repeat-index:TIMES, long-args:PIECES:TEXT, empty-chunks:INTERVAL:KIND (KIND: \
         \(emptyChunkKinds.keys.sorted().joined(separator: ", "))); error-object:STATUS:BYTES (an error object, token \
-        echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))). \
-        Repeatable.
+        echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))); \
+        media: reversed-embeddings, oversized-audio:BYTES, invalid-base64, truncated. Repeatable.
         """
 
     /// The `ENCODING` names of `echo-encoded`.
@@ -105,6 +106,10 @@ struct FaultOption: ExpressibleByArgument, Sendable {
             let parts = arguments.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, let interval = parseDuration(parts[0]), let kind = emptyChunkKinds[parts[1]] else { return nil }
             return .endlessEmptyChunks(interval: interval, kind: kind)
+        case ("reversed-embeddings", nil): return .reversedEmbeddings
+        case ("oversized-audio", let bytes?): return Int(bytes).flatMap { $0 >= 0 ? .oversizedAudio(bytes: $0) : nil }
+        case ("invalid-base64", nil): return .invalidBase64
+        case ("truncated", nil): return .truncatedBody
         case ("long-args", let arguments?):
             guard let (pieces, text) = countAndText(arguments) else { return nil }
             return .longToolArguments(pieces: pieces, pieceText: text)
