@@ -294,4 +294,3 @@ public enum MockFault: Sendable, Equatable {
     /// of its first write instead. A request refused with 401 gets its whole 401.
     case truncatedBody
 }
-

@@ -24,7 +24,11 @@ struct LLMaaSMediaTests {
             // 7 bytes of text: 8,400 samples of 2 bytes after the 44-byte header.
             #expect(wav.count == 44 + 16_800 && Array(wav[0..<4]) == Array("RIFF".utf8) && Array(wav[36..<40]) == Array("data".utf8))
             #expect(MockAIYouServer.speechAudio(input: "Bonjour", voice: "nova", format: "wav") != wav, "the voice changes the tone")
-            let plain = try await http.send(.POST, "/v1/audio/speech", json: LLMaaS.json(["model": "kokoro:82m", "input": "x", "voice": "v"]))
+            let plain = try await http.send(
+                .POST,
+                "/v1/audio/speech",
+                json: LLMaaS.json(["model": "kokoro:82m", "input": "x", "voice": "v"])
+            )
             #expect(plain.header("Content-Type") == "audio/mpeg" && plain.body.starts(with: Array("ID3".utf8)))
             #expect(server.requestCount(.speech) == 7)
         }
@@ -120,9 +124,17 @@ struct LLMaaSMediaTests {
                 }
                 #expect(floats == MockAIYouServer.embedding(for: inputs[index], dimensions: 1024))
             }
-            let float = try await http.send(.POST, "/v1/embeddings", json: LLMaaS.json(["model": "bge-m3", "input": "un", "encoding_format": "float"]))
+            let float = try await http.send(
+                .POST,
+                "/v1/embeddings",
+                json: LLMaaS.json(["model": "bge-m3", "input": "un", "encoding_format": "float"])
+            )
             #expect((try float.object()["data"] as? [[String: Any]])?.first?["embedding"] is [Any])
-            let other = try await http.send(.POST, "/v1/embeddings", json: LLMaaS.json(["model": "bge-m3", "input": "un", "encoding_format": "int8"]))
+            let other = try await http.send(
+                .POST,
+                "/v1/embeddings",
+                json: LLMaaS.json(["model": "bge-m3", "input": "un", "encoding_format": "int8"])
+            )
             #expect(other.status == 400)
             #expect(try LLMaaS.error(other)["param"] as? String == "encoding_format")
         }

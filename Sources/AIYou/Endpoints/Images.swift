@@ -24,7 +24,10 @@ extension AIYouClient {
     ///   ``AIYouError/Code/decoding`` when the answer holds no image, more images than asked for,
     ///   invalid base64, or a link that is not an absolute `http(s)` URL; otherwise the service's
     ///   or the network's error.
-    public func generateImages(_ request: ImageGenerationRequest, options: RequestOptions = RequestOptions()) async throws
+    public func generateImages(
+        _ request: ImageGenerationRequest,
+        options: RequestOptions = RequestOptions()
+    ) async throws
         -> ImageGeneration
     {
         let path = try configuration.api.require(.imageGeneration)

@@ -153,11 +153,9 @@ extension AIYouClient {
     }
 }
 
-/// Writes audio to a temporary file beside its destination, then moves it into place.
-///
-/// `@unchecked Sendable`: one call owns it and uses it from one task, one method at a time; the
-/// descriptor is never shared.
-final class AudioFileWriter: @unchecked Sendable {
+/// Writes audio to a temporary file beside its destination, then moves it into place. One call
+/// owns it, in one task.
+final class AudioFileWriter {
     let path: String
     private let temporaryPath: String
     private var descriptor: Int32
@@ -177,7 +175,8 @@ final class AudioFileWriter: @unchecked Sendable {
             throw .invalidRequest("speech: the directory of \"\(shown)\" does not exist")
         }
         self.path = path
-        self.temporaryPath = url.deletingLastPathComponent()
+        self.temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).aiyou-\(UInt64.random(in: .min ... .max)).partial").path
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if descriptor < 0 {

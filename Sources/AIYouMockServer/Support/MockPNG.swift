@@ -12,7 +12,9 @@ enum MockPNG {
     /// The PNG file of image `index` for `prompt`.
     static func image(prompt: String, index: Int) -> [UInt8] {
         let hash = FNV1a.hash(prompt + "#" + String(index))
-        let (red, green, blue) = (UInt8(truncatingIfNeeded: hash), UInt8(truncatingIfNeeded: hash >> 8), UInt8(truncatingIfNeeded: hash >> 16))
+        let (red, green, blue) = (
+            UInt8(truncatingIfNeeded: hash), UInt8(truncatingIfNeeded: hash >> 8), UInt8(truncatingIfNeeded: hash >> 16)
+        )
         var raw: [UInt8] = []
         raw.reserveCapacity(Self.side * (1 + 3 * Self.side))
         for y in 0..<Self.side {
@@ -51,7 +53,10 @@ enum MockPNG {
 
     private static func bigEndian(_ value: Int) -> [UInt8] {
         let value = UInt32(truncatingIfNeeded: value)
-        return [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        return [
+            UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
+            UInt8(truncatingIfNeeded: value),
+        ]
     }
 
     /// CRC-32 (ISO 3309, as PNG uses it), bit by bit: the files are a few hundred bytes.

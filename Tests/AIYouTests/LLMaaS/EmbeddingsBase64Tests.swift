@@ -116,7 +116,9 @@ struct EmbeddingsBase64Tests {
             let count = Int.random(in: 1...5, using: &generator)
             let dimensions = Int.random(in: 1...40, using: &generator)
             let vectors = (0..<count).map { _ in
-                (0..<dimensions).map { _ in Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &generator)) * (Bool.random() ? 1 : -1) }
+                (0..<dimensions).map { _ in
+                    Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &generator)) * (Bool.random() ? 1 : -1)
+                }
             }
             let items = vectors.enumerated().shuffled(using: &generator).map { index, vector in
                 let embedding =
@@ -130,7 +132,10 @@ struct EmbeddingsBase64Tests {
             if let fast { #expect(fast.vectors.map { $0.map(\.bitPattern) } == expected) }
         }
         // "\/" in a base64 text: JSONDecoder's path decodes it (the fast path gives up).
-        let escaped = Self.base64([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0.1, 0.2]).replacingOccurrences(of: "/", with: "\\/")
+        let escaped = Self.base64([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0.1, 0.2]).replacingOccurrences(
+            of: "/",
+            with: "\\/"
+        )
         let (fast, plain) = Self.decodeBoth(#"{"data":[{"index":0,"embedding":"\#(escaped)"}]}"#)
         let decoded = try plain.get()
         #expect(decoded.vectors == [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0.1, 0.2]])
@@ -226,7 +231,14 @@ struct RerankV2Tests {
         ])
         let client = try AIYouClient.scripted(transport) { $0.api = .llmaas }
         let result = try await client.rerank(model: "m", query: "q", documents: ["a", "b"], version: .v2)
-        #expect(result == RerankResult(id: "r", results: [.init(index: 1, relevanceScore: 0.8), .init(index: 0, relevanceScore: 0.1)], searchUnits: 1))
+        #expect(
+            result
+                == RerankResult(
+                    id: "r",
+                    results: [.init(index: 1, relevanceScore: 0.8), .init(index: 0, relevanceScore: 0.1)],
+                    searchUnits: 1
+                )
+        )
         #expect(transport.sent.first?.target == "/v2/rerank")
         let aiyou = try AIYouClient.scripted(transport)
         await expectAIYouError(.unsupported) { try await aiyou.rerank(model: "m", query: "q", documents: ["a"], version: .v2) }

@@ -164,7 +164,10 @@ struct Base64Tests {
         }
     }
 
-    @Test("refuses what is not base64", arguments: ["A", "AB=C", "ABC==", "A===", "====", "AB\nCD", "AB-_", "QUJD=", "QUJD====", "QQ=", "é", "QQ==QQ=="])
+    @Test(
+        "refuses what is not base64",
+        arguments: ["A", "AB=C", "ABC==", "A===", "====", "AB\nCD", "AB-_", "QUJD=", "QUJD====", "QQ=", "é", "QQ==QQ=="]
+    )
     func refuses(text: String) {
         #expect(throws: Base64.Problem.self) { try Base64.data(text) }
     }

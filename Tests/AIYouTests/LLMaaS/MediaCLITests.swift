@@ -41,7 +41,10 @@ struct MediaCLITests {
         try Self.withDirectory { directory in
             let path = directory.appendingPathComponent("x.wav").path
             let format = try CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--format", "ogg", "--output", path])
-            #expect(format.status != 0 && format.status != 1 && format.stderr.contains("\"ogg\" is not an audio format"), "\(format.stderr)")
+            #expect(
+                format.status != 0 && format.status != 1 && format.stderr.contains("\"ogg\" is not an audio format"),
+                "\(format.stderr)"
+            )
             let speed = try CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--speed", "7", "--output", path])
             #expect(speed.status == 1 && speed.stderr.contains("speed must be within"), "\(speed.stderr)")
             let model = try CLITests.run(["--api", "llmaas", "--token", "k", "speak", "x", "--voice", "v", "--output", path])
@@ -62,7 +65,9 @@ struct MediaCLITests {
             #expect(single.stderr.contains("revised prompt: A mock image of: a red fox"))
 
             let many = directory.appendingPathComponent("fox.png").path
-            let several = try CLITests.run(Self.llmaas + ["--json", "image", "a red fox", "--count", "3", "--size", "256x256", "--output", many])
+            let several = try CLITests.run(
+                Self.llmaas + ["--json", "image", "a red fox", "--count", "3", "--size", "256x256", "--output", many]
+            )
             #expect(several.status == 0, "\(several.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(several.stdout.utf8)) as? [String: Any])
             let images = try #require(object["images"] as? [[String: Any]])
@@ -100,7 +105,10 @@ struct MediaCLITests {
 
     @Test("rerank --v2 uses /v2/rerank: same order, texts from the arguments")
     func rerankV2() throws {
-        let arguments = ["rerank", "--model", "qwen3-reranker:0.6b", "--query", "reset my password", "The office opens at 9.", "Reset it from the sign-in page."]
+        let arguments = [
+            "rerank", "--model", "qwen3-reranker:0.6b", "--query", "reset my password", "The office opens at 9.",
+            "Reset it from the sign-in page.",
+        ]
         let v1 = try CLITests.run(Self.llmaas + arguments)
         let v2 = try CLITests.run(Self.llmaas + arguments + ["--v2"])
         #expect(v1.status == 0 && v2.status == 0, "\(v2.stderr)")
@@ -109,5 +117,35 @@ struct MediaCLITests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let results = try #require(object["results"] as? [[String: Any]])
         #expect(results.count == 2 && results.allSatisfy { $0["document"] is NSNull })
+    }
+
+    @Test("speak writes 128 MiB of audio to a file without its memory growing with the audio", .timeLimit(.minutes(10)))
+    func largeAudioInFlatMemory() async throws {
+        let size = 128 << 20
+        // The server runs as a process of its own, so that the tool's peak is measured alone.
+        let server = try await ServeProcess.start(["--fault", "speech=oversized-audio:\(size)"])
+        defer { server.killIfRunning() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-media-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = ["--api", "llmaas", "--base-url", server.baseURL, "--token", MockAccount.demoAPIKey]
+        func speak(_ name: String) async throws -> (MeasuredProcess.Run, String) {
+            let path = directory.appendingPathComponent(name).path
+            let arguments = ["speak", "Bonjour", "--model", "kokoro", "--voice", "v", "--format", "wav", "--output", path]
+            let run = try await MeasuredProcess.run(CLITests.executable, target + arguments + ["--max-bytes", String(size + 1)])
+            #expect(run.status == 0 && !run.timedOut, "\(run.stderr)")
+            return (run, path)
+        }
+        let (large, largePath) = try await speak("large.wav")
+        let written = try FileManager.default.attributesOfItem(atPath: largePath)[.size] as? Int
+        #expect(written == size)
+        // The same command for a small answer (the fault is used up): the tool's own footprint.
+        let (small, _) = try await speak("small.wav")
+        #expect(
+            large.peakResidentBytes < small.peakResidentBytes + size / 8,
+            "peak \(large.peakResidentBytes) bytes for \(size) bytes of audio, \(small.peakResidentBytes) for a small answer"
+        )
+        server.send(SIGTERM)
+        #expect(await server.waitForExit() == .init(status: 0, exited: true))
     }
 }

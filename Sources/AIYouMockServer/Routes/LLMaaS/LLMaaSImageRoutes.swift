@@ -79,7 +79,8 @@ struct LLMaaSImageRoutes: Sendable {
         let parts = size.split(separator: "x", omittingEmptySubsequences: false)
         return parts.count == 2
             && parts.allSatisfy { part in
-                part.utf8.count <= 5 && part.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && Int(part).map { (1...16_384).contains($0) } == true
+                part.utf8.count <= 5 && part.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                    && Int(part).map { (1...16_384).contains($0) } == true
             }
     }
 }
