@@ -25,6 +25,9 @@ public final class AIYouClient: Sendable {
     /// Set once an LLMaaS server has refused `stream_options`: later streams no longer ask for
     /// usage (``Configuration/LLMaaSSettings/streamUsage``).
     let streamUsageRefused = Atomic<Bool>(false)
+    /// Set once the service has refused `encoding_format` on an embeddings request: later
+    /// requests ask for decimal numbers straight away.
+    let base64EmbeddingsRefused = Atomic<Bool>(false)
 
     /// Creates a client with its own connection pool, on the shared NIO event loop group.
     /// Throws ``AIYouError/Code/invalidConfiguration`` when the configuration cannot work.

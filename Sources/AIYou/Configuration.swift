@@ -119,7 +119,8 @@ public struct Configuration: Sendable {
     /// closes the connection.
     public struct Limits: Sendable, Hashable {
         /// The largest body of a successful non-streamed answer, and the most text
-        /// ``ChatCompletionStream/collect()`` assembles. Default 32 MiB.
+        /// ``ChatCompletionStream/collect()`` assembles; also the most audio a speech call reads
+        /// when it gives no `maxBytes`. Default 32 MiB.
         public var maxResponseBodyBytes: Int = 32 * 1024 * 1024
         /// How much of an error answer's body is read (for its message and excerpt); the rest is
         /// not read. Default 64 KiB.

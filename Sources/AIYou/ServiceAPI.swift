@@ -10,6 +10,7 @@
 /// | Models, transcription | yes | yes |
 /// | Assistants, threads, saving | yes | — |
 /// | Embeddings, rerank | — | yes |
+/// | Speech, image generation | — | yes |
 ///
 /// Calling an operation the configured service does not have fails with
 /// ``AIYouError/Code/unsupported`` before anything is sent.
@@ -60,7 +61,11 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
         case (.llmaas, .transcription): "/v1/audio/transcriptions"
         case (.llmaas, .embeddings): "/v1/embeddings"
         case (.llmaas, .rerank): "/v1/rerank"
+        case (.llmaas, .rerankV2): "/v2/rerank"
+        case (.llmaas, .speech): "/v1/audio/speech"
+        case (.llmaas, .imageGeneration): "/v1/images/generations"
         case (.aiyou, .embeddings), (.aiyou, .rerank): nil
+        case (.aiyou, .rerankV2), (.aiyou, .speech), (.aiyou, .imageGeneration): nil
         case (.llmaas, .login), (.llmaas, .assistants), (.llmaas, .createModel), (.llmaas, .saveConversation),
             (.llmaas, .threads), (.llmaas, .deleteThread):
             nil

@@ -10,6 +10,10 @@ enum LLMaaSCatalog {
         case rerank
         /// A speech-to-text model (listed only: the transcription route ignores `model`).
         case audio
+        /// A text-to-speech model (`/v1/audio/speech`).
+        case speech
+        /// An image generation model (`/v1/images/generations`).
+        case image
     }
 
     /// How a reasoning model hands out its reasoning.
@@ -50,6 +54,8 @@ enum LLMaaSCatalog {
         Model(id: "granite-embedding:278m", aliases: ["granite-embedding:278m"], maxModelLength: 512, kind: .embedding(dimensions: 768)),
         Model(id: "qwen3-reranker:0.6b", aliases: ["qwen3-reranker:0.6b"], maxModelLength: 4096, kind: .rerank),
         Model(id: "whisper-large-v3", aliases: ["whisper-large-v3"], maxModelLength: 448, kind: .audio),
+        Model(id: "kokoro:82m", aliases: ["kokoro:82m", "kokoro"], maxModelLength: 4096, kind: .speech),
+        Model(id: "z-image:16b", aliases: ["z-image:16b"], maxModelLength: 4096, kind: .image),
     ]
 
     /// The model a request names, by id or alias.

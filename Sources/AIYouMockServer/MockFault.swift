@@ -284,4 +284,25 @@ public enum MockFault: Sendable, Equatable {
     /// printed Python dict or a traceback as the message, an unknown model in the words of
     /// Ollama, vLLM or LiteLLM), with its status; the bodies echo the bearer token.
     case proxyError(MockProxyError)
+    /// On `POST /v1/embeddings` (authenticated): the normal answer with its `data` items written
+    /// in reverse `index` order (the last input's vector first), as some servers send them; a
+    /// client must put them back in input order by `index`. On every other route: the route's
+    /// normal answer.
+    case reversedEmbeddings
+    /// On `POST /v1/audio/speech` (before authentication): 200 `audio/wav`, chunked (no
+    /// `Content-Length`), a 44-byte WAV header announcing the whole length, then silence,
+    /// `bytes` bytes in all (at least the header). The body is generated as it is written, in
+    /// writes of at most 64 KiB, and writing stops as soon as the client goes away or the server
+    /// begins to stop. On every other route: the route's normal answer.
+    case oversizedAudio(bytes: Int)
+    /// On `POST /v1/images/generations` and `POST /v1/embeddings` (authenticated): the normal
+    /// answer with every base64 text replaced by `not*base64!` — each image's `b64_json` (also
+    /// when links were asked for), each `embedding` (also when decimal numbers were asked for).
+    /// On every other route: the route's normal answer.
+    case invalidBase64
+    /// On every route (authenticated): the route's answer, whatever its status, with its
+    /// `Content-Length` but only the first half of its body (rounded down), after which the
+    /// connection is closed. An answer written without a length (a stream) is cut in the middle
+    /// of its first write instead. A request refused with 401 gets its whole 401.
+    case truncatedBody
 }

@@ -65,11 +65,18 @@ public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
     public static let llmaasModels = MockRoute(method: "GET", path: "/v1/models")
     /// LLMaaS `POST /v1/audio/transcriptions`: a Whisper-style multipart upload (part `file`).
     public static let llmaasTranscriptions = MockRoute(method: "POST", path: "/v1/audio/transcriptions")
+    /// LLMaaS `POST /v1/audio/speech`: OpenAI-style text-to-speech, deterministic audio in the
+    /// format asked for.
+    public static let speech = MockRoute(method: "POST", path: "/v1/audio/speech")
+    /// LLMaaS `POST /v1/images/generations`: OpenAI-style image generation, deterministic PNG
+    /// images as base64 or links.
+    public static let imageGenerations = MockRoute(method: "POST", path: "/v1/images/generations")
 
     /// Every route the server answers: the AI.YOU routes, then the LLMaaS ones.
     public static let allCases: [MockRoute] = [
         .login, .chatCompletions, .assistants, .listModels, .createModel,
         .save, .threads, .deleteThread, .transcriptions,
         .llmaasChatCompletions, .llmaasCompletions, .embeddings, .rerank, .rerankV2, .llmaasModels, .llmaasTranscriptions,
+        .speech, .imageGenerations,
     ]
 }

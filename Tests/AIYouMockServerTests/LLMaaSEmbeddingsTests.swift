@@ -6,7 +6,7 @@ import Testing
 struct LLMaaSEmbeddingsTests {
     static let path = "/v1/embeddings"
 
-    @Test("vectors per input, in reverse index order, equal to MockAIYouServer.embedding(for:dimensions:)")
+    @Test("vectors per input, in index order, equal to MockAIYouServer.embedding(for:dimensions:)")
     func vectors() async throws {
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
@@ -14,11 +14,11 @@ struct LLMaaSEmbeddingsTests {
             let response = try await http.send(.POST, Self.path, json: LLMaaS.json(["model": "bge-m3", "input": inputs]))
             #expect(response.status == 200)
             #expect(response.header("X-RateLimit-Remaining-Requests") == "999")
-            #expect(response.text.hasPrefix(#"{"object":"list","model":"bge-m3","data":[{"object":"embedding","index":2,"embedding":["#))
+            #expect(response.text.hasPrefix(#"{"object":"list","model":"bge-m3","data":[{"object":"embedding","index":0,"embedding":["#))
             #expect(response.text.hasSuffix(#"]}],"usage":{"prompt_tokens":6,"total_tokens":6}}"#))
             let object = try response.object()
             let data = try #require(object["data"] as? [[String: Any]])
-            #expect(data.map { $0["index"] as? Int } == [2, 1, 0])
+            #expect(data.map { $0["index"] as? Int } == [0, 1, 2])
             for item in data {
                 let index = try #require(item["index"] as? Int)
                 #expect(item["object"] as? String == "embedding")
@@ -32,7 +32,7 @@ struct LLMaaSEmbeddingsTests {
             // The components read back exactly as Float from the text.
             let firstArray = try #require(response.text.split(separator: "[").dropFirst(2).first?.split(separator: "]").first)
             let parsed = firstArray.split(separator: ",").map { Float(String($0)) }
-            #expect(parsed == MockAIYouServer.embedding(for: inputs[2], dimensions: 1024).map { Optional($0) })
+            #expect(parsed == MockAIYouServer.embedding(for: inputs[0], dimensions: 1024).map { Optional($0) })
         }
     }
 
@@ -55,7 +55,7 @@ struct LLMaaSEmbeddingsTests {
         }
     }
 
-    @Test("128 inputs of 1024 dimensions are answered, in reverse index order; 129 are refused")
+    @Test("128 inputs of 1024 dimensions are answered, in index order; 129 are refused")
     func limits() async throws {
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
@@ -63,7 +63,7 @@ struct LLMaaSEmbeddingsTests {
             let response = try await http.send(.POST, Self.path, json: LLMaaS.json(["model": "bge-m3:567m", "input": inputs]))
             #expect(response.status == 200)
             let data = try #require(try response.object()["data"] as? [[String: Any]])
-            #expect(data.map { $0["index"] as? Int } == Array((0..<128).reversed()))
+            #expect(data.map { $0["index"] as? Int } == Array(0..<128))
             #expect(try response.object()["usage"] as? [String: Int] == ["prompt_tokens": 384, "total_tokens": 384])
 
             let tooMany = try await http.send(.POST, Self.path, json: LLMaaS.json(["model": "bge-m3", "input": inputs + ["one more"]]))

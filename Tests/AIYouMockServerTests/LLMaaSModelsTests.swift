@@ -16,11 +16,14 @@ struct LLMaaSModelsTests {
             #expect(
                 models.map { $0["id"] as? String } == [
                     "gpt-oss:120b", "llama3.3:70b", "qwen3-vl:8b", "qwen3.6:27b", "cogito:32b", "bge-m3:567m", "granite-embedding:278m",
-                    "qwen3-reranker:0.6b",
-                    "whisper-large-v3",
+                    "qwen3-reranker:0.6b", "whisper-large-v3", "kokoro:82m", "z-image:16b",
                 ]
             )
-            #expect(models.map { $0["max_model_len"] as? Int } == [120_000, 120_000, 250_000, 250_000, 120_000, 8192, 512, 4096, 448])
+            #expect(
+                models.map { $0["max_model_len"] as? Int } == [
+                    120_000, 120_000, 250_000, 250_000, 120_000, 8192, 512, 4096, 448, 4096, 4096,
+                ]
+            )
             #expect(models[0]["aliases"] as? [String] == ["gpt-oss:120b", "gpt-oss"])
             #expect(models[5]["aliases"] as? [String] == ["bge-m3:567m", "bge-m3"])
             #expect(
@@ -40,13 +43,14 @@ struct LLMaaSModelsTests {
 
     @Test("every LLMaaS route is a MockRoute, counted, and refuses a missing key with the OpenAI 401")
     func routes() async throws {
-        #expect(MockRoute.allCases.count == 16)
+        #expect(MockRoute.allCases.count == 18)
         #expect(MockRoute.rerankV2.description == "POST /v2/rerank")
         #expect(MockRoute.llmaasTranscriptions.description == "POST /v1/audio/transcriptions")
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
             let routes: [MockRoute] = [
                 .llmaasChatCompletions, .llmaasCompletions, .embeddings, .rerank, .rerankV2, .llmaasModels, .llmaasTranscriptions,
+                .speech, .imageGenerations,
             ]
             for route in routes {
                 let response = try await http.send(
@@ -72,11 +76,11 @@ extension LLMaaSModelsTests {
     func unknownPaths() async throws {
         try await MockAIYouServer.withRunning { server in
             let http = TestHTTP(server)
-            let unknown = try await http.send(.POST, "/v1/images/generations", json: "{}")
+            let unknown = try await http.send(.POST, "/v1/images/variations", json: "{}")
             #expect(unknown.status == 404)
             #expect(
                 unknown.text
-                    == #"{"error":{"message":"Invalid URL (POST /v1/images/generations)","type":"invalid_request_error","param":null,"code":null}}"#
+                    == #"{"error":{"message":"Invalid URL (POST /v1/images/variations)","type":"invalid_request_error","param":null,"code":null}}"#
             )
             let wrongMethod = try await http.send(.GET, "/v1/chat/completions")
             #expect(wrongMethod.status == 404)

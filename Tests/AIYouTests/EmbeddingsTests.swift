@@ -58,7 +58,7 @@ struct EmbeddingsTests {
         #expect(sent.method == .POST)
         #expect(sent.target == "/v1/embeddings")
         guard case .json(let body) = sent.body else { throw AIYouError(.decoding, "not a JSON body") }
-        #expect(String(buffer: body) == #"{"model":"bge-m3:567m","input":"bonjour"}"#)
+        #expect(String(buffer: body) == #"{"model":"bge-m3:567m","input":"bonjour","encoding_format":"base64"}"#)
         #expect(sent.headers.first(name: "Authorization") == "Bearer scripted-token")
     }
 

@@ -86,7 +86,7 @@ struct FaultOptionTests {
         let llmaasRoutes: [(String, MockRoute)] = [
             ("llmaas-chat", .llmaasChatCompletions), ("llmaas-completions", .llmaasCompletions), ("embeddings", .embeddings),
             ("rerank", .rerank), ("rerank-v2", .rerankV2), ("llmaas-models", .llmaasModels),
-            ("llmaas-transcriptions", .llmaasTranscriptions),
+            ("llmaas-transcriptions", .llmaasTranscriptions), ("speech", .speech), ("images", .imageGenerations),
         ]
         for (name, route) in llmaasRoutes {
             let option = FaultOption(argument: "\(name)=503,drop-after:2")
@@ -94,6 +94,14 @@ struct FaultOptionTests {
             #expect(option?.faults == [.status(503), .dropStreamAfter(events: 2)], "\(name)")
         }
         #expect(Set(FaultOption.routes.values).count == MockRoute.allCases.count)
+        #expect(
+            FaultOption(argument: "speech=reversed-embeddings,oversized-audio:1048576,invalid-base64,truncated")?.faults == [
+                .reversedEmbeddings, .oversizedAudio(bytes: 1_048_576), .invalidBase64, .truncatedBody,
+            ]
+        )
+        for invalid in ["speech=oversized-audio", "speech=oversized-audio:-1", "speech=truncated:1", "embeddings=invalid-base64:x"] {
+            #expect(FaultOption(argument: invalid) == nil, "\(invalid)")
+        }
         for invalid in [
             "nope=503", "chat=", "chat=700", "chat=429:soon", "chat=drop-after:-1", "chat", "chat=delay:x", "chat=delay:1e300",
             "chat=delay:inf",

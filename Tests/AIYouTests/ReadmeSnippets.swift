@@ -321,64 +321,105 @@ func readmeSnippet12(client: AIYouClient, secret: String, key: String, logger: L
 }
 
 func readmeSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
-    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
-    _ = options
-    _ = answer
+    let speech = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav)
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-readme-bienvenue.wav").path
+    let file = try await client.speech(speech, toFileAt: output)
+    print(file.byteCount, "bytes of", file.contentType)
+
+    let generated = try await client.generateImages(ImageGenerationRequest(model: "z-image:16b", prompt: "A lighthouse at dawn", count: 2))
+    for image in generated.images {
+        print(image.data?.count ?? 0, "bytes;", image.revisedPrompt ?? "")
+    }
+
+    let ranked = try await client.rerank(
+        model: "qwen3-reranker:0.6b",
+        query: "reset my password",
+        documents: ["The office opens at 9.", "Reset your password from the sign-in page."],
+        version: .v2
+    )
+    print(ranked.results.map(\.index))
+    _ = speech
+    _ = output
+    _ = file
+    _ = generated
+    _ = ranked
 }
 
 @MainActor func readmeSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let speech = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav)
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-readme-bienvenue.wav").path
+    let file = try await client.speech(speech, toFileAt: output)
+    print(file.byteCount, "bytes of", file.contentType)
+
+    let generated = try await client.generateImages(ImageGenerationRequest(model: "z-image:16b", prompt: "A lighthouse at dawn", count: 2))
+    for image in generated.images {
+        print(image.data?.count ?? 0, "bytes;", image.revisedPrompt ?? "")
+    }
+
+    let ranked = try await client.rerank(
+        model: "qwen3-reranker:0.6b",
+        query: "reset my password",
+        documents: ["The office opens at 9.", "Reset your password from the sign-in page."],
+        version: .v2
+    )
+    print(ranked.results.map(\.index))
+    _ = speech
+    _ = output
+    _ = file
+    _ = generated
+    _ = ranked
+}
+
+func readmeSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
     let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
     _ = options
     _ = answer
 }
 
-func readmeSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
-}
-
 @MainActor func readmeSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
+    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
+    _ = options
+    _ = answer
 }
 
 func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 @MainActor func readmeSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 func readmeSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
     _ = configuration
 }
 
 @MainActor func readmeSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
@@ -386,51 +427,60 @@ func readmeSnippet16(client: AIYouClient, secret: String, key: String, logger: L
     _ = configuration
 }
 
-func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
-    _ = configuration
-}
-
 @MainActor func readmeSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func readmeSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
 }
 
 @MainActor func readmeSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
+}
+
+func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     do { _ = try await client.assistants() }
     catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
-func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
 @MainActor func readmeSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
 func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func readmeSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -448,7 +498,7 @@ func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: L
     }
 }
 
-@MainActor func readmeSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -524,9 +574,9 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 13 (README.md, “Per-call options and response metadata”) runs (aiyou)")
+    @Test("block 13 (README.md, “Speech, images, rerank v2”) runs (llmaas)")
     func block13() async throws {
-        try await withServerAndClient { server, client in
+        try await withLLMaaS { server, client in
             try await readmeSnippet13OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
@@ -540,7 +590,7 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 15 (README.md, “Response cache”) runs (aiyou)")
+    @Test("block 15 (README.md, “Per-call options and response metadata”) runs (aiyou)")
     func block15() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet15OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -548,15 +598,15 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 18 (README.md, “Errors”) runs (aiyou)")
-    func block18() async throws {
+    @Test("block 16 (README.md, “Response cache”) runs (aiyou)")
+    func block16() async throws {
         try await withServerAndClient { server, client in
-            try await readmeSnippet18OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await readmeSnippet16OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 19 (README.md, “Performance”) runs (aiyou)")
+    @Test("block 19 (README.md, “Errors”) runs (aiyou)")
     func block19() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet19OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -564,10 +614,18 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 20 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    @Test("block 20 (README.md, “Performance”) runs (aiyou)")
     func block20() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet20OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
+        }
+    }
+
+    @Test("block 21 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    func block21() async throws {
+        try await withServerAndClient { server, client in
+            try await readmeSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

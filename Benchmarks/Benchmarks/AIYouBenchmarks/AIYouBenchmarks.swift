@@ -103,6 +103,31 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same 1,000 × 1,024 vectors asked for as base64 (`encoding_format: "base64"`, what the
+    // client asks for by default on LLMaaS): the little-endian float32 bytes decoded straight into
+    // each [Float]. Compare with the decimal answers above, in the same run.
+    Benchmark("Embeddings decode 1,000 × 1,024 floats, base64 (EmbeddingsDecoder)", configuration: embeddingsConfiguration) { benchmark in
+        // Outside the measurement: both answers hold the same vectors, bit for bit.
+        let decimal = Fixtures.embeddingsShortest.withUnsafeReadableBytes { EmbeddingsDecoder.decodeCommonShape($0) }
+        let base64 = Fixtures.embeddingsBase64.withUnsafeReadableBytes { EmbeddingsDecoder.decodeCommonShape($0) }
+        precondition(decimal != nil && decimal == base64, "the base64 and decimal answers differ")
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let result = Fixtures.embeddingsBase64.withUnsafeReadableBytes { EmbeddingsDecoder.decodeCommonShape($0) }
+            precondition(result?.vectors.count == 1_000 && result?.dimensions == 1_024, "the fast path gave up")
+            blackHole(result)
+        }
+    }
+    Benchmark("Embeddings decode 1,000 × 1,024 floats, base64 (JSONDecoder, the client's fallback)", configuration: embeddingsConfiguration)
+    {
+        benchmark in
+        for _ in benchmark.scaledIterations {
+            let result = try decoder.decode(EmbeddingResult.self, from: Fixtures.embeddingsBase64)
+            precondition(result.vectors.count == 1_000)
+            blackHole(result)
+        }
+    }
+
     // MARK: Streaming
 
     var streamConfiguration = slow

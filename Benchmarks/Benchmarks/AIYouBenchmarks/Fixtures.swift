@@ -45,31 +45,54 @@ enum Fixtures {
             """
     )
 
-    /// An LLMaaS embeddings answer of 1,000 vectors of 1,024 numbers, in the reverse index order
-    /// the mock sends: values as an embedding model gives them (mostly within ±0.2, one in fifty
-    /// below 1e-4, written with an exponent), each number written as the shortest text of its
-    /// `Float` (`-0.13759573`, as Go or Swift write them: 12.1 MB) or, `pythonStyle`, of the `Double`
-    /// holding it (`-0.13759572803974152`, as Python writes them: 21.1 MB).
-    static func embeddings(pythonStyle: Bool) -> ByteBuffer {
+    /// The vectors of the embeddings answers below, 1,000 of 1,024 numbers, with their indexes in
+    /// the order the answers list them (reverse index order, as some servers send them): values as
+    /// an embedding model gives them (mostly within ±0.2, one in fifty below 1e-4).
+    static let embeddingVectors: [(index: Int, vector: [Float])] = {
         var state: UInt64 = 0x5EED_E3B0
         func next() -> UInt64 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 11
         }
-        var text = #"{"object":"list","data":["#
-        for index in (0..<1_000).reversed() {
-            text += #"{"object":"embedding","index":\#(index),"embedding":["#
-            for position in 0..<1_024 {
+        return (0..<1_000).reversed().map { index in
+            let vector = (0..<1_024).map { _ -> Float in
                 var value = Float(Double(next()) / Double(1 << 53) * 0.4 - 0.2)
                 if next() % 50 == 0 { value /= 10_000 }
-                if position > 0 { text += "," }
-                text += pythonStyle ? Double(value).description : value.description
+                return value
             }
-            text += index == 0 ? "]}" : "]},"
+            return (index, vector)
+        }
+    }()
+
+    /// An LLMaaS embeddings answer of ``embeddingVectors``, each number written as the shortest
+    /// text of its `Float` (`-0.13759573`, as Go or Swift write them, with an exponent below 1e-4:
+    /// 12.1 MB) or, `pythonStyle`, of the `Double` holding it (`-0.13759572803974152`, as Python
+    /// writes them: 21.1 MB).
+    static func embeddings(pythonStyle: Bool) -> ByteBuffer {
+        var text = #"{"object":"list","data":["#
+        for (position, item) in embeddingVectors.enumerated() {
+            text += #"{"object":"embedding","index":\#(item.index),"embedding":["#
+            text += item.vector.map { pythonStyle ? Double($0).description : $0.description }.joined(separator: ",")
+            text += position == embeddingVectors.count - 1 ? "]}" : "]},"
         }
         text += #"],"model":"bge-m3:567m","usage":{"prompt_tokens":48213,"total_tokens":48213}}"#
         return ByteBuffer(string: text)
     }
+
+    /// The same answer with `encoding_format: "base64"`: each vector the base64 text of its
+    /// little-endian `float32` bytes (5.5 MB).
+    static let embeddingsBase64: ByteBuffer = {
+        var text = #"{"object":"list","data":["#
+        for (position, item) in embeddingVectors.enumerated() {
+            var bytes = Data(capacity: item.vector.count * 4)
+            for value in item.vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+            text += #"{"object":"embedding","index":\#(item.index),"embedding":""#
+            text += bytes.base64EncodedString()
+            text += position == embeddingVectors.count - 1 ? "\"}" : "\"},"
+        }
+        text += #"],"model":"bge-m3:567m","usage":{"prompt_tokens":48213,"total_tokens":48213}}"#
+        return ByteBuffer(string: text)
+    }()
 
     static let embeddingsShortest = embeddings(pythonStyle: false)
     static let embeddingsPythonStyle = embeddings(pythonStyle: true)

@@ -87,7 +87,9 @@ extension AIYouClient {
         if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("embeddings: model must not be empty") }
     }
 
-    /// One request: `count` texts, whose answer must hold `count` vectors.
+    /// One request: `count` texts, whose answer must hold `count` vectors. The vectors are asked
+    /// for as base64 (``Configuration/LLMaaSSettings/base64Embeddings``) until the service refuses
+    /// the field once; the refused request is then sent again without it.
     private func embeddingBatch(
         model: String,
         input: EmbeddingsRequestBody.Input,
@@ -95,17 +97,40 @@ extension AIYouClient {
         path: String,
         options: RequestOptions
     ) async throws -> EmbeddingResult {
-        var request = APIRequest.json(.embeddings, .POST, path, body: EmbeddingsRequestBody(model: model, input: input))
-        request.call = CallDescription(genAIOperation: "embeddings", model: model)
-        let answer = try await pipeline.decode(
-            EmbeddingResult.self,
-            request,
-            fastPath: EmbeddingsDecoder.decodeCommonShape,
-            options: options
-        )
+        let base64 = configuration.llmaas.base64Embeddings && !base64EmbeddingsRefused.load(ordering: .relaxed)
+        let answer: EmbeddingResult
+        do {
+            answer = try await embeddingRequest(model: model, input: input, base64: base64, path: path, options: options)
+        } catch let error as AIYouError where base64 && Self.refusesEncodingFormat(error) {
+            base64EmbeddingsRefused.store(true, ordering: .relaxed)
+            (options.logger ?? configuration.logger).debug("the service refused encoding_format; asking for decimal embeddings from now on")
+            answer = try await embeddingRequest(model: model, input: input, base64: false, path: path, options: options)
+        }
         guard answer.vectors.count == count else {
             throw AIYouError(.decoding, "embeddings: the service answered \(answer.vectors.count) vectors for \(count) texts")
         }
         return answer
+    }
+}
+
+extension AIYouClient {
+    private func embeddingRequest(
+        model: String,
+        input: EmbeddingsRequestBody.Input,
+        base64: Bool,
+        path: String,
+        options: RequestOptions
+    ) async throws -> EmbeddingResult {
+        var request = APIRequest.json(.embeddings, .POST, path, body: EmbeddingsRequestBody(model: model, input: input, base64: base64))
+        request.call = CallDescription(genAIOperation: "embeddings", model: model)
+        return try await pipeline.decode(EmbeddingResult.self, request, fastPath: EmbeddingsDecoder.decodeCommonShape, options: options)
+    }
+
+    /// Whether `error` is a server's refusal of `encoding_format`: a 400 or 422 whose `param`,
+    /// message or body names the field.
+    static func refusesEncodingFormat(_ error: AIYouError) -> Bool {
+        guard error.status == 400 || error.status == 422 else { return false }
+        if error.errorParameter == "encoding_format" { return true }
+        return [error.message, error.bodyExcerpt ?? ""].contains { $0.contains("encoding_format") }
     }
 }

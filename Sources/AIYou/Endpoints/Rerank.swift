@@ -2,11 +2,13 @@ extension AIYouClient {
     /// The most documents a rerank call accepts.
     public static let maxRerankDocuments = 1000
 
-    /// Orders `documents` by relevance to `query` (LLMaaS `POST /v1/rerank`, Cohere-compatible).
+    /// Orders `documents` by relevance to `query` (LLMaaS `POST /v1/rerank` or `POST /v2/rerank`,
+    /// Cohere-compatible).
     ///
     /// ```swift
     /// let ranked = try await client.rerank(model: "bge-reranker-large", query: "reset my password", documents: passages, topN: 2)
     /// for item in ranked.results { print(item.index, item.relevanceScore) }
+    /// let v2 = try await client.rerank(model: "bge-reranker-large", query: "reset my password", documents: passages, version: .v2)
     /// ```
     /// - Parameters:
     ///   - model: A rerank model of the catalogue (e.g. `bge-reranker-large`).
@@ -14,7 +16,10 @@ extension AIYouClient {
     ///   - documents: The texts to rank, 1…1000 (``maxRerankDocuments``).
     ///   - topN: How many of the best documents to return, at least 1; all when `nil`.
     ///   - returnDocuments: Whether each result carries its document's text; the service's
-    ///     default (`true` on LLMaaS) when `nil`.
+    ///     default when `nil` (`true` on `/v1/rerank`, `false` on `/v2/rerank`).
+    ///   - version: The route: ``RerankVersion/v1`` (`/v1/rerank`) or ``RerankVersion/v2``
+    ///     (`/v2/rerank`); ``Configuration/LLMaaSSettings/rerankVersion`` when `nil`. The request
+    ///     is the same, and so is the result type.
     ///   - options: Settings of this call only (see ``RequestOptions``).
     /// - Returns: The results most relevant first, as the service ordered them.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/unsupported`` when the client is configured for
@@ -30,9 +35,11 @@ extension AIYouClient {
         documents: [String],
         topN: Int? = nil,
         returnDocuments: Bool? = nil,
+        version: RerankVersion? = nil,
         options: RequestOptions = RequestOptions()
     ) async throws -> RerankResult {
-        let path = try configuration.api.require(.rerank)
+        let operation: Operation = (version ?? configuration.llmaas.rerankVersion) == .v2 ? .rerankV2 : .rerank
+        let path = try configuration.api.require(operation)
         if model.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: model must not be empty") }
         if query.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: query must not be empty") }
         guard !documents.isEmpty, documents.count <= Self.maxRerankDocuments else {
@@ -42,7 +49,7 @@ extension AIYouClient {
         }
         if let topN, topN < 1 { throw AIYouError.invalidRequest("rerank: topN must be at least 1 (got \(topN))") }
         let body = RerankRequestBody(model: model, query: query, documents: documents, topN: topN, returnDocuments: returnDocuments)
-        var request = APIRequest.json(.rerank, .POST, path, body: body)
+        var request = APIRequest.json(operation, .POST, path, body: body)
         request.call = CallDescription(model: model)
         return try await pipeline.decode(RerankResult.self, request, options: options).checked(documentCount: documents.count)
     }

@@ -15,6 +15,9 @@ struct APIRequest: Sendable {
     enum Accept: Sendable {
         case json
         case eventStream
+        /// Audio bytes: a successful answer of an audio (or `application/octet-stream`, or
+        /// untyped) content type is read piece by piece, as an event stream is.
+        case audio
     }
 
     /// What the request does: its name in logs and errors, and whether it is idempotent.

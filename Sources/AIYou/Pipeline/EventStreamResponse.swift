@@ -56,10 +56,17 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
     private let waitingSince = Atomic<UInt64>(0)
     private let eventTimeout: TimeAmount
     private let openingDeadline: NIODeadline
+    /// What the idle timeout's error says went missing.
+    private let idleReason: String
 
-    init(requestTimeout: Duration, eventTimeout: Duration) {
+    /// The idle timeout's reason for a chat stream.
+    static let eventIdleReason =
+        "no progress (text, a tool call, a finish reason or usage) in the stream for longer than timeouts.streamIdle"
+
+    init(requestTimeout: Duration, eventTimeout: Duration, idleReason: String = eventIdleReason) {
         self.openingDeadline = .now() + TimeAmount(requestTimeout)
         self.eventTimeout = TimeAmount(eventTimeout)
+        self.idleReason = idleReason
     }
 
     // MARK: - Owner
@@ -256,13 +263,7 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
                 let since = waitingSince.load(ordering: .relaxed)
                 let due = since == 0 ? now + eventTimeout : NIODeadline.uptimeNanoseconds(since) + eventTimeout
                 guard since != 0, now >= due else { return state.task.map { .check(at: due, on: $0.eventLoop) } ?? .nothing }
-                return .fail(
-                    state.task,
-                    TransportError(
-                        .idleTimeout,
-                        "no progress (text, a tool call, a finish reason or usage) in the stream for longer than timeouts.streamIdle"
-                    )
-                )
+                return .fail(state.task, TransportError(.idleTimeout, idleReason))
             case .finishing:
                 return .close(state.task)
             }

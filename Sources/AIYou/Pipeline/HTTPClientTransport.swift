@@ -104,6 +104,14 @@ final class HTTPClientTransport: Transport {
             return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
+        case .audio:
+            return try await sendStream(
+                prepared,
+                request,
+                eventLoop: eventLoop,
+                idleReason: "no audio for longer than timeouts.streamIdle",
+                streams: Self.isAudio
+            )
         }
     }
 
@@ -135,28 +143,37 @@ final class HTTPClientTransport: Transport {
         }
     }
 
-    /// Opens a stream. A successful `text/event-stream` answer is returned as a source; anything
-    /// else (an error status, another content type) is read whole, up to the error-body limit,
-    /// within the request timeout.
+    /// Opens a stream. A successful answer whose content type `streams` accepts (by default
+    /// `text/event-stream`) is returned as a source; anything else (an error status, another
+    /// content type) is read whole, up to the error-body limit, within the request timeout.
     private func sendStream(
         _ prepared: HTTPClient.Request,
         _ request: TransportRequest,
-        eventLoop: HTTPClient.EventLoopPreference
+        eventLoop: HTTPClient.EventLoopPreference,
+        idleReason: String = EventStreamResponse.eventIdleReason,
+        streams: (String) -> Bool = { $0.hasPrefix("text/event-stream") }
     ) async throws
         -> TransportResponse
     {
-        let delegate = EventStreamResponse(requestTimeout: request.timeout, eventTimeout: request.eventTimeout)
+        let delegate = EventStreamResponse(requestTimeout: request.timeout, eventTimeout: request.eventTimeout, idleReason: idleReason)
         let task = http.execute(request: prepared, delegate: delegate, eventLoop: eventLoop, deadline: nil, logger: logger)
         delegate.start(task)
         let head = try await delegate.head()
         let status = Int(head.status.code)
         let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
-        if (200..<300).contains(status), contentType.hasPrefix("text/event-stream") {
+        if (200..<300).contains(status), streams(contentType) {
             delegate.startEvents()
             return TransportResponse(status: status, headers: head.headers, body: .stream(delegate))
         }
         let body = try await delegate.collect(limit: request.limits.maxErrorBodyBytes)
         return TransportResponse(status: status, headers: head.headers, body: .whole(body))
+    }
+
+    /// Whether a (lowercased) content type is that of audio bytes: `audio/…`,
+    /// `application/octet-stream`, or none at all.
+    static func isAudio(_ contentType: String) -> Bool {
+        let type = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
+        return type.isEmpty || type.hasPrefix("audio/") || type == "application/octet-stream"
     }
 
     /// Classifies a failure of AsyncHTTPClient or NIO.

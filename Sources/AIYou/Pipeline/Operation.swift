@@ -13,6 +13,9 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     case transcription = "audio.transcription"
     case embeddings = "embeddings"
     case rerank = "rerank"
+    case rerankV2 = "rerank.v2"
+    case speech = "audio.speech"
+    case imageGeneration = "images.generation"
 
     /// The short name used in log metadata and error messages, e.g. `chat.completion`.
     var name: String { rawValue }
@@ -23,8 +26,10 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     var isIdempotent: Bool {
         switch self {
         // Embeddings and rerank create nothing and give the same answer again.
-        case .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank: true
+        case .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank, .rerankV2: true
         case .chatCompletion, .chatStream, .createModel, .saveConversation, .transcription: false
+        // Each generates new audio or images, and is billed.
+        case .speech, .imageGeneration: false
         }
     }
 }

@@ -447,6 +447,8 @@ final class RequestPipeline: Sendable {
         switch accept {
         case .json: headers.add(name: "Accept", value: "application/json")
         case .eventStream: headers.add(name: "Accept", value: "text/event-stream")
+        // JSON too: that is how a service explains a refusal.
+        case .audio: headers.add(name: "Accept", value: "audio/*, application/octet-stream, application/json;q=0.5")
         }
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         return headers
@@ -464,13 +466,19 @@ extension TimeAmount {
 final class HeaderSets: Sendable {
     private struct State: Sendable {
         var token: String?
-        var sets: [HTTPHeaders?] = [nil, nil, nil, nil]
+        var sets: [HTTPHeaders?] = [nil, nil, nil, nil, nil, nil]
     }
 
     private let state = Locked(State())
 
     func headers(token: String?, accept: APIRequest.Accept, jsonBody: Bool, build: () -> HTTPHeaders) -> HTTPHeaders {
-        let slot = (accept == .json ? 0 : 2) + (jsonBody ? 1 : 0)
+        let kind =
+            switch accept {
+            case .json: 0
+            case .eventStream: 2
+            case .audio: 4
+            }
+        let slot = kind + (jsonBody ? 1 : 0)
         if let cached = state.withLock({ $0.token == token ? $0.sets[slot] : nil }) { return cached }
         let headers = build()
         state.withLock { state in

@@ -27,7 +27,8 @@ struct TransportRequest: Sendable {
     var target: String
     var headers: HTTPHeaders
     var body: APIRequest.Body
-    /// `.eventStream` asks for a stream source when the answer is a successful event stream.
+    /// `.eventStream` asks for a stream source when the answer is a successful event stream,
+    /// `.audio` when it is successful audio.
     var accept: APIRequest.Accept
     /// How long the attempt may take until its answer is in hand (see ``Configuration/Timeouts/request``).
     var timeout: Duration
@@ -46,7 +47,8 @@ struct TransportResponse: Sendable {
         /// The whole body: of a successful JSON answer (up to ``Configuration/Limits/maxResponseBodyBytes``),
         /// or the beginning of any other answer (up to ``Configuration/Limits/maxErrorBodyBytes``).
         case whole(ByteBuffer)
-        /// A successful `text/event-stream` answer, read piece by piece.
+        /// A successful `text/event-stream` answer (or, for ``APIRequest/Accept/audio``, audio
+        /// bytes), read piece by piece.
         case stream(any EventStreamSource)
     }
 

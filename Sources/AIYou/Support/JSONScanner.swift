@@ -86,6 +86,23 @@ struct JSONScanner {
         return nil
     }
 
+    /// The raw bytes of a string value without escapes or control characters (a base64 text);
+    /// `nil` when the next value is not such a string.
+    mutating func readRawString() -> UnsafeRawBufferPointer? {
+        guard consume(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return UnsafeRawBufferPointer(rebasing: bytes[start..<index - 1])
+            }
+            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
     /// A plain integer (`-?(0|[1-9][0-9]*)`, at most 15 digits, no fraction or exponent).
     mutating func readInteger() -> Int? {
         skipWhitespace()

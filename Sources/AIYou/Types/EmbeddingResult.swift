@@ -3,9 +3,12 @@
 ///
 /// It also decodes one answer of LLMaaS's `POST /v1/embeddings` (the OpenAI shape
 /// `{"data": [{"index": 0, "embedding": [...]}, ...], "model": ..., "usage": {...}}`): the items are
-/// put in `index` order, whatever order the service sent them in. Decoding fails when the indexes
-/// are not each of `0..<count` exactly once, when the vectors differ in length or one is empty,
-/// or when a number is not a JSON number within `Float`'s range.
+/// put in `index` order, whatever order the service sent them in. An `embedding` is an array of
+/// numbers, or (`encoding_format: "base64"`) a base64 string of little-endian `float32` values.
+/// Decoding fails when the indexes are not each of `0..<count` exactly once, when the vectors
+/// differ in length or one is empty, when a number is not a JSON number within `Float`'s range,
+/// or when a base64 vector is not valid base64, not a whole number of 4-byte floats, or holds NaN
+/// or an infinity.
 public struct EmbeddingResult: Hashable, Sendable {
     /// Tokens the service counted for the inputs.
     public struct Usage: Hashable, Sendable {
@@ -64,6 +67,26 @@ extension EmbeddingResult: Decodable {
     private struct Item: Decodable {
         var index: Int
         var embedding: [Float]
+
+        private enum CodingKeys: String, CodingKey {
+            case index, embedding
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = try container.decode(Int.self, forKey: .index)
+            if let text = try? container.decode(String.self, forKey: .embedding) {
+                do {
+                    embedding = try Base64.floats(text)
+                } catch {
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: container.codingPath + [CodingKeys.embedding], debugDescription: error.description)
+                    )
+                }
+            } else {
+                embedding = try container.decode([Float].self, forKey: .embedding)
+            }
+        }
     }
 
     private struct WireUsage: Decodable {
@@ -133,7 +156,8 @@ extension EmbeddingResult: Decodable {
     }
 }
 
-/// The body of `POST /v1/embeddings`: `{"model": …, "input": "…"}` or `{"model": …, "input": ["…", …]}`.
+/// The body of `POST /v1/embeddings`: `{"model": …, "input": "…"}` or `{"model": …, "input": ["…", …]}`,
+/// with `"encoding_format": "base64"` when `base64`.
 struct EmbeddingsRequestBody: JSONBody {
     enum Input: Sendable {
         case one(String)
@@ -142,8 +166,9 @@ struct EmbeddingsRequestBody: JSONBody {
 
     var model: String
     var input: Input
+    var base64 = false
 
-    static let modeledFields = ["model", "input"]
+    static let modeledFields = ["model", "input", "encoding_format"]
 
     func write(to writer: inout JSONWriter) {
         writer.beginObject()
@@ -156,6 +181,7 @@ struct EmbeddingsRequestBody: JSONBody {
             for text in texts { writer.element(text) }
             writer.endArray()
         }
+        if base64 { writer.field("encoding_format", "base64") }
         writer.endObject()
     }
 }

@@ -1,6 +1,7 @@
 /// The specialised decoder of an embeddings answer (``EmbeddingResult``): the vectors are read
 /// straight from the bytes into `[Float]` (``JSONFloat``), without `JSONDecoder`'s containers
-/// and without a `Double` per number. Like ``ChatCompletionDecoder`` it reads the common shape
+/// and without a `Double` per number; a base64 vector is decoded straight into its `[Float]`
+/// (``Base64``). Like ``ChatCompletionDecoder`` it reads the common shape
 /// only and returns `nil` for anything else — numbers as text, `null`s, duplicate fields, integers
 /// written with a fraction or an exponent, an answer the checks refuse — and `JSONDecoder`
 /// decides then (and throws the error the caller sees). `EmbeddingsDecodingTests` checks that both
@@ -52,6 +53,13 @@ public enum EmbeddingsDecoder {
                     index = value
                 case _ where FastJSON.matches(key, "embedding"):
                     guard seen.insert(1) else { return false }
+                    // Base64 (`encoding_format: "base64"`): little-endian float32 bytes, decoded
+                    // from the body straight into the vector's storage.
+                    if let text = scanner.readRawString() {
+                        guard let decoded = try? Base64.floats(text) else { return false }
+                        vector = decoded
+                        return true
+                    }
                     // At least two bytes per number ("0,").
                     vector.reserveCapacity(min(expectedLength, scanner.remainingByteCount / 2))
                     return scanner.readFloats(into: &vector)

@@ -1,5 +1,5 @@
 /// The documents of a rerank call ordered by relevance to the query, as
-/// ``AIYouClient/rerank(model:query:documents:topN:returnDocuments:options:)`` returns them.
+/// ``AIYouClient/rerank(model:query:documents:topN:returnDocuments:version:options:)`` returns them.
 ///
 /// It decodes LLMaaS's Cohere-compatible answer:
 /// `{"id": …, "results": [{"index": 0, "relevance_score": 0.94, "document": {"text": …}}, …],

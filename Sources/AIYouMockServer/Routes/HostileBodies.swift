@@ -52,6 +52,31 @@ enum HostileBodies {
         )
     }
 
+    /// 200 `audio/wav`, chunked: a WAV header announcing `bytes` bytes in all, then silence, up to
+    /// `bytes` bytes (at least the header).
+    static func oversizedAudio(bytes: Int, watch: ClientWatch) -> Response {
+        let total = max(bytes, MockSpeech.wavHeaderSize)
+        let header = MockSpeech.wavHeader(dataBytes: total - MockSpeech.wavHeaderSize)
+        let silence = ByteBuffer(repeating: 0, count: Self.maxWriteSize)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "audio/wav"],
+            body: ResponseBody { writer in
+                try await watch.guarding {
+                    try await writer.write(ByteBuffer(bytes: header))
+                    var remaining = total - header.count
+                    while remaining > 0 {
+                        if watch.isAbandoned { throw ConnectionDroppedError() }
+                        let size = min(remaining, Self.maxWriteSize)
+                        try await writer.write(silence.getSlice(at: silence.readerIndex, length: size)!)
+                        remaining -= size
+                    }
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
     /// 200 `text/event-stream`: `: keep-alive\n` and `\n` alternately, one every `interval`,
     /// until the response is abandoned.
     static func endlessComments(interval: Duration, watch: ClientWatch) -> Response {

@@ -15,4 +15,10 @@ enum AnswerFault: Sendable, Equatable {
     /// The JSON answer of a request that asks for JSON is spoiled
     /// (``MockFault/flawedAnswer(_:)``).
     case flawedAnswer(MockAnswerFlaw)
+    /// The embeddings are written in reverse index order (``MockFault/reversedEmbeddings``).
+    case reversedEmbeddings
+    /// Every base64 text is invalid (``MockFault/invalidBase64``).
+    case invalidBase64
+    /// Only the first half of the answer is written (``MockFault/truncatedBody``).
+    case truncatedBody
 }

@@ -106,6 +106,14 @@ enum FaultAction: Sendable {
                     watch: watch
                 )
             )
+        case .reversedEmbeddings:
+            self = .alterAnswer(.reversedEmbeddings)
+        case .oversizedAudio(let bytes):
+            self = route == .speech ? .answer(HostileBodies.oversizedAudio(bytes: bytes, watch: watch)) : .none
+        case .invalidBase64:
+            self = .alterAnswer(.invalidBase64)
+        case .truncatedBody:
+            self = .alterAnswer(.truncatedBody)
         case .echoSecretsEncoded(let status, let encoding):
             self = .answer(
                 HostileAnswers.echoSecretsEncoded(status: status, encoding: encoding, secrets: secrets, openAIShape: route.isLLMaaS)

@@ -89,6 +89,9 @@ struct MockRequestHandler: Sendable {
         if dropAfterAnswer {
             return await ConnectionControl(state: self.state).drop(context.channel)
         }
+        if answerFault == .truncatedBody {
+            return TruncatedAnswer.cut(response, channel: context.channel)
+        }
         return response
     }
 

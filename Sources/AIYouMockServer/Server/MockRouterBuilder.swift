@@ -19,6 +19,8 @@ struct MockRouterBuilder: Sendable {
         let rerank = LLMaaSRerankRoutes(state: self.state)
         let llmaasModels = LLMaaSModelRoutes(state: self.state)
         let llmaasAudio = LLMaaSAudioRoutes(state: self.state)
+        let speech = LLMaaSSpeechRoutes(state: self.state)
+        let images = LLMaaSImageRoutes(state: self.state)
         let handlers: [(MockRoute, RouteHandler)] = [
             (.login, { auth.login($0) }),
             (.chatCompletions, { await chat.completions($0) }),
@@ -36,6 +38,8 @@ struct MockRouterBuilder: Sendable {
             (.rerankV2, { rerank.rerankV2($0) }),
             (.llmaasModels, { llmaasModels.list($0) }),
             (.llmaasTranscriptions, { try await llmaasAudio.transcribe($0) }),
+            (.speech, { speech.speak($0) }),
+            (.imageGenerations, { images.generate($0) }),
         ]
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }

@@ -34,6 +34,12 @@ struct RouteRequest: Sendable {
     /// Whether a ``MockFault/absurdNumbers`` fault applies to this request.
     var absurdNumbers: Bool { self.answerFault == .absurdNumbers }
 
+    /// Whether a ``MockFault/reversedEmbeddings`` fault applies to this request.
+    var reversedEmbeddings: Bool { self.answerFault == .reversedEmbeddings }
+
+    /// Whether a ``MockFault/invalidBase64`` fault applies to this request.
+    var invalidBase64: Bool { self.answerFault == .invalidBase64 }
+
     /// The body parsed as JSON, or `nil` when it is empty or not JSON.
     var json: JSONValue? {
         guard self.body.readableBytes > 0 else { return nil }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// The deterministic embedding vectors of the LLMaaS embeddings route.
@@ -36,5 +37,17 @@ enum MockEmbeddings {
         buffer.writeStaticString("[")
         buffer.writeString(vector.map(\.description).joined(separator: ","))
         buffer.writeStaticString("]")
+    }
+
+    /// Appends `vector` as a JSON string: the base64 text of its components' little-endian
+    /// `float32` bytes (OpenAI's `encoding_format: "base64"`).
+    static func writeBase64(_ vector: [Float], into buffer: inout ByteBuffer) {
+        var bytes = Data(capacity: vector.count * 4)
+        for value in vector {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        buffer.writeStaticString("\"")
+        buffer.writeString(bytes.base64EncodedString())
+        buffer.writeStaticString("\"")
     }
 }

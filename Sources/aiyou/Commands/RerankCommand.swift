@@ -2,7 +2,7 @@ import AIYou
 import ArgumentParser
 import Foundation
 
-/// `aiyou rerank --query Q DOCUMENT…` (LLMaaS): the documents by relevance.
+/// `aiyou rerank --query Q [--v2] DOCUMENT…` (LLMaaS): the documents by relevance.
 struct RerankCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rerank",
@@ -23,10 +23,13 @@ struct RerankCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Keep only the N most relevant documents.")
     var topN: Int?
 
+    @Flag(name: .long, help: "Use Cohere v2's /v2/rerank instead of /v1/rerank.")
+    var v2 = false
+
     func run() async throws {
         let global = root.global
         try await global.withClient { client in
-            let result = try await client.rerank(model: model, query: query, documents: documents, topN: topN)
+            let result = try await client.rerank(model: model, query: query, documents: documents, topN: topN, version: v2 ? .v2 : nil)
             if global.json {
                 return try Terminal.printJSON(result.jsonObject)
             }

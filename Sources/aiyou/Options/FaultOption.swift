@@ -10,6 +10,7 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         "save": .save, "threads": .threads, "delete-thread": .deleteThread, "transcriptions": .transcriptions,
         "llmaas-chat": .llmaasChatCompletions, "llmaas-completions": .llmaasCompletions, "embeddings": .embeddings,
         "rerank": .rerank, "rerank-v2": .rerankV2, "llmaas-models": .llmaasModels, "llmaas-transcriptions": .llmaasTranscriptions,
+        "speech": .speech, "images": .imageGenerations,
     ]
 
     static let help = """
@@ -25,8 +26,8 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         \(emptyChunkKinds.keys.sorted().joined(separator: ", "))); error-object:STATUS:BYTES (an error object, token \
         echoed), echo-encoded:STATUS:ENCODING (ENCODING: \(encodings.keys.sorted().joined(separator: ", "))); \
         flawed:FLAW (a spoiled JSON answer; FLAW: \(answerFlaws.keys.sorted().joined(separator: ", "))), \
-        proxy-error:KIND (a proxy's error body; KIND: \(proxyErrors.keys.sorted().joined(separator: ", "))). \
-        Repeatable.
+        proxy-error:KIND (a proxy's error body; KIND: \(proxyErrors.keys.sorted().joined(separator: ", "))); \
+        media: reversed-embeddings, oversized-audio:BYTES, invalid-base64, truncated. Repeatable.
         """
 
     /// The `ENCODING` names of `echo-encoded`.
@@ -121,6 +122,10 @@ struct FaultOption: ExpressibleByArgument, Sendable {
             return .endlessEmptyChunks(interval: interval, kind: kind)
         case ("flawed", let flaw?): return answerFlaws[flaw].map { .flawedAnswer($0) }
         case ("proxy-error", let kind?): return proxyErrors[kind].map { .proxyError($0) }
+        case ("reversed-embeddings", nil): return .reversedEmbeddings
+        case ("oversized-audio", let bytes?): return Int(bytes).flatMap { $0 >= 0 ? .oversizedAudio(bytes: $0) : nil }
+        case ("invalid-base64", nil): return .invalidBase64
+        case ("truncated", nil): return .truncatedBody
         case ("long-args", let arguments?):
             guard let (pieces, text) = countAndText(arguments) else { return nil }
             return .longToolArguments(pieces: pieces, pieceText: text)

@@ -1,11 +1,14 @@
 import Hummingbird
 
 /// LLMaaS `POST /v1/embeddings`: one deterministic unit vector per input text
-/// (``MockEmbeddings``), the `data` items written in reverse `index` order so that a client
-/// has to sort them.
+/// (``MockEmbeddings``), the `data` items in input (`index`) order, or in reverse order under
+/// ``MockFault/reversedEmbeddings``. `encoding_format` `float` (the default) writes each vector
+/// as an array of numbers, `base64` as the base64 text of its little-endian `float32` bytes;
+/// anything else is 400 with `param` `encoding_format`.
 ///
 /// With absurd numbers, `prompt_tokens` and `total_tokens` are `9223372036854775807` and the
-/// first item written has `index` `9223372036854775807`.
+/// first item written has `index` `9223372036854775807`. With ``MockFault/invalidBase64`` every
+/// `embedding` is the string `not*base64!`.
 struct LLMaaSEmbeddingRoutes: Sendable {
     /// The most inputs one request may carry.
     static let maxInputs = 128
@@ -16,12 +19,18 @@ struct LLMaaSEmbeddingRoutes: Sendable {
         let model: String
         let dimensions: Int
         let texts: [String]
-        do {
+        let base64: Bool
+        do throws(LLMaaSRequestError) {
             let body = try LLMaaSFields.object(input.json)
             (model, dimensions) = try LLMaaSFields.model(in: body, purpose: "embeddings") { kind -> Int? in
                 if case .embedding(let dimensions) = kind { dimensions } else { nil }
             }
             texts = try Self.inputs(body["input"])
+            switch body["encoding_format"] {
+            case nil, .null?, .string("float")?: base64 = false
+            case .string("base64")?: base64 = true
+            default: throw .invalid("'encoding_format' must be float or base64.", param: "encoding_format")
+            }
         } catch {
             return error.response
         }
@@ -33,13 +42,21 @@ struct LLMaaSEmbeddingRoutes: Sendable {
         buffer.writeStaticString(#"{"object":"list","model":"#)
         buffer.writeString(JSONValue.string(model).serialized)
         buffer.writeStaticString(#","data":["#)
-        for index in texts.indices.reversed() {
-            if index != texts.count - 1 { buffer.writeStaticString(",") }
+        let order = input.reversedEmbeddings ? Array(texts.indices.reversed()) : Array(texts.indices)
+        for (position, index) in order.enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
             buffer.writeStaticString(#"{"object":"embedding","index":"#)
-            let absurdIndex = input.absurdNumbers && index == texts.count - 1
+            let absurdIndex = input.absurdNumbers && position == 0
             buffer.writeString(String(absurdIndex ? Int.max : index))
             buffer.writeStaticString(#","embedding":"#)
-            MockEmbeddings.write(MockEmbeddings.vector(for: texts[index], dimensions: dimensions), into: &buffer)
+            let vector = MockEmbeddings.vector(for: texts[index], dimensions: dimensions)
+            if input.invalidBase64 {
+                buffer.writeStaticString(#""not*base64!""#)
+            } else if base64 {
+                MockEmbeddings.writeBase64(vector, into: &buffer)
+            } else {
+                MockEmbeddings.write(vector, into: &buffer)
+            }
             buffer.writeStaticString("}")
         }
         let tokens = String(input.absurdNumbers ? Int.max : promptTokens)
