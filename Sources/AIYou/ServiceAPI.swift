@@ -10,6 +10,7 @@
 /// | Models, transcription | yes | yes |
 /// | Assistants, threads, saving | yes | — |
 /// | Embeddings, rerank | — | yes |
+/// | Batches (files, batch jobs) | — | yes |
 ///
 /// Calling an operation the configured service does not have fails with
 /// ``AIYouError/Code/unsupported`` before anything is sent.
@@ -60,7 +61,12 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
         case (.llmaas, .transcription): "/v1/audio/transcriptions"
         case (.llmaas, .embeddings): "/v1/embeddings"
         case (.llmaas, .rerank): "/v1/rerank"
+        case (.llmaas, .uploadFile), (.llmaas, .fileInfo), (.llmaas, .fileContent): "/v1/files"
+        case (.llmaas, .createBatch), (.llmaas, .batch), (.llmaas, .batches), (.llmaas, .cancelBatch): "/v1/batches"
         case (.aiyou, .embeddings), (.aiyou, .rerank): nil
+        case (.aiyou, .uploadFile), (.aiyou, .fileInfo), (.aiyou, .fileContent), (.aiyou, .createBatch), (.aiyou, .batch),
+            (.aiyou, .batches), (.aiyou, .cancelBatch):
+            nil
         case (.llmaas, .login), (.llmaas, .assistants), (.llmaas, .createModel), (.llmaas, .saveConversation),
             (.llmaas, .threads), (.llmaas, .deleteThread):
             nil

@@ -15,6 +15,8 @@ struct APIRequest: Sendable {
     enum Accept: Sendable {
         case json
         case eventStream
+        /// A body read piece by piece whatever its content type (a JSONL file's content).
+        case jsonLines
     }
 
     /// What the request does: its name in logs and errors, and whether it is idempotent.

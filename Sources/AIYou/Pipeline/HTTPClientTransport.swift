@@ -102,7 +102,7 @@ final class HTTPClientTransport: Transport {
         switch request.accept {
         case .json:
             return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
-        case .eventStream:
+        case .eventStream, .jsonLines:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
         }
     }
@@ -135,9 +135,9 @@ final class HTTPClientTransport: Transport {
         }
     }
 
-    /// Opens a stream. A successful `text/event-stream` answer is returned as a source; anything
-    /// else (an error status, another content type) is read whole, up to the error-body limit,
-    /// within the request timeout.
+    /// Opens a stream. A successful `text/event-stream` answer (for `.jsonLines`, any successful
+    /// answer) is returned as a source; anything else (an error status, another content type) is
+    /// read whole, up to the error-body limit, within the request timeout.
     private func sendStream(
         _ prepared: HTTPClient.Request,
         _ request: TransportRequest,
@@ -151,7 +151,7 @@ final class HTTPClientTransport: Transport {
         let head = try await delegate.head()
         let status = Int(head.status.code)
         let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
-        if (200..<300).contains(status), contentType.hasPrefix("text/event-stream") {
+        if (200..<300).contains(status), request.accept == .jsonLines || contentType.hasPrefix("text/event-stream") {
             delegate.startEvents()
             return TransportResponse(status: status, headers: head.headers, body: .stream(delegate))
         }

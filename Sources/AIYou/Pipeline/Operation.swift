@@ -13,6 +13,13 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     case transcription = "audio.transcription"
     case embeddings = "embeddings"
     case rerank = "rerank"
+    case uploadFile = "files.upload"
+    case fileInfo = "files.get"
+    case fileContent = "files.content"
+    case createBatch = "batches.create"
+    case batch = "batches.get"
+    case batches = "batches.list"
+    case cancelBatch = "batches.cancel"
 
     /// The short name used in log metadata and error messages, e.g. `chat.completion`.
     var name: String { rawValue }
@@ -24,7 +31,13 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
         switch self {
         // Embeddings and rerank create nothing and give the same answer again.
         case .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank: true
+        // Reading a file or a batch changes nothing. Cancelling twice ends where cancelling once
+        // does (the batch stops; a batch already cancelling or cancelled stays so), so a cancel
+        // whose answer was lost is safe to send again.
+        case .fileInfo, .fileContent, .batch, .batches, .cancelBatch: true
         case .chatCompletion, .chatStream, .createModel, .saveConversation, .transcription: false
+        // A second upload stores a second file; a second create starts (and bills) a second batch.
+        case .uploadFile, .createBatch: false
         }
     }
 }

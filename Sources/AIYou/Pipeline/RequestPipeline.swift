@@ -365,6 +365,14 @@ final class RequestPipeline: Sendable {
     /// Waits `delay` before a retry; ends at once with ``AIYouError/Code/cancelled`` when the task
     /// is cancelled and with ``AIYouError/Code/clientShutdown`` when the client is shut down.
     private func sleep(_ delay: Duration, operation: String, failure: AIYouError) async throws {
+        try await pause(delay, operation: operation, waitingTo: "retry", underlying: failure)
+    }
+
+    /// Waits `delay` on the configured clock (a retry's backoff, a poll's interval); ends at once
+    /// with ``AIYouError/Code/cancelled`` when the task is cancelled and with
+    /// ``AIYouError/Code/clientShutdown`` when the client is shut down. `purpose` ends the
+    /// errors' "while waiting to …"; `underlying` is the error they wrap, if any.
+    func pause(_ delay: Duration, operation: String, waitingTo purpose: String, underlying: AIYouError? = nil) async throws {
         enum Wake: Sendable {
             case slept
             case shutDown
@@ -390,9 +398,13 @@ final class RequestPipeline: Sendable {
         case .slept:
             return
         case .shutDown:
-            throw AIYouError(.clientShutdown, "\(operation): the client was shut down while the call waited to retry", underlying: failure)
+            throw AIYouError(
+                .clientShutdown,
+                "\(operation): the client was shut down while the call waited to \(purpose)",
+                underlying: underlying
+            )
         case .cancelled:
-            throw AIYouError(.cancelled, "\(operation): cancelled while waiting to retry", underlying: failure)
+            throw AIYouError(.cancelled, "\(operation): cancelled while waiting to \(purpose)", underlying: underlying)
         }
     }
 
@@ -444,6 +456,7 @@ final class RequestPipeline: Sendable {
         switch accept {
         case .json: headers.add(name: "Accept", value: "application/json")
         case .eventStream: headers.add(name: "Accept", value: "text/event-stream")
+        case .jsonLines: headers.add(name: "Accept", value: "application/jsonl, application/x-ndjson, application/octet-stream, */*")
         }
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         return headers
@@ -461,13 +474,19 @@ extension TimeAmount {
 final class HeaderSets: Sendable {
     private struct State: Sendable {
         var token: String?
-        var sets: [HTTPHeaders?] = [nil, nil, nil, nil]
+        var sets: [HTTPHeaders?] = [nil, nil, nil, nil, nil, nil]
     }
 
     private let state = Locked(State())
 
     func headers(token: String?, accept: APIRequest.Accept, jsonBody: Bool, build: () -> HTTPHeaders) -> HTTPHeaders {
-        let slot = (accept == .json ? 0 : 2) + (jsonBody ? 1 : 0)
+        let acceptSlot =
+            switch accept {
+            case .json: 0
+            case .eventStream: 2
+            case .jsonLines: 4
+            }
+        let slot = acceptSlot + (jsonBody ? 1 : 0)
         if let cached = state.withLock({ $0.token == token ? $0.sets[slot] : nil }) { return cached }
         let headers = build()
         state.withLock { state in

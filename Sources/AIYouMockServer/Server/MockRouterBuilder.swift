@@ -19,6 +19,8 @@ struct MockRouterBuilder: Sendable {
         let rerank = LLMaaSRerankRoutes(state: self.state)
         let llmaasModels = LLMaaSModelRoutes(state: self.state)
         let llmaasAudio = LLMaaSAudioRoutes(state: self.state)
+        let files = LLMaaSFileRoutes(state: self.state)
+        let batches = LLMaaSBatchRoutes(state: self.state)
         let handlers: [(MockRoute, RouteHandler)] = [
             (.login, { auth.login($0) }),
             (.chatCompletions, { await chat.completions($0) }),
@@ -36,6 +38,13 @@ struct MockRouterBuilder: Sendable {
             (.rerankV2, { rerank.rerankV2($0) }),
             (.llmaasModels, { llmaasModels.list($0) }),
             (.llmaasTranscriptions, { try await llmaasAudio.transcribe($0) }),
+            (.uploadFile, { try await files.upload($0) }),
+            (.fileInfo, { files.describe($0) }),
+            (.fileContent, { files.content($0) }),
+            (.createBatch, { batches.create($0) }),
+            (.listBatches, { batches.list($0) }),
+            (.batch, { batches.get($0) }),
+            (.cancelBatch, { batches.cancel($0) }),
         ]
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }

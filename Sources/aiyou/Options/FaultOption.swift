@@ -10,6 +10,8 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         "save": .save, "threads": .threads, "delete-thread": .deleteThread, "transcriptions": .transcriptions,
         "llmaas-chat": .llmaasChatCompletions, "llmaas-completions": .llmaasCompletions, "embeddings": .embeddings,
         "rerank": .rerank, "rerank-v2": .rerankV2, "llmaas-models": .llmaasModels, "llmaas-transcriptions": .llmaasTranscriptions,
+        "files": .uploadFile, "file": .fileInfo, "file-content": .fileContent, "create-batch": .createBatch, "batches": .listBatches,
+        "batch": .batch, "cancel-batch": .cancelBatch,
     ]
 
     static let help = """

@@ -13,18 +13,22 @@ struct LLMaaSEmbeddingRoutes: Sendable {
     let state: MockServerState
 
     func embed(_ input: RouteRequest) -> Response {
-        let model: String
-        let dimensions: Int
-        let texts: [String]
         do {
-            let body = try LLMaaSFields.object(input.json)
-            (model, dimensions) = try LLMaaSFields.model(in: body, purpose: "embeddings") { kind -> Int? in
-                if case .embedding(let dimensions) = kind { dimensions } else { nil }
-            }
-            texts = try Self.inputs(body["input"])
+            return LLMaaSResponses.json(bytes: try Self.answer(input.json, absurdNumbers: input.absurdNumbers), quota: self.state.llmaasQuota)
         } catch {
             return error.response
         }
+    }
+
+    /// The body of the answer to `body` (the route's and a batch line's).
+    ///
+    /// - Throws: The refusal of a body that is not a valid embeddings request.
+    static func answer(_ body: JSONValue?, absurdNumbers: Bool) throws(LLMaaSRequestError) -> ByteBuffer {
+        let body = try LLMaaSFields.object(body)
+        let (model, dimensions) = try LLMaaSFields.model(in: body, purpose: "embeddings") { kind -> Int? in
+            if case .embedding(let dimensions) = kind { dimensions } else { nil }
+        }
+        let texts = try Self.inputs(body["input"])
 
         let promptTokens = texts.reduce(0) { $0 + max(1, LLMaaSFields.wordCount($1)) }
         var buffer = ByteBuffer()
@@ -36,15 +40,15 @@ struct LLMaaSEmbeddingRoutes: Sendable {
         for index in texts.indices.reversed() {
             if index != texts.count - 1 { buffer.writeStaticString(",") }
             buffer.writeStaticString(#"{"object":"embedding","index":"#)
-            let absurdIndex = input.absurdNumbers && index == texts.count - 1
+            let absurdIndex = absurdNumbers && index == texts.count - 1
             buffer.writeString(String(absurdIndex ? Int.max : index))
             buffer.writeStaticString(#","embedding":"#)
             MockEmbeddings.write(MockEmbeddings.vector(for: texts[index], dimensions: dimensions), into: &buffer)
             buffer.writeStaticString("}")
         }
-        let tokens = String(input.absurdNumbers ? Int.max : promptTokens)
+        let tokens = String(absurdNumbers ? Int.max : promptTokens)
         buffer.writeString(#"],"usage":{"prompt_tokens":\#(tokens),"total_tokens":\#(tokens)}}"#)
-        return LLMaaSResponses.json(bytes: buffer, quota: self.state.llmaasQuota)
+        return buffer
     }
 
     /// The input texts: a non-empty string, or an array of 1 to ``maxInputs`` non-empty strings.
