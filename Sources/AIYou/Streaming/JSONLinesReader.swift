@@ -35,7 +35,6 @@ struct JSONLinesReader: Sendable {
     /// Inside a line that was too long: drop bytes up to its end.
     private var skipping = false
     private var lines = 0
-    private var started = false
     private var ended = false
 
     /// A reader for lines of at most `maxLineBytes`.
@@ -49,10 +48,6 @@ struct JSONLinesReader: Sendable {
     /// Feeds the next piece of the body; call once ``next()`` has returned `nil`.
     mutating func feed(_ buffer: ByteBuffer) {
         piece = buffer
-        if !started, piece.readableBytes > 0 {
-            started = true
-            if piece.readableBytesView.starts(with: [0xEF, 0xBB, 0xBF]) { piece.moveReaderIndex(forwardBy: 3) }
-        }
     }
 
     /// The body has ended: a last line without a line break is a line.
@@ -105,7 +100,7 @@ struct JSONLinesReader: Sendable {
                     line.writeBuffer(&rest)
                 }
                 piece.moveReaderIndex(forwardBy: 1)
-                if let trimmed = Self.content(of: line) { return .line(number: lines, bytes: trimmed) }
+                if let trimmed = Self.content(of: line, number: lines) { return .line(number: lines, bytes: trimmed) }
                 continue
             }
             guard ended, partial.readableBytes > 0 || skipping else { return nil }
@@ -118,7 +113,7 @@ struct JSONLinesReader: Sendable {
             lines += 1
             let line = partial
             partial = ByteBuffer()
-            if let trimmed = Self.content(of: line) { return .line(number: lines, bytes: trimmed) }
+            if let trimmed = Self.content(of: line, number: lines) { return .line(number: lines, bytes: trimmed) }
             return nil
         }
     }
@@ -131,9 +126,11 @@ struct JSONLinesReader: Sendable {
         }
     }
 
-    /// `line` without a final `\r`; `nil` when it holds only spaces, tabs and `\r`.
-    private static func content(of line: ByteBuffer) -> ByteBuffer? {
+    /// `line` without a final `\r` (and, for the first line, without a byte order mark); `nil`
+    /// when it holds only spaces, tabs and `\r`.
+    private static func content(of line: ByteBuffer, number: Int) -> ByteBuffer? {
         var line = line
+        if number == 1, line.readableBytesView.starts(with: [0xEF, 0xBB, 0xBF]) { line.moveReaderIndex(forwardBy: 3) }
         let blank = line.withUnsafeReadableBytes { bytes in
             bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
         }

@@ -167,7 +167,7 @@ extension BatchResultLine {
         )
         let prefix = "\(Operation.fileContent.name): "
         let detail = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
-        failure.message = redactor.clean("\(lead): HTTP \(status): \(detail)", limit: ErrorMapping.maxMessageLength)
+        failure.message = redactor.clean("\(lead): \(detail)", limit: ErrorMapping.maxMessageLength)
         failure.requestID = response.requestID.map { redactor.clean($0, limit: ErrorMapping.maxFieldLength) }
         return failure
     }

@@ -36,6 +36,9 @@ struct BatchCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Poll the batch until it ends, then print it (exit status 1 unless it completed).")
         var wait = false
 
+        @Flag(name: .long, help: "With --wait: then print the results, as `batch results` does.")
+        var results = false
+
         @Option(name: .long, help: "With --wait: seconds before the first poll again (doubling up to 60).")
         var pollInterval: Double = 1
 
@@ -44,6 +47,7 @@ struct BatchCommand: AsyncParsableCommand {
 
         func validate() throws {
             _ = try batchEndpoint()
+            if results, !wait { throw ValidationError("--results needs --wait") }
             guard pollInterval > 0, pollInterval.isFinite, timeout > 0, timeout.isFinite else {
                 throw ValidationError("--poll-interval and --timeout must be positive numbers of seconds")
             }
@@ -78,7 +82,9 @@ struct BatchCommand: AsyncParsableCommand {
                         last = update.status
                     }
                 }
-                try BatchCommand.show(job, json: global.json)
+                // With the results, --json prints JSON lines only: the batch first, then each result.
+                if results, global.json { try Terminal.printJSONLine(job.jsonObject) } else { try BatchCommand.show(job, json: global.json) }
+                if results { try await BatchCommand.printResults(of: job, client: client, json: global.json) }
                 if wait, job.status != .completed {
                     Terminal.error("batch \(BatchJob.shown(job.id)) ended \(job.status)")
                     throw ExitCode.failure
@@ -119,17 +125,7 @@ struct BatchCommand: AsyncParsableCommand {
         func run() async throws {
             let global = root.global
             try await global.withClient { client in
-                let job = try await client.batch(id: id)
-                var counts = (ok: 0, errors: 0)
-                for try await item in try await client.batchResults(of: job) {
-                    if item.error == nil { counts.ok += 1 } else { counts.errors += 1 }
-                    if global.json {
-                        try Terminal.printJSONLine(item.jsonObject)
-                    } else {
-                        Terminal.line(item.line)
-                    }
-                }
-                Terminal.note("\(counts.ok) answer(s), \(counts.errors) error(s)")
+                try await BatchCommand.printResults(of: try await client.batch(id: id), client: client, json: global.json)
             }
         }
     }
@@ -170,6 +166,21 @@ struct BatchCommand: AsyncParsableCommand {
                 for job in page.batches { Terminal.line(job.statusLine) }
             }
         }
+    }
+
+    /// Prints an ended batch's results as they download, one line each, then their counts on
+    /// stderr.
+    static func printResults(of job: BatchJob, client: AIYouClient, json: Bool) async throws {
+        var counts = (answers: 0, errors: 0)
+        for try await item in try await client.batchResults(of: job) {
+            if item.error == nil { counts.answers += 1 } else { counts.errors += 1 }
+            if json {
+                try Terminal.printJSONLine(item.jsonObject)
+            } else {
+                Terminal.line(item.line)
+            }
+        }
+        Terminal.note("\(counts.answers) answer(s), \(counts.errors) error(s)")
     }
 
     /// Prints a batch: its status line and refusals, or its JSON.
