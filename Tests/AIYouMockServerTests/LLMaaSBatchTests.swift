@@ -153,7 +153,9 @@ struct LLMaaSBatchTests {
             #expect(try LLMaaS.error(endpoint)["param"] as? String == "endpoint")
             let unknown = try await create(#"{"input_file_id":"file-nope","endpoint":"/v1/embeddings","completion_window":"24h"}"#)
             #expect(unknown.status == 404)
-            let metadata = try await create(#"{"input_file_id":"\#(fileID)","endpoint":"/v1/embeddings","completion_window":"24h","metadata":[]}"#)
+            let metadata = try await create(
+                #"{"input_file_id":"\#(fileID)","endpoint":"/v1/embeddings","completion_window":"24h","metadata":[]}"#
+            )
             #expect(metadata.status == 400)
             let demo = try await http.send(.GET, "/v1/batches/\(MockAIYouServer.demoBatchID)").object()
             let output = try #require(demo["output_file_id"] as? String)

@@ -40,7 +40,12 @@ extension AIYouClient {
                 "create batch: the endpoint must be a path such as /v1/chat/completions (got \"\(BatchFileCheck.shown(endpoint.path))\")"
             )
         }
-        let body = CreateBatchBody(inputFileID: inputFileID, endpoint: endpoint.path, completionWindow: completionWindow, metadata: metadata)
+        let body = CreateBatchBody(
+            inputFileID: inputFileID,
+            endpoint: endpoint.path,
+            completionWindow: completionWindow,
+            metadata: metadata
+        )
         return try await pipeline.decode(BatchJob.self, .json(.createBatch, .POST, path, body: body), options: options)
     }
 
@@ -52,7 +57,11 @@ extension AIYouClient {
     public func batch(id: String, options: RequestOptions = RequestOptions()) async throws -> BatchJob {
         let base = try configuration.api.require(.batch)
         let segment = try PercentEncoding.pathSegment(id, operation: .batch)
-        return try await pipeline.decode(BatchJob.self, APIRequest(operation: .batch, method: .GET, path: "\(base)/\(segment)"), options: options)
+        return try await pipeline.decode(
+            BatchJob.self,
+            APIRequest(operation: .batch, method: .GET, path: "\(base)/\(segment)"),
+            options: options
+        )
     }
 
     /// The batches, most recent first, one page at a time (LLMaaS `GET /v1/batches?limit=N`).

@@ -96,7 +96,11 @@ extension AIYouClient {
     public func uploadedFile(id: String, options: RequestOptions = RequestOptions()) async throws -> UploadedFile {
         let base = try configuration.api.require(.fileInfo)
         let segment = try PercentEncoding.pathSegment(id, operation: .fileInfo)
-        return try await pipeline.decode(UploadedFile.self, APIRequest(operation: .fileInfo, method: .GET, path: "\(base)/\(segment)"), options: options)
+        return try await pipeline.decode(
+            UploadedFile.self,
+            APIRequest(operation: .fileInfo, method: .GET, path: "\(base)/\(segment)"),
+            options: options
+        )
     }
 
     private func uploadBatch(path: String, name: String, size: Int, apiPath: String, options: RequestOptions) async throws -> UploadedFile {

@@ -135,7 +135,9 @@ struct JSONLinesReader: Sendable {
             bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
         }
         if blank { return nil }
-        if line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+        if line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
+            line.moveWriterIndex(to: line.writerIndex - 1)
+        }
         return line
     }
 }

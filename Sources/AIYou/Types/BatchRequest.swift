@@ -71,7 +71,8 @@ public struct BatchRequest: Hashable, Sendable {
     /// Refuses, as the single call would, a request the service would reject; `position` is its
     /// place in the sequence (from 1), for the message.
     func validate(position: Int) throws(AIYouError) {
-        let which = "batch request \(position) (custom_id \"\(SafeText.escapingControlCharacters(String(customID.prefix(64)), keepingLineBreaks: false))\")"
+        let which =
+            "batch request \(position) (custom_id \"\(SafeText.escapingControlCharacters(String(customID.prefix(64)), keepingLineBreaks: false))\")"
         if customID.allSatisfy(\.isWhitespace) { throw .invalidRequest("batch request \(position): the custom_id is empty") }
         switch body {
         case .chatCompletion(let request):

@@ -113,7 +113,12 @@ final class BatchStore: Sendable {
     }
 
     /// Creates a batch over the input file; the answer is the batch, `validating`.
-    func create(inputFileID: String, endpoint: String, completionWindow: String, metadata: JSONValue) throws(LLMaaSRequestError) -> JSONValue {
+    func create(
+        inputFileID: String,
+        endpoint: String,
+        completionWindow: String,
+        metadata: JSONValue
+    ) throws(LLMaaSRequestError) -> JSONValue {
         let claimed: (file: File, number: Int, outcome: MockBatchOutcome)? = self.state.withLockedValue { state in
             guard let file = state.files[inputFileID] else { return nil }
             defer { state.nextBatch += 1 }
@@ -300,12 +305,24 @@ final class BatchStore: Sendable {
         }
         let now = Self.now
         if output.readableBytes > 0 {
-            let file = File(id: Self.fileID(&state), filename: "\(batch.id)_output.jsonl", purpose: "batch_output", bytes: output, createdAt: now)
+            let file = File(
+                id: Self.fileID(&state),
+                filename: "\(batch.id)_output.jsonl",
+                purpose: "batch_output",
+                bytes: output,
+                createdAt: now
+            )
             state.files[file.id] = file
             batch.outputFileID = file.id
         }
         if errors.readableBytes > 0 {
-            let file = File(id: Self.fileID(&state), filename: "\(batch.id)_error.jsonl", purpose: "batch_output", bytes: errors, createdAt: now)
+            let file = File(
+                id: Self.fileID(&state),
+                filename: "\(batch.id)_error.jsonl",
+                purpose: "batch_output",
+                bytes: errors,
+                createdAt: now
+            )
             state.files[file.id] = file
             batch.errorFileID = file.id
         }
@@ -354,13 +371,20 @@ final class BatchStore: Sendable {
     /// embedding, one naming an unknown model), ``demoRunningBatchID`` in progress over the same
     /// file, held there until it is cancelled.
     private func seedDemo() {
-        let input = [
-            #"{"custom_id":"demo-chat","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-oss:120b","messages":[{"role":"user","content":"Bonjour"}]}}"#,
-            #"{"custom_id":"demo-embedding","method":"POST","url":"/v1/embeddings","body":{"model":"granite-embedding:278m","input":["Bonjour"]}}"#,
-            #"{"custom_id":"demo-unknown-model","method":"POST","url":"/v1/chat/completions","body":{"model":"no-such-model","messages":[{"role":"user","content":"Bonjour"}]}}"#,
-        ].joined(separator: "\n") + "\n"
+        let input =
+            [
+                #"{"custom_id":"demo-chat","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-oss:120b","messages":[{"role":"user","content":"Bonjour"}]}}"#,
+                #"{"custom_id":"demo-embedding","method":"POST","url":"/v1/embeddings","body":{"model":"granite-embedding:278m","input":["Bonjour"]}}"#,
+                #"{"custom_id":"demo-unknown-model","method":"POST","url":"/v1/chat/completions","body":{"model":"no-such-model","messages":[{"role":"user","content":"Bonjour"}]}}"#,
+            ].joined(separator: "\n") + "\n"
         self.state.withLockedValue { state in
-            let file = File(id: "file-demo-input", filename: "demo.jsonl", purpose: "batch", bytes: ByteBuffer(string: input), createdAt: Self.now)
+            let file = File(
+                id: "file-demo-input",
+                filename: "demo.jsonl",
+                purpose: "batch",
+                bytes: ByteBuffer(string: input),
+                createdAt: Self.now
+            )
             state.files[file.id] = file
             for (id, held) in [(Self.demoBatchID, false), (Self.demoRunningBatchID, true)] {
                 let number = state.nextBatch

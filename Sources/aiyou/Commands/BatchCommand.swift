@@ -83,7 +83,11 @@ struct BatchCommand: AsyncParsableCommand {
                     }
                 }
                 // With the results, --json prints JSON lines only: the batch first, then each result.
-                if results, global.json { try Terminal.printJSONLine(job.jsonObject) } else { try BatchCommand.show(job, json: global.json) }
+                if results, global.json {
+                    try Terminal.printJSONLine(job.jsonObject)
+                } else {
+                    try BatchCommand.show(job, json: global.json)
+                }
                 if results { try await BatchCommand.printResults(of: job, client: client, json: global.json) }
                 if wait, job.status != .completed {
                     Terminal.error("batch \(BatchJob.shown(job.id)) ended \(job.status)")

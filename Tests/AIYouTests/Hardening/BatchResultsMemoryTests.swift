@@ -22,7 +22,8 @@ struct BatchResultsMemoryTests {
             #"{"id":"chatcmpl-\#(index)","object":"chat.completion","created":1767100000,"model":"gpt-oss:120b","choices":[{"index":0,"#
             + #""message":{"role":"assistant","content":"Bonjour ! Vous avez dit : Question number \#(index), asked in a batch"},"#
             + #""finish_reason":"stop"}],"usage":{"prompt_tokens":8,"completion_tokens":14,"total_tokens":22}}"#
-        return #"{"id":"batch_req_\#(index)","custom_id":"request-\#(index)","response":{"status_code":200,"request_id":"req_\#(index)","body":\#(body)},"error":null}"#
+        return
+            #"{"id":"batch_req_\#(index)","custom_id":"request-\#(index)","response":{"status_code":200,"request_id":"req_\#(index)","body":\#(body)},"error":null}"#
     }
 
     /// Stores the results file on the server (a batch holds at most 50,000 requests, so a file

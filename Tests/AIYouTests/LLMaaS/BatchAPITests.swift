@@ -75,9 +75,11 @@ struct BatchAPITests {
             #expect(greeting.text == "Bonjour ! Vous avez dit : Salut" && greeting.usage != nil)
             #expect(results["greeting"]?.fileID == output && results["greeting"]?.requestID?.hasPrefix("batch_req_") == true)
             let vectors = try #require(results["vectors"]?.embeddings)
-            #expect(vectors.vectors == [
-                MockAIYouServer.embedding(for: "first", dimensions: 1024), MockAIYouServer.embedding(for: "second", dimensions: 1024),
-            ])
+            #expect(
+                vectors.vectors == [
+                    MockAIYouServer.embedding(for: "first", dimensions: 1024), MockAIYouServer.embedding(for: "second", dimensions: 1024),
+                ]
+            )
             let unknown = try #require(results["unknown"]?.error)
             #expect(unknown.code == .notFound && unknown.status == 404 && unknown.errorCode == "model_not_found")
             #expect(unknown.message.hasPrefix("batch result line 3 (custom_id unknown): "), "\(unknown.message)")
@@ -129,7 +131,10 @@ struct BatchAPITests {
         }
     }
 
-    @Test("a batch can end failed, expired or cancelled; each keeps the results of what ran", arguments: ["failed", "expired", "cancelled"])
+    @Test(
+        "a batch can end failed, expired or cancelled; each keeps the results of what ran",
+        arguments: ["failed", "expired", "cancelled"]
+    )
     func outcomes(_ outcome: String) async throws {
         try await withLLMaaS { server, client in
             server.enqueueBatchOutcomes([outcome == "failed" ? .failed : outcome == "expired" ? .expired : .cancelled])
@@ -294,11 +299,15 @@ struct BatchAPITests {
                 try await client.uploadBatchFile([.embeddings(model: "bge-m3", input: [""], customID: "e")])
             }
             let tooMany = await expectAIYouError(.invalidRequest) {
-                try await client.uploadBatchFile((0...AIYouClient.maxBatchRequests).map { .embeddings(model: "m", input: ["x"], customID: "\($0)") })
+                try await client.uploadBatchFile(
+                    (0...AIYouClient.maxBatchRequests).map { .embeddings(model: "m", input: ["x"], customID: "\($0)") }
+                )
             }
             #expect(tooMany?.message.contains("more than 50000 requests") == true)
             await expectAIYouError(.invalidRequest) { try await client.createBatch(inputFileID: " ") }
-            await expectAIYouError(.invalidRequest) { try await client.createBatch(inputFileID: "f", endpoint: BatchEndpoint(path: "v1/x")) }
+            await expectAIYouError(.invalidRequest) {
+                try await client.createBatch(inputFileID: "f", endpoint: BatchEndpoint(path: "v1/x"))
+            }
             await expectAIYouError(.invalidRequest) { try await client.batch(id: "..") }
             #expect(server.requestCount(.uploadFile) == 0 && server.requestCount(.createBatch) == 0 && server.requestCount(.batch) == 0)
         }
@@ -322,7 +331,9 @@ struct BatchAPITests {
         let time = ManualTime()
         try await withLLMaaS(client: { $0.timeSource = time.source }) { server, client in
             let polling = BatchPolling(interval: .seconds(1), maxInterval: .seconds(2), timeout: .seconds(6))
-            let error = await expectAIYouError(.timeout) { try await client.waitForBatch(id: MockAIYouServer.demoRunningBatchID, polling: polling) }
+            let error = await expectAIYouError(.timeout) {
+                try await client.waitForBatch(id: MockAIYouServer.demoRunningBatchID, polling: polling)
+            }
             #expect(error?.message.contains("still in_progress") == true, "\(String(describing: error))")
             #expect(time.sleeps == [.seconds(1), .seconds(2), .seconds(2), .seconds(1)])
             #expect(server.requestCount(.batch) == 5)

@@ -81,7 +81,8 @@ struct BatchResultsReadingTests {
 
     @Test("each shape of line becomes an answer or an error, and a bad line never ends the sequence")
     func shapes() async throws {
-        let chat = #"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}"#
+        let chat =
+            #"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}"#
         let lines = [
             #"{"id":"r1","custom_id":"ok","response":{"status_code":"200","request_id":"q1","body":\#(chat)},"error":null}"#,
             #"{"custom_id":"vec","response":{"status_code":200,"body":{"object":"list","data":[{"index":0,"embedding":[0.5,1]}]}}}"#,
@@ -93,7 +94,8 @@ struct BatchResultsReadingTests {
             #"{"custom_id":"empty","response":{"status_code":200}}"#,
             #"{"custom_id":"nothing"}"#,
             "[1,2,3]",
-            #"{"custom_id":"deep","response":"#.padding(toLength: 40, withPad: " ", startingAt: 0) + String(repeating: "[", count: 200) + "]",
+            #"{"custom_id":"deep","response":"#.padding(toLength: 40, withPad: " ", startingAt: 0) + String(repeating: "[", count: 200)
+                + "]",
         ]
         let results = try await Self.results(lines.joined(separator: "\n"))
         #expect(results.map(\.lineNumber) == Array(1...lines.count))
@@ -131,7 +133,9 @@ struct BatchResultsReadingTests {
 
     @Test("a line over maxResponseBodyBytes is skipped, the file is not cut there")
     func configuredLimit() async throws {
-        let long = #"{"custom_id":"long","response":{"status_code":200,"body":{"choices":[],"pad":""# + String(repeating: "p", count: 3000) + #""}}}"#
+        let long =
+            #"{"custom_id":"long","response":{"status_code":200,"body":{"choices":[],"pad":""# + String(repeating: "p", count: 3000)
+            + #""}}}"#
         let short = #"{"custom_id":"short","response":{"status_code":200,"body":{"choices":[]}}}"#
         let results = try await Self.results([short, long, short].joined(separator: "\n") + "\n") { $0.limits.maxResponseBodyBytes = 2048 }
         #expect(results.map(\.lineNumber) == [1, 2, 3])

@@ -102,7 +102,13 @@ enum BatchRunner {
     static func run(_ request: JSONValue, customID: String, batch: Int, index: Int) -> Line {
         let url = request["url"]?.stringValue ?? ""
         guard request["method"]?.stringValue == "POST" else {
-            return Self.errorLine(customID: customID, batch: batch, index: index, code: "invalid_method", message: "Only POST requests can be batched.")
+            return Self.errorLine(
+                customID: customID,
+                batch: batch,
+                index: index,
+                code: "invalid_method",
+                message: "Only POST requests can be batched."
+            )
         }
         let body = request["body"]
         let answer: Result<String, LLMaaSRequestError>

@@ -14,7 +14,10 @@ struct LLMaaSEmbeddingRoutes: Sendable {
 
     func embed(_ input: RouteRequest) -> Response {
         do {
-            return LLMaaSResponses.json(bytes: try Self.answer(input.json, absurdNumbers: input.absurdNumbers), quota: self.state.llmaasQuota)
+            return LLMaaSResponses.json(
+                bytes: try Self.answer(input.json, absurdNumbers: input.absurdNumbers),
+                quota: self.state.llmaasQuota
+            )
         } catch {
             return error.response
         }

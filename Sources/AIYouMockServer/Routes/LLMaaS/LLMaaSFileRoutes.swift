@@ -43,7 +43,12 @@ struct LLMaaSFileRoutes: Sendable {
             let stored = try self.state.batches.upload(filename: filename, purpose: purpose, bytes: file.bytes)
             return LLMaaSResponses.json(stored.json, quota: self.state.llmaasQuota)
         } catch {
-            return OpenAIErrors.response(.contentTooLarge, message: "The server's file storage is full.", param: "file", code: "storage_full")
+            return OpenAIErrors.response(
+                .contentTooLarge,
+                message: "The server's file storage is full.",
+                param: "file",
+                code: "storage_full"
+            )
         }
     }
 
