@@ -7,13 +7,13 @@ extension AIYouClient {
     /// Starts a batch over an uploaded file of requests (LLMaaS `POST /v1/batches`
     /// `{"input_file_id","endpoint","completion_window"}`). The service runs it within the
     /// completion window, at half the price of single calls; follow it with
-    /// ``waitForBatch(id:polling:options:onUpdate:)`` or ``batch(id:options:)``.
+    /// ``waitForBatch(id:polling:options:isolation:onUpdate:)`` or ``batch(id:options:)``.
     ///
     /// Not idempotent: a create whose answer was lost is not sent again (it would start and bill
     /// a second batch), unless the request provably never left.
     /// - Parameters:
     ///   - inputFileID: The id of a file uploaded with ``uploadBatchFile(at:options:)`` or
-    ///     ``uploadBatchFile(_:fileName:options:)``.
+    ///     ``uploadBatchFile(_:fileName:options:)-(Requests,_,_)``.
     ///   - endpoint: Where the requests go: ``BatchEndpoint/chatCompletions`` (the default) or
     ///     ``BatchEndpoint/embeddings``.
     ///   - completionWindow: The time the service has, `24h` (the only value it documents).
@@ -124,6 +124,8 @@ extension AIYouClient {
     ///   - id: The batch.
     ///   - polling: The pauses and the overall deadline.
     ///   - options: Settings of each poll (see ``RequestOptions``).
+    ///   - isolation: Where `onUpdate` runs: the caller's isolation (the main actor, an actor),
+    ///     so that it may change the caller's state.
     ///   - onUpdate: Called with the batch after each poll.
     /// - Returns: The ended batch.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending for an empty
@@ -135,6 +137,7 @@ extension AIYouClient {
         id: String,
         polling: BatchPolling = BatchPolling(),
         options: RequestOptions = RequestOptions(),
+        isolation: isolated (any Actor)? = #isolation,
         onUpdate: (BatchJob) -> Void = { _ in }
     ) async throws -> BatchJob {
         try configuration.api.require(.batch)
@@ -182,7 +185,7 @@ extension AIYouClient {
     /// A batch that ended without either file (a failed one, one cancelled before it ran) has no
     /// results: the sequence is empty.
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` when the batch has not ended
-    ///   (get it again once ``waitForBatch(id:polling:options:onUpdate:)`` returns); otherwise as
+    ///   (get it again once ``waitForBatch(id:polling:options:isolation:onUpdate:)`` returns); otherwise as
     ///   ``batchResults(fileID:options:)``.
     public func batchResults(of batch: BatchJob, options: RequestOptions = RequestOptions()) async throws -> BatchResults {
         try configuration.api.require(.fileContent)

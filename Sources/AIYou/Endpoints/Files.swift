@@ -78,8 +78,8 @@ extension AIYouClient {
         return try await uploadBatch(path: spool.path, name: fileName, size: size, apiPath: apiPath, options: options)
     }
 
-    /// ``uploadBatchFile(_:fileName:options:)`` for requests you already hold.
-    /// - Throws: ``AIYouError`` as ``uploadBatchFile(_:fileName:options:)`` does.
+    /// ``uploadBatchFile(_:fileName:options:)-(Requests,_,_)`` for requests you already hold.
+    /// - Throws: ``AIYouError`` as ``uploadBatchFile(_:fileName:options:)-(Requests,_,_)`` does.
     public func uploadBatchFile(
         _ requests: [BatchRequest],
         fileName: String = "batch.jsonl",
@@ -123,7 +123,7 @@ extension AIYouClient {
     }
 }
 
-/// An array of requests as an `AsyncSequence`, for ``AIYouClient/uploadBatchFile(_:fileName:options:)``.
+/// An array of requests as an `AsyncSequence`, for ``AIYouClient/uploadBatchFile(_:fileName:options:)-(Requests,_,_)``.
 private struct BatchRequestList: AsyncSequence {
     typealias Element = BatchRequest
     let requests: [BatchRequest]

@@ -1,4 +1,4 @@
-/// How ``AIYouClient/waitForBatch(id:polling:options:onUpdate:)`` polls a batch: the first
+/// How ``AIYouClient/waitForBatch(id:polling:options:isolation:onUpdate:)`` polls a batch: the first
 /// pause is ``interval``, each following one twice the previous, never more than
 /// ``maxInterval``; after ``timeout`` the wait ends with ``AIYouError/Code/timeout``.
 ///

@@ -22,7 +22,7 @@ public struct BatchEndpoint: Hashable, Sendable, CustomStringConvertible {
 
 /// One request of a batch: a line of the JSONL file
 /// `{"custom_id":…,"method":"POST","url":"/v1/chat/completions","body":{…}}`, written by
-/// ``AIYouClient/uploadBatchFile(_:fileName:options:)``.
+/// ``AIYouClient/uploadBatchFile(_:fileName:options:)-(Requests,_,_)``.
 ///
 /// ```swift
 /// let requests = [

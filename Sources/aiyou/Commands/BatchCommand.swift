@@ -88,7 +88,7 @@ struct BatchCommand: AsyncParsableCommand {
                 } else {
                     try BatchCommand.show(job, json: global.json)
                 }
-                if results { try await BatchCommand.printResults(of: job, client: client, json: global.json) }
+                if results { try await BatchCommand.printResults(try await client.batchResults(of: job), json: global.json) }
                 if wait, job.status != .completed {
                     Terminal.error("batch \(BatchJob.shown(job.id)) ended \(job.status)")
                     throw ExitCode.failure
@@ -114,7 +114,7 @@ struct BatchCommand: AsyncParsableCommand {
         }
     }
 
-    /// `batch results ID`.
+    /// `batch results ID` (or `--file FILE_ID`).
     struct Results: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "results",
@@ -124,12 +124,23 @@ struct BatchCommand: AsyncParsableCommand {
         @ParentCommand var root: AIYouCommand
 
         @Argument(help: "The batch id.")
-        var id: String
+        var id: String?
+
+        @Option(name: .long, help: "Read this results file instead of a batch's (its output_file_id or error_file_id).")
+        var file: String?
+
+        func validate() throws {
+            guard (id == nil) != (file == nil) else { throw ValidationError("give a batch id or --file FILE_ID, not both") }
+        }
 
         func run() async throws {
             let global = root.global
             try await global.withClient { client in
-                try await BatchCommand.printResults(of: try await client.batch(id: id), client: client, json: global.json)
+                if let file {
+                    return try await BatchCommand.printResults(try await client.batchResults(fileID: file), json: global.json)
+                }
+                let job = try await client.batch(id: id ?? "")
+                try await BatchCommand.printResults(try await client.batchResults(of: job), json: global.json)
             }
         }
     }
@@ -172,11 +183,10 @@ struct BatchCommand: AsyncParsableCommand {
         }
     }
 
-    /// Prints an ended batch's results as they download, one line each, then their counts on
-    /// stderr.
-    static func printResults(of job: BatchJob, client: AIYouClient, json: Bool) async throws {
+    /// Prints results as they download, one line each, then their counts on stderr.
+    static func printResults(_ results: BatchResults, json: Bool) async throws {
         var counts = (answers: 0, errors: 0)
-        for try await item in try await client.batchResults(of: job) {
+        for try await item in results {
             if item.error == nil { counts.answers += 1 } else { counts.errors += 1 }
             if json {
                 try Terminal.printJSONLine(item.jsonObject)
