@@ -28,12 +28,13 @@ extension AIYouClient {
     ///   than ``maxBatchFileBytes``, holds no request or more than ``maxBatchRequests``, has a
     ///   line longer than ``maxBatchLineBytes``, or a line that is not a JSON object with a
     ///   non-empty `custom_id` (used once in the file), `"method": "POST"`, an endpoint path as
-    ///   `url` and an object as `body` (the message names the line); otherwise the service's or
-    ///   the network's error.
+    ///   `url` and an object as `body` (the message names the line);
+    ///   ``AIYouError/Code/cancelled`` when the task is cancelled; otherwise the service's or the
+    ///   network's error.
     public func uploadBatchFile(at path: String, options: RequestOptions = RequestOptions()) async throws -> UploadedFile {
         let apiPath = try configuration.api.require(.uploadFile)
         let name = (path as NSString).lastPathComponent
-        let size = try BatchFileCheck.check(fileAt: path, name: name)
+        let size = try await BatchFileCheck.check(fileAt: path, name: name)
         return try await uploadBatch(path: path, name: name, size: size, apiPath: apiPath, options: options)
     }
 
@@ -59,7 +60,8 @@ extension AIYouClient {
     ///   sent, ``AIYouError/Code/invalidRequest`` for an empty or repeated custom id, a request
     ///   the single call would refuse (the message names it), no request, more than
     ///   ``maxBatchRequests``, or more than ``maxBatchFileBytes`` written; an error `requests`
-    ///   throws, as it is; otherwise the service's or the network's error.
+    ///   throws, as it is; ``AIYouError/Code/cancelled`` when the task is cancelled; otherwise the
+    ///   service's or the network's error.
     public func uploadBatchFile<Requests: AsyncSequence>(
         _ requests: Requests,
         fileName: String = "batch.jsonl",
@@ -73,6 +75,12 @@ extension AIYouClient {
         for try await request in requests {
             number += 1
             try spool.append(request, number: number)
+            // A sequence that never suspends (an array's) would hold a cooperative thread for
+            // the whole batch: let other tasks run, and notice cancellation, now and then.
+            if number % 256 == 0 {
+                await Task.yield()
+                if Task.isCancelled { throw AIYouError(.cancelled, "batch upload: cancelled after \(number) requests") }
+            }
         }
         let size = try spool.finish()
         return try await uploadBatch(path: spool.path, name: fileName, size: size, apiPath: apiPath, options: options)

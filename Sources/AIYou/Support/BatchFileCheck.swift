@@ -84,9 +84,9 @@ struct BatchFileCheck {
         guard request.bodyIsObject else { throw .invalidRequest("batch file \(quotedName): \(place): body must be a JSON object") }
     }
 
-    /// Checks the JSONL file at `path` line by line, reading it in 64 KiB pieces (never whole).
-    /// Returns its size.
-    static func check(fileAt path: String, name: String) throws(AIYouError) -> Int {
+    /// Checks the JSONL file at `path` line by line, reading it in 64 KiB pieces (never whole)
+    /// and letting other tasks run between pieces. Returns its size.
+    static func check(fileAt path: String, name: String) async throws(AIYouError) -> Int {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -131,6 +131,8 @@ struct BatchFileCheck {
             total += count
             reader.feed(chunk)
             try checkLines()
+            await Task.yield()
+            if Task.isCancelled { throw AIYouError(.cancelled, "batch file \(check.quotedName): cancelled while it was checked") }
         }
         reader.finish()
         try checkLines()
