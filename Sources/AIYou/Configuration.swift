@@ -93,8 +93,9 @@ public struct Configuration: Sendable {
         /// deltas, the role again) do not count, so a server sending only those ends like a
         /// silent one, with ``AIYouError/Code/timeout``.
         public var streamIdle: Duration = .seconds(120)
-        /// What ``request`` is for an audio upload: sending the file and receiving the answer, so
-        /// that a 25 MiB file over a slow link does not fail because of the request timeout.
+        /// What ``request`` is for an upload (an audio file, a batch file): sending the file and
+        /// receiving the answer, so that a 25 MiB file over a slow link does not fail because of
+        /// the request timeout. (A 100 MB batch file needs 1.4 Mbit/s to fit in the default.)
         public var upload: Duration = .seconds(600)
 
         /// Default timeouts: connect 10 s, request 120 s, stream idle 120 s, upload 600 s.

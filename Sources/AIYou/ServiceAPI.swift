@@ -11,6 +11,7 @@
 /// | Assistants, threads, saving | yes | — |
 /// | Embeddings, rerank | — | yes |
 /// | Speech, image generation | — | yes |
+/// | Batches (files, batch jobs) | — | yes |
 ///
 /// Calling an operation the configured service does not have fails with
 /// ``AIYouError/Code/unsupported`` before anything is sent.
@@ -64,8 +65,13 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
         case (.llmaas, .rerankV2): "/v2/rerank"
         case (.llmaas, .speech): "/v1/audio/speech"
         case (.llmaas, .imageGeneration): "/v1/images/generations"
+        case (.llmaas, .uploadFile), (.llmaas, .fileInfo), (.llmaas, .fileContent): "/v1/files"
+        case (.llmaas, .createBatch), (.llmaas, .batch), (.llmaas, .batches), (.llmaas, .cancelBatch): "/v1/batches"
         case (.aiyou, .embeddings), (.aiyou, .rerank): nil
         case (.aiyou, .rerankV2), (.aiyou, .speech), (.aiyou, .imageGeneration): nil
+        case (.aiyou, .uploadFile), (.aiyou, .fileInfo), (.aiyou, .fileContent), (.aiyou, .createBatch), (.aiyou, .batch),
+            (.aiyou, .batches), (.aiyou, .cancelBatch):
+            nil
         case (.llmaas, .login), (.llmaas, .assistants), (.llmaas, .createModel), (.llmaas, .saveConversation),
             (.llmaas, .threads), (.llmaas, .deleteThread):
             nil

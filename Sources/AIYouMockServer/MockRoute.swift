@@ -27,7 +27,7 @@ public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
     var isChat: Bool { self == .chatCompletions || self == .llmaasChatCompletions || self == .llmaasCompletions }
 
     /// Whether the route reads a multipart upload as a stream (its body is never collected).
-    var streamsUpload: Bool { self == .transcriptions || self == .llmaasTranscriptions }
+    var streamsUpload: Bool { self == .transcriptions || self == .llmaasTranscriptions || self == .uploadFile }
 
     /// `POST /api/login`.
     public static let login = MockRoute(method: "POST", path: "/api/login")
@@ -72,11 +72,28 @@ public struct MockRoute: Hashable, Sendable, CustomStringConvertible {
     /// images as base64 or links.
     public static let imageGenerations = MockRoute(method: "POST", path: "/v1/images/generations")
 
+    /// LLMaaS `POST /v1/files`: a multipart upload (parts `purpose`, which must be `batch`, and `file`),
+    /// stored in memory (see <doc:LLMaaSRoutes>).
+    public static let uploadFile = MockRoute(method: "POST", path: "/v1/files")
+    /// LLMaaS `GET /v1/files/{id}`: a stored file's description.
+    public static let fileInfo = MockRoute(method: "GET", path: "/v1/files/{id}")
+    /// LLMaaS `GET /v1/files/{id}/content`: a stored file's bytes (a batch's input or results).
+    public static let fileContent = MockRoute(method: "GET", path: "/v1/files/{id}/content")
+    /// LLMaaS `POST /v1/batches`: starts a batch over an uploaded file.
+    public static let createBatch = MockRoute(method: "POST", path: "/v1/batches")
+    /// LLMaaS `GET /v1/batches`: the batches, most recent first.
+    public static let listBatches = MockRoute(method: "GET", path: "/v1/batches")
+    /// LLMaaS `GET /v1/batches/{id}`: a batch; each read moves it one step on.
+    public static let batch = MockRoute(method: "GET", path: "/v1/batches/{id}")
+    /// LLMaaS `POST /v1/batches/{id}/cancel`: cancels a batch.
+    public static let cancelBatch = MockRoute(method: "POST", path: "/v1/batches/{id}/cancel")
+
     /// Every route the server answers: the AI.YOU routes, then the LLMaaS ones.
     public static let allCases: [MockRoute] = [
         .login, .chatCompletions, .assistants, .listModels, .createModel,
         .save, .threads, .deleteThread, .transcriptions,
         .llmaasChatCompletions, .llmaasCompletions, .embeddings, .rerank, .rerankV2, .llmaasModels, .llmaasTranscriptions,
         .speech, .imageGenerations,
+        .uploadFile, .fileInfo, .fileContent, .createBatch, .listBatches, .batch, .cancelBatch,
     ]
 }

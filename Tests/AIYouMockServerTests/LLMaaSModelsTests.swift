@@ -43,7 +43,7 @@ struct LLMaaSModelsTests {
 
     @Test("every LLMaaS route is a MockRoute, counted, and refuses a missing key with the OpenAI 401")
     func routes() async throws {
-        #expect(MockRoute.allCases.count == 18)
+        #expect(MockRoute.allCases.count == 25)
         #expect(MockRoute.rerankV2.description == "POST /v2/rerank")
         #expect(MockRoute.llmaasTranscriptions.description == "POST /v1/audio/transcriptions")
         try await MockAIYouServer.withRunning { server in

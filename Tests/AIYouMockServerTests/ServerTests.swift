@@ -110,7 +110,7 @@ struct ServerTests {
             #expect(server.recordedRequests(.assistants).isEmpty)
             #expect(server.issuedTokenCount == 0)
             #expect(server.connectionsOpened == 0)
-            #expect(MockRoute.allCases.count == 18)
+            #expect(MockRoute.allCases.count == 25)
             #expect(MockRoute.deleteThread.description == "DELETE /api/v1/threads/{id}")
         }
     }

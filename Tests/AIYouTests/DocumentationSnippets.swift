@@ -679,17 +679,50 @@ func documentationSnippet25(client: AIYouClient, secret: String, key: String, lo
 }
 
 func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
-    try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
+    let requests = [
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
+        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
+    ]
+    let file = try await client.uploadBatchFile(requests)
+    let batch = try await client.createBatch(inputFileID: file.id)
+    let done = try await client.waitForBatch(id: batch.id) { job in
+        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
     }
-    _ = configuration
+    var answers: [String: BatchResponse] = [:]
+    for try await item in try await client.batchResults(of: done) {
+        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
+    }
+    print(done.status, answers.count)
+    _ = requests
+    _ = file
+    _ = batch
+    _ = done
+    _ = answers
 }
 
 @MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let requests = [
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
+        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
+    ]
+    let file = try await client.uploadBatchFile(requests)
+    let batch = try await client.createBatch(inputFileID: file.id)
+    let done = try await client.waitForBatch(id: batch.id) { job in
+        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
+    }
+    var answers: [String: BatchResponse] = [:]
+    for try await item in try await client.batchResults(of: done) {
+        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
+    }
+    print(done.status, answers.count)
+    _ = requests
+    _ = file
+    _ = batch
+    _ = done
+    _ = answers
+}
+
+func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
@@ -697,46 +730,47 @@ func documentationSnippet26(client: AIYouClient, secret: String, key: String, lo
         let assistants = try await client.assistants()
         print(assistants.count)
     }
-    _ = configuration
-}
-
-func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 @MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
     _ = configuration
 }
 
 func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 @MainActor func documentationSnippet28OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
 }
 
 @MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
+}
+
+func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
     let answer = try await client.chatCompletion(request, options: options)
@@ -746,33 +780,35 @@ func documentationSnippet29(client: AIYouClient, secret: String, key: String, lo
     _ = answer
 }
 
-func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
 @MainActor func documentationSnippet30OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
 }
 
 func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
-    _ = request
-    _ = response
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
 }
 
 @MainActor func documentationSnippet31OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let response = try await client.withResponse { try await $0.chatCompletion(request) }
     print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
@@ -780,47 +816,46 @@ func documentationSnippet31(client: AIYouClient, secret: String, key: String, lo
     _ = response
 }
 
-func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
 @MainActor func documentationSnippet32OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
 }
 
 func documentationSnippet33(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 @MainActor func documentationSnippet33OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 func documentationSnippet34(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
     _ = configuration
 }
 
 @MainActor func documentationSnippet34OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
@@ -828,61 +863,62 @@ func documentationSnippet34(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
 @MainActor func documentationSnippet35OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
 }
 
 @MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
 
     for try await chunk in try await client.chatCompletionStream(request) {
         print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
     }
     _ = request
 }
 
 @MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
     }
     _ = request
 }
 
 func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
     _ = request
-    _ = assembled
 }
 
 @MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let assembled = try await client.chatCompletionStream(request).collect()
     print(assembled.text, assembled.usage?.completionTokens ?? 0)
@@ -890,50 +926,42 @@ func documentationSnippet38(client: AIYouClient, secret: String, key: String, lo
     _ = assembled
 }
 
-func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
         }
     }
 }
 
 @MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
     try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.retry = .disabled
@@ -948,70 +976,73 @@ func documentationSnippet40(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet41OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+    try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        configuration.retry = .disabled
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
         }
     }
 }
 
 func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 @MainActor func documentationSnippet42OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 func documentationSnippet43(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
     }
 }
 
 @MainActor func documentationSnippet43OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet44(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
         server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
         server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
@@ -1022,7 +1053,20 @@ func documentationSnippet43(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet44(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet44OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -1034,7 +1078,7 @@ func documentationSnippet44(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet44OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet45OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
@@ -1043,6 +1087,24 @@ func documentationSnippet44(client: AIYouClient, secret: String, key: String, lo
         let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
         let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
         print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+func documentationSnippet46(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
+        server.batchReadsPerStep = 1                                  // every read moves a batch on
+        print(MockAIYouServer.demoBatchID, MockAIYouServer.maxBatchFileBytes, server.requestCount(.createBatch))
+    }
+}
+
+@MainActor func documentationSnippet46OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
+        server.batchReadsPerStep = 1                                  // every read moves a batch on
+        print(MockAIYouServer.demoBatchID, MockAIYouServer.maxBatchFileBytes, server.requestCount(.createBatch))
     }
 }
 
@@ -1192,10 +1254,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 29 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
-    func block29() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet29OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 26 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Batches”) runs (llmaas)")
+    func block26() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet26OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1208,7 +1270,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 31 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
+    @Test("block 31 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
     func block31() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet31OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1216,7 +1278,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 32 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    @Test("block 32 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
     func block32() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet32OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1224,10 +1286,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 36 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block36() async throws {
+    @Test("block 33 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    func block33() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet36OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet33OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1248,15 +1310,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 39 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
+    @Test("block 39 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block39() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet39OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 40 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
+    @Test("block 40 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
     func block40() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet40OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1264,7 +1326,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 41 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    @Test("block 41 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
     func block41() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet41OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1272,7 +1334,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 42 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    @Test("block 42 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
     func block42() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet42OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1280,10 +1342,26 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 44 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
-    func block44() async throws {
+    @Test("block 43 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    func block43() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet44OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet43OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 45 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    func block45() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet45OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 46 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    func block46() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet46OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

@@ -371,64 +371,95 @@ func readmeSnippet13(client: AIYouClient, secret: String, key: String, logger: L
 }
 
 func readmeSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
-    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
-    _ = options
-    _ = answer
+    let questions = ["Bonjour", "Quelle heure est-il ?"]
+    let file = try await client.uploadBatchFile(questions.enumerated().map { index, text in
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text(text)], model: "gpt-oss:120b"), customID: "q\(index)")
+    })
+    let batch = try await client.createBatch(inputFileID: file.id, endpoint: .chatCompletions)
+    let done = try await client.waitForBatch(id: batch.id, polling: BatchPolling(interval: .seconds(30), maxInterval: .seconds(300)))
+    for try await item in try await client.batchResults(of: done) {
+        switch item.result {
+        case .success(.chatCompletion(let answer)): print(item.customID ?? "?", answer.text)
+        case .success(.embeddings(let vectors)): print(item.customID ?? "?", vectors.dimensions)
+        case .failure(let error): print(item.customID ?? "line \(item.lineNumber)", error.code, error.message)
+        }
+    }
+    _ = questions
+    _ = file
+    _ = batch
+    _ = done
 }
 
 @MainActor func readmeSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let questions = ["Bonjour", "Quelle heure est-il ?"]
+    let file = try await client.uploadBatchFile(questions.enumerated().map { index, text in
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text(text)], model: "gpt-oss:120b"), customID: "q\(index)")
+    })
+    let batch = try await client.createBatch(inputFileID: file.id, endpoint: .chatCompletions)
+    let done = try await client.waitForBatch(id: batch.id, polling: BatchPolling(interval: .seconds(30), maxInterval: .seconds(300)))
+    for try await item in try await client.batchResults(of: done) {
+        switch item.result {
+        case .success(.chatCompletion(let answer)): print(item.customID ?? "?", answer.text)
+        case .success(.embeddings(let vectors)): print(item.customID ?? "?", vectors.dimensions)
+        case .failure(let error): print(item.customID ?? "line \(item.lineNumber)", error.code, error.message)
+        }
+    }
+    _ = questions
+    _ = file
+    _ = batch
+    _ = done
+}
+
+func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
     let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
     _ = options
     _ = answer
 }
 
-func readmeSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
-}
-
 @MainActor func readmeSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let response = try await client.withResponse { try await $0.models() }
-    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
-    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
-    _ = response
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")], logger: logger)
+    let answer = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"), options: options)
+    _ = options
+    _ = answer
 }
 
 func readmeSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 @MainActor func readmeSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
-    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
-    client.invalidateCache([.assistants])             // after changes made elsewhere
-    print(client.cacheStatistics)                     // hits, misses, evictions, entries
-    _ = assistants
-    _ = configuration
+    let response = try await client.withResponse { try await $0.models() }
+    print(response.value.models.count, response.metadata?.requestID ?? "-", response.metadata?.attempts ?? 0)
+    if let remaining = response.metadata?.rateLimit.remainingRequests { print("requests left:", remaining) }
+    _ = response
 }
 
 func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
     _ = configuration
 }
 
 @MainActor func readmeSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.cache = .init(assistantsTTL: .seconds(60), modelsTTL: .seconds(300), threadsTTL: nil, maxEntries: 256)
+    let assistants = try await client.assistants()   // asks the service once, then answers from memory for 60 s
+    client.invalidateCache([.assistants])             // after changes made elsewhere
+    print(client.cacheStatistics)                     // hits, misses, evictions, entries
+    _ = assistants
+    _ = configuration
+}
+
+func readmeSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
@@ -436,51 +467,60 @@ func readmeSnippet17(client: AIYouClient, secret: String, key: String, logger: L
     _ = configuration
 }
 
-func readmeSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
-    _ = configuration
-}
-
 @MainActor func readmeSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil (no client limit)
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
 }
 
 @MainActor func readmeSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
+}
+
+func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     do { _ = try await client.assistants() }
     catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
-func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
 @MainActor func readmeSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
 func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+@MainActor func readmeSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -498,7 +538,7 @@ func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: L
     }
 }
 
-@MainActor func readmeSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -582,9 +622,9 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 14 (README.md, “Per-call options and response metadata”) runs (aiyou)")
+    @Test("block 14 (README.md, “Batches”) runs (llmaas)")
     func block14() async throws {
-        try await withServerAndClient { server, client in
+        try await withLLMaaS { server, client in
             try await readmeSnippet14OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
@@ -598,7 +638,7 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 16 (README.md, “Response cache”) runs (aiyou)")
+    @Test("block 16 (README.md, “Per-call options and response metadata”) runs (aiyou)")
     func block16() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet16OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -606,15 +646,15 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 19 (README.md, “Errors”) runs (aiyou)")
-    func block19() async throws {
+    @Test("block 17 (README.md, “Response cache”) runs (aiyou)")
+    func block17() async throws {
         try await withServerAndClient { server, client in
-            try await readmeSnippet19OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await readmeSnippet17OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 20 (README.md, “Performance”) runs (aiyou)")
+    @Test("block 20 (README.md, “Errors”) runs (aiyou)")
     func block20() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet20OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -622,10 +662,18 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 21 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    @Test("block 21 (README.md, “Performance”) runs (aiyou)")
     func block21() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
+        }
+    }
+
+    @Test("block 22 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    func block22() async throws {
+        try await withServerAndClient { server, client in
+            try await readmeSnippet22OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

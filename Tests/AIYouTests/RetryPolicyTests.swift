@@ -107,7 +107,12 @@ struct RetryPolicyTests {
     @Test("operations know whether they are idempotent")
     func idempotency() {
         let idempotent = Operation.allCases.filter(\.isIdempotent)
-        #expect(Set(idempotent) == [.login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank, .rerankV2])
+        #expect(
+            Set(idempotent) == [
+                .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank, .rerankV2, .fileInfo, .fileContent, .batch,
+                .batches, .cancelBatch,
+            ]
+        )
     }
 
     @Test("a save whose answer was lost is sent once; one that never left is sent again")

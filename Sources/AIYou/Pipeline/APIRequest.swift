@@ -18,6 +18,8 @@ struct APIRequest: Sendable {
         /// Audio bytes: a successful answer of an audio (or `application/octet-stream`, or
         /// untyped) content type is read piece by piece, as an event stream is.
         case audio
+        /// A body read piece by piece whatever its content type (a JSONL file's content).
+        case jsonLines
     }
 
     /// What the request does: its name in logs and errors, and whether it is idempotent.

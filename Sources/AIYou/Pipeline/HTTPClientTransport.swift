@@ -104,6 +104,15 @@ final class HTTPClientTransport: Transport {
             return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
+        case .jsonLines:
+            // A file's content: any successful answer is read piece by piece.
+            return try await sendStream(
+                prepared,
+                request,
+                eventLoop: eventLoop,
+                idleReason: "no data for longer than timeouts.streamIdle",
+                streams: { _ in true }
+            )
         case .audio:
             return try await sendStream(
                 prepared,

@@ -16,6 +16,13 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
     case rerankV2 = "rerank.v2"
     case speech = "audio.speech"
     case imageGeneration = "images.generation"
+    case uploadFile = "files.upload"
+    case fileInfo = "files.get"
+    case fileContent = "files.content"
+    case createBatch = "batches.create"
+    case batch = "batches.get"
+    case batches = "batches.list"
+    case cancelBatch = "batches.cancel"
 
     /// The short name used in log metadata and error messages, e.g. `chat.completion`.
     var name: String { rawValue }
@@ -30,6 +37,12 @@ enum Operation: String, Sendable, Hashable, CaseIterable {
         case .chatCompletion, .chatStream, .createModel, .saveConversation, .transcription: false
         // Each generates new audio or images, and is billed.
         case .speech, .imageGeneration: false
+        // Reading a file or a batch changes nothing. Cancelling twice ends where cancelling once
+        // does (the batch stops; a batch already cancelling or cancelled stays so), so a cancel
+        // whose answer was lost is safe to send again.
+        case .fileInfo, .fileContent, .batch, .batches, .cancelBatch: true
+        // A second upload stores a second file; a second create starts (and bills) a second batch.
+        case .uploadFile, .createBatch: false
         }
     }
 }

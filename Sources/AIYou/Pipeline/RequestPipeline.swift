@@ -368,6 +368,14 @@ final class RequestPipeline: Sendable {
     /// Waits `delay` before a retry; ends at once with ``AIYouError/Code/cancelled`` when the task
     /// is cancelled and with ``AIYouError/Code/clientShutdown`` when the client is shut down.
     private func sleep(_ delay: Duration, operation: String, failure: AIYouError) async throws {
+        try await pause(delay, operation: operation, waitingTo: "retry", underlying: failure)
+    }
+
+    /// Waits `delay` on the configured clock (a retry's backoff, a poll's interval); ends at once
+    /// with ``AIYouError/Code/cancelled`` when the task is cancelled and with
+    /// ``AIYouError/Code/clientShutdown`` when the client is shut down. `purpose` ends the
+    /// errors' "while waiting to …"; `underlying` is the error they wrap, if any.
+    func pause(_ delay: Duration, operation: String, waitingTo purpose: String, underlying: AIYouError? = nil) async throws {
         enum Wake: Sendable {
             case slept
             case shutDown
@@ -393,9 +401,13 @@ final class RequestPipeline: Sendable {
         case .slept:
             return
         case .shutDown:
-            throw AIYouError(.clientShutdown, "\(operation): the client was shut down while the call waited to retry", underlying: failure)
+            throw AIYouError(
+                .clientShutdown,
+                "\(operation): the client was shut down while the call waited to \(purpose)",
+                underlying: underlying
+            )
         case .cancelled:
-            throw AIYouError(.cancelled, "\(operation): cancelled while waiting to retry", underlying: failure)
+            throw AIYouError(.cancelled, "\(operation): cancelled while waiting to \(purpose)", underlying: underlying)
         }
     }
 
@@ -449,6 +461,7 @@ final class RequestPipeline: Sendable {
         case .eventStream: headers.add(name: "Accept", value: "text/event-stream")
         // JSON too: that is how a service explains a refusal.
         case .audio: headers.add(name: "Accept", value: "audio/*, application/octet-stream, application/json;q=0.5")
+        case .jsonLines: headers.add(name: "Accept", value: "application/jsonl, application/x-ndjson, application/octet-stream, */*")
         }
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         return headers
@@ -466,7 +479,7 @@ extension TimeAmount {
 final class HeaderSets: Sendable {
     private struct State: Sendable {
         var token: String?
-        var sets: [HTTPHeaders?] = [nil, nil, nil, nil, nil, nil]
+        var sets: [HTTPHeaders?] = Array(repeating: nil, count: 8)
     }
 
     private let state = Locked(State())
@@ -477,6 +490,7 @@ final class HeaderSets: Sendable {
             case .json: 0
             case .eventStream: 2
             case .audio: 4
+            case .jsonLines: 6
             }
         let slot = kind + (jsonBody ? 1 : 0)
         if let cached = state.withLock({ $0.token == token ? $0.sets[slot] : nil }) { return cached }

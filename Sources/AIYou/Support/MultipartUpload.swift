@@ -138,7 +138,7 @@ final class FileChunkReader: @unchecked Sendable {
         if !opened {
             opened = true
             descriptor = open(path, O_RDONLY)
-            if descriptor < 0 { throw AIYouError(.invalidRequest, "audio upload: the file could not be opened (errno \(errno))") }
+            if descriptor < 0 { throw AIYouError(.invalidRequest, "upload: the file could not be opened (errno \(errno))") }
         }
         guard remaining > 0 else {
             closeFile()
@@ -162,7 +162,7 @@ final class FileChunkReader: @unchecked Sendable {
         }
         if count < wanted {
             closeFile()
-            throw AIYouError(.invalidRequest, "audio upload: the file became shorter while it was being sent")
+            throw AIYouError(.invalidRequest, "upload: the file became shorter while it was being sent")
         }
         remaining -= count
         return buffer

@@ -21,6 +21,8 @@ struct MockRouterBuilder: Sendable {
         let llmaasAudio = LLMaaSAudioRoutes(state: self.state)
         let speech = LLMaaSSpeechRoutes(state: self.state)
         let images = LLMaaSImageRoutes(state: self.state)
+        let files = LLMaaSFileRoutes(state: self.state)
+        let batches = LLMaaSBatchRoutes(state: self.state)
         let handlers: [(MockRoute, RouteHandler)] = [
             (.login, { auth.login($0) }),
             (.chatCompletions, { await chat.completions($0) }),
@@ -40,6 +42,13 @@ struct MockRouterBuilder: Sendable {
             (.llmaasTranscriptions, { try await llmaasAudio.transcribe($0) }),
             (.speech, { speech.speak($0) }),
             (.imageGenerations, { images.generate($0) }),
+            (.uploadFile, { try await files.upload($0) }),
+            (.fileInfo, { files.describe($0) }),
+            (.fileContent, { files.content($0) }),
+            (.createBatch, { batches.create($0) }),
+            (.listBatches, { batches.list($0) }),
+            (.batch, { batches.get($0) }),
+            (.cancelBatch, { batches.cancel($0) }),
         ]
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }

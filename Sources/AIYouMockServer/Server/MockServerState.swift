@@ -19,6 +19,8 @@ final class MockServerState: Sendable {
     let lastUpload = NIOLockedValueBox<UploadRecord?>(nil)
     /// The headers of successful LLMaaS answers.
     let llmaasQuota = LLMaaSQuota()
+    /// The files and batches of the LLMaaS batch routes.
+    let batches = BatchStore()
     /// Set once shutdown begins, so that hanging requests let go.
     let isStopping = Atomic<Bool>(false)
     private let completionCounter = Atomic<Int>(0)

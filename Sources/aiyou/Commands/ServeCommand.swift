@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: ArgumentHelp(FaultOption.help, valueName: "route=spec,…"))
     var faults: [FaultOption] = []
 
+    @Option(name: .customLong("batch-outcome"), help: ArgumentHelp(BatchOutcomeOption.help, valueName: "outcome"))
+    var batchOutcomes: [BatchOutcomeOption] = []
+
     @Option(name: .customLong("failure-rate"), help: "Fraction (0…1) of all requests but logins answered with --failure-status.")
     var failureRate = 0.0
 
@@ -78,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.logger = root.global.logger
         let server = MockAIYouServer(configuration: configuration)
         for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
+        server.enqueueBatchOutcomes(batchOutcomes.map(\.outcome))
         if failureRate > 0 { server.setRandomFailureRate(failureRate, status: failureStatus) }
         // The group traps the signals before it starts the server, so once the banner is out a
         // signal always means a graceful shutdown.

@@ -11,6 +11,8 @@ struct FaultOption: ExpressibleByArgument, Sendable {
         "llmaas-chat": .llmaasChatCompletions, "llmaas-completions": .llmaasCompletions, "embeddings": .embeddings,
         "rerank": .rerank, "rerank-v2": .rerankV2, "llmaas-models": .llmaasModels, "llmaas-transcriptions": .llmaasTranscriptions,
         "speech": .speech, "images": .imageGenerations,
+        "files": .uploadFile, "file": .fileInfo, "file-content": .fileContent, "create-batch": .createBatch, "batches": .listBatches,
+        "batch": .batch, "cancel-batch": .cancelBatch,
     ]
 
     static let help = """

@@ -16,23 +16,38 @@ struct LLMaaSEmbeddingRoutes: Sendable {
     let state: MockServerState
 
     func embed(_ input: RouteRequest) -> Response {
-        let model: String
-        let dimensions: Int
-        let texts: [String]
-        let base64: Bool
-        do throws(LLMaaSRequestError) {
-            let body = try LLMaaSFields.object(input.json)
-            (model, dimensions) = try LLMaaSFields.model(in: body, purpose: "embeddings") { kind -> Int? in
-                if case .embedding(let dimensions) = kind { dimensions } else { nil }
-            }
-            texts = try Self.inputs(body["input"])
-            switch body["encoding_format"] {
-            case nil, .null?, .string("float")?: base64 = false
-            case .string("base64")?: base64 = true
-            default: throw .invalid("'encoding_format' must be float or base64.", param: "encoding_format")
-            }
+        do {
+            let body = try Self.answer(
+                input.json,
+                absurdNumbers: input.absurdNumbers,
+                reversed: input.reversedEmbeddings,
+                invalidBase64: input.invalidBase64
+            )
+            return LLMaaSResponses.json(bytes: body, quota: self.state.llmaasQuota)
         } catch {
             return error.response
+        }
+    }
+
+    /// The body of the answer to `body` (the route's and a batch line's), the faults applied.
+    ///
+    /// - Throws: The refusal of a body that is not a valid embeddings request.
+    static func answer(
+        _ body: JSONValue?,
+        absurdNumbers: Bool,
+        reversed: Bool = false,
+        invalidBase64: Bool = false
+    ) throws(LLMaaSRequestError) -> ByteBuffer {
+        let body = try LLMaaSFields.object(body)
+        let (model, dimensions) = try LLMaaSFields.model(in: body, purpose: "embeddings") { kind -> Int? in
+            if case .embedding(let dimensions) = kind { dimensions } else { nil }
+        }
+        let texts = try Self.inputs(body["input"])
+        let base64: Bool
+        switch body["encoding_format"] {
+        case nil, .null?, .string("float")?: base64 = false
+        case .string("base64")?: base64 = true
+        default: throw .invalid("'encoding_format' must be float or base64.", param: "encoding_format")
         }
 
         let promptTokens = texts.reduce(0) { $0 + max(1, LLMaaSFields.wordCount($1)) }
@@ -42,15 +57,15 @@ struct LLMaaSEmbeddingRoutes: Sendable {
         buffer.writeStaticString(#"{"object":"list","model":"#)
         buffer.writeString(JSONValue.string(model).serialized)
         buffer.writeStaticString(#","data":["#)
-        let order = input.reversedEmbeddings ? Array(texts.indices.reversed()) : Array(texts.indices)
+        let order = reversed ? Array(texts.indices.reversed()) : Array(texts.indices)
         for (position, index) in order.enumerated() {
             if position > 0 { buffer.writeStaticString(",") }
             buffer.writeStaticString(#"{"object":"embedding","index":"#)
-            let absurdIndex = input.absurdNumbers && position == 0
+            let absurdIndex = absurdNumbers && position == 0
             buffer.writeString(String(absurdIndex ? Int.max : index))
             buffer.writeStaticString(#","embedding":"#)
             let vector = MockEmbeddings.vector(for: texts[index], dimensions: dimensions)
-            if input.invalidBase64 {
+            if invalidBase64 {
                 buffer.writeStaticString(#""not*base64!""#)
             } else if base64 {
                 MockEmbeddings.writeBase64(vector, into: &buffer)
@@ -59,9 +74,9 @@ struct LLMaaSEmbeddingRoutes: Sendable {
             }
             buffer.writeStaticString("}")
         }
-        let tokens = String(input.absurdNumbers ? Int.max : promptTokens)
+        let tokens = String(absurdNumbers ? Int.max : promptTokens)
         buffer.writeString(#"],"usage":{"prompt_tokens":\#(tokens),"total_tokens":\#(tokens)}}"#)
-        return LLMaaSResponses.json(bytes: buffer, quota: self.state.llmaasQuota)
+        return buffer
     }
 
     /// The input texts: a non-empty string, or an array of 1 to ``maxInputs`` non-empty strings.
