@@ -1,6 +1,6 @@
 import NIOCore
 
-/// An event stream read from any `AsyncSequence` of buffers (``ChatCompletionStream/init(decoding:)``):
+/// An event stream read from any `AsyncSequence` of buffers (``ChatCompletionStream/init(decoding:splittingThinkTags:)``):
 /// no connection, so no timeouts and nothing to close.
 //
 // @unchecked Sendable: the iterator is created and advanced only by `next()`, which the one
