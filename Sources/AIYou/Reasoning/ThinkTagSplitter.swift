@@ -127,24 +127,26 @@ struct ThinkTagStreamSplitter: Sendable {
         var chunk = chunk
         for position in chunk.choices.indices {
             let index = chunk.choices[position].index
-            guard var splitter = splitters[index] ?? (splitters.count < Self.maxChoices ? ThinkTagSplitter() : nil) else { continue }
+            guard splitters[index] != nil || splitters.count < Self.maxChoices else { continue }
             var delta = chunk.choices[position].delta
-            var text = ""
-            var reasoning = ""
-            if let content = delta.content {
-                (text, reasoning) = splitter.split(content)
-            }
-            if chunk.choices[position].finishReason != nil {
-                let rest = splitter.flush()
-                text += rest.text
-                reasoning += rest.reasoning
-            }
+            let finishes = chunk.choices[position].finishReason != nil
+            // Split in place in the dictionary: the splitter's held bytes are not copied per chunk.
+            let (text, reasoning) = Self.split(delta.content, finishing: finishes, with: &splitters[index, default: ThinkTagSplitter()])
             if delta.content != nil || !text.isEmpty { delta.content = text.isEmpty ? nil : text }
             if !reasoning.isEmpty { delta.reasoning = (delta.reasoning ?? "") + reasoning }
             chunk.choices[position].delta = delta
-            splitters[index] = splitter
         }
         return chunk
+    }
+
+    private static func split(_ content: String?, finishing: Bool, with splitter: inout ThinkTagSplitter) -> (String, String) {
+        var (text, reasoning) = content.map { splitter.split($0) } ?? ("", "")
+        if finishing {
+            let rest = splitter.flush()
+            text += rest.text
+            reasoning += rest.reasoning
+        }
+        return (text, reasoning)
     }
 
     /// A chunk with what the splitters still hold, at the end of the stream; `nil` when they
