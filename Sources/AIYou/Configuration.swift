@@ -10,9 +10,6 @@ import Logging
 /// configuration.timeouts.request = .seconds(30)
 /// ```
 public struct Configuration: Sendable {
-    /// The production AI.YOU service (``ServiceAPI/aiyou``'s ``ServiceAPI/defaultBaseURL``).
-    public static let defaultBaseURL = "https://ai.dragonflygroup.fr"
-
     /// Which service the client speaks to: ``ServiceAPI/aiyou`` (the default) or
     /// ``ServiceAPI/llmaas``. It decides the paths, the shape of some bodies and which
     /// operations exist; everything else (retries, limiter, cache, metrics, limits) is shared.

@@ -46,35 +46,11 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path of `operation` on this service, below the base URL; `nil` when the service does
-    /// not offer it.
+    /// not offer it (from ``Operation/facts``, the one table of operations).
     func path(_ operation: Operation) -> String? {
-        switch (dialect, operation) {
-        case (.aiyou, .login): "/api/login"
-        case (.aiyou, .chatCompletion), (.aiyou, .chatStream): "/api/v1/chat/completions"
-        case (.aiyou, .assistants): "/api/v1/user/assistants"
-        case (.aiyou, .models), (.aiyou, .createModel): "/api/v1/models"
-        case (.aiyou, .saveConversation): "/api/v1/save"
-        case (.aiyou, .threads): "/api/v1/user/threads"
-        case (.aiyou, .deleteThread): "/api/v1/threads"
-        case (.aiyou, .transcription): "/api/v1/audio/transcriptions"
-        case (.llmaas, .chatCompletion), (.llmaas, .chatStream): "/v1/chat/completions"
-        case (.llmaas, .models): "/v1/models"
-        case (.llmaas, .transcription): "/v1/audio/transcriptions"
-        case (.llmaas, .embeddings): "/v1/embeddings"
-        case (.llmaas, .rerank): "/v1/rerank"
-        case (.llmaas, .rerankV2): "/v2/rerank"
-        case (.llmaas, .speech): "/v1/audio/speech"
-        case (.llmaas, .imageGeneration): "/v1/images/generations"
-        case (.llmaas, .uploadFile), (.llmaas, .fileInfo), (.llmaas, .fileContent): "/v1/files"
-        case (.llmaas, .createBatch), (.llmaas, .batch), (.llmaas, .batches), (.llmaas, .cancelBatch): "/v1/batches"
-        case (.aiyou, .embeddings), (.aiyou, .rerank): nil
-        case (.aiyou, .rerankV2), (.aiyou, .speech), (.aiyou, .imageGeneration): nil
-        case (.aiyou, .uploadFile), (.aiyou, .fileInfo), (.aiyou, .fileContent), (.aiyou, .createBatch), (.aiyou, .batch),
-            (.aiyou, .batches), (.aiyou, .cancelBatch):
-            nil
-        case (.llmaas, .login), (.llmaas, .assistants), (.llmaas, .createModel), (.llmaas, .saveConversation),
-            (.llmaas, .threads), (.llmaas, .deleteThread):
-            nil
+        switch dialect {
+        case .aiyou: operation.facts.aiyouPath
+        case .llmaas: operation.facts.llmaasPath
         }
     }
 

@@ -723,7 +723,7 @@ func documentationSnippet26(client: AIYouClient, secret: String, key: String, lo
 }
 
 func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    var configuration = Configuration(baseURL: ServiceAPI.aiyou.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
     try await withAIYouClient(configuration) { client in
@@ -734,7 +734,7 @@ func documentationSnippet27(client: AIYouClient, secret: String, key: String, lo
 }
 
 @MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: Configuration.defaultBaseURL, credentials: .bearerToken(key))
+    var configuration = Configuration(baseURL: ServiceAPI.aiyou.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
     try await withAIYouClient(configuration) { client in

@@ -5,7 +5,7 @@ extension AIYouClient {
     /// recent threads. Accepts both the Hydra collection and the plain array the service sends.
     /// - Throws: ``AIYouError``.
     public func assistants(options: RequestOptions = RequestOptions()) async throws -> [Assistant] {
-        var request = APIRequest(operation: .assistants, method: .GET, path: "/api/v1/user/assistants")
+        var request = try APIRequest(.assistants, on: configuration.api)
         request.cacheGroup = .assistants
         return try await pipeline.decode(CollectionResponse<Assistant>.self, request, options: options).items
     }

@@ -39,7 +39,7 @@ extension AIYouClient {
     ) async throws
         -> Transcription
     {
-        let apiPath = try configuration.api.require(.transcription)
+        try configuration.api.require(.transcription)
         let upload = try Self.audioUpload(
             path: path,
             language: language,
@@ -48,7 +48,7 @@ extension AIYouClient {
             task: task,
             api: configuration.api
         )
-        let request = APIRequest(operation: .transcription, method: .POST, path: apiPath, body: .multipart(upload))
+        let request = try APIRequest(.transcription, on: configuration.api, body: .multipart(upload))
         return try await pipeline.decode(Transcription.self, request, options: options)
     }
 

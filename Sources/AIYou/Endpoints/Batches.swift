@@ -32,7 +32,7 @@ extension AIYouClient {
         metadata: [String: String] = [:],
         options: RequestOptions = RequestOptions()
     ) async throws -> BatchJob {
-        let path = try configuration.api.require(.createBatch)
+        try configuration.api.require(.createBatch)
         if inputFileID.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("create batch: inputFileID is empty") }
         if completionWindow.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("create batch: completionWindow is empty") }
         guard endpoint.path.hasPrefix("/v1/"), !SafeText.containsControlCharacters(endpoint.path) else {
@@ -46,7 +46,7 @@ extension AIYouClient {
             completionWindow: completionWindow,
             metadata: metadata
         )
-        return try await pipeline.decode(BatchJob.self, .json(.createBatch, .POST, path, body: body), options: options)
+        return try await pipeline.decode(BatchJob.self, try APIRequest(.createBatch, on: configuration.api, json: body), options: options)
     }
 
     /// A batch as it is now (LLMaaS `GET /v1/batches/{id}`).
@@ -55,11 +55,11 @@ extension AIYouClient {
     ///   ``AIYouError/Code/notFound`` for a batch the service does not have; otherwise the
     ///   service's or the network's error.
     public func batch(id: String, options: RequestOptions = RequestOptions()) async throws -> BatchJob {
-        let base = try configuration.api.require(.batch)
+        try configuration.api.require(.batch)
         let segment = try PercentEncoding.pathSegment(id, operation: .batch)
         return try await pipeline.decode(
             BatchJob.self,
-            APIRequest(operation: .batch, method: .GET, path: "\(base)/\(segment)"),
+            try APIRequest(.batch, on: configuration.api, suffix: "/" + segment),
             options: options
         )
     }
@@ -73,8 +73,7 @@ extension AIYouClient {
     ///   ``AIYouError/Code/invalidRequest`` when `limit` is out of range or `after` is blank
     ///   (before sending); otherwise the service's or the network's error.
     public func batches(limit: Int? = nil, after: String? = nil, options: RequestOptions = RequestOptions()) async throws -> BatchPage {
-        let path = try configuration.api.require(.batches)
-        var request = APIRequest(operation: .batches, method: .GET, path: path)
+        var request = try APIRequest(.batches, on: configuration.api)
         if let limit {
             guard (1...Self.maxBatchPageSize).contains(limit) else {
                 throw AIYouError.invalidRequest("list batches: limit must be within 1…\(Self.maxBatchPageSize) (got \(limit))")
@@ -100,9 +99,9 @@ extension AIYouClient {
     ///   ``AIYouError/Code/notFound`` for a batch the service does not have, the service's error
     ///   for a batch that has already ended; otherwise the network's error.
     public func cancelBatch(id: String, options: RequestOptions = RequestOptions()) async throws -> BatchJob {
-        let base = try configuration.api.require(.cancelBatch)
+        try configuration.api.require(.cancelBatch)
         let segment = try PercentEncoding.pathSegment(id, operation: .cancelBatch)
-        let request = APIRequest(operation: .cancelBatch, method: .POST, path: "\(base)/\(segment)/cancel")
+        let request = try APIRequest(.cancelBatch, on: configuration.api, suffix: "/" + segment + "/cancel")
         return try await pipeline.decode(BatchJob.self, request, options: options)
     }
 
@@ -199,26 +198,20 @@ extension AIYouClient {
 
     /// Opens the first of `files` now, the others as the iteration reaches them.
     private func batchResults(files: [String], options: RequestOptions) async throws -> BatchResults {
-        let base = try configuration.api.require(.fileContent)
+        let api = configuration.api
         let requests = try files.map { fileID throws(AIYouError) in
-            var request = APIRequest(
-                operation: .fileContent,
-                method: .GET,
-                path: "\(base)/\(try PercentEncoding.pathSegment(fileID, operation: .fileContent))/content"
-            )
-            request.accept = .jsonLines
-            return (fileID, request)
+            let segment = try PercentEncoding.pathSegment(fileID, operation: .fileContent)
+            return (fileID, try APIRequest(.fileContent, on: api, suffix: "/" + segment + "/content", accept: .jsonLines))
         }
         let maxLineBytes = configuration.limits.maxResponseBodyBytes
         let open: @Sendable (String, APIRequest) async throws -> BatchResults.Connection = { [pipeline] fileID, request in
-            let observation = pipeline.telemetry.begin(.fileContent, nil)
-            return try await pipeline.observed(observation) {
-                try await pipeline.execute(request, options: options, observation: observation) { response, mapping in
-                    guard case .stream(let body) = response.body else {
-                        throw AIYouError(.decoding, "\(Operation.fileContent.name): the answer could not be read as a stream")
-                    }
-                    return BatchResults.Connection(fileID: fileID, body: body, mapping: mapping)
+            try await pipeline.open(request, options: options) { response, mapping, observation in
+                guard case .stream(let body) = response.body else {
+                    throw AIYouError(.decoding, "\(Operation.fileContent.name): the answer could not be read as a stream")
                 }
+                // The call is over once the file is open: its lines are read outside it.
+                observation?.finish(error: nil)
+                return BatchResults.Connection(fileID: fileID, body: body, mapping: mapping)
             }
         }
         guard let (firstID, firstRequest) = requests.first else {

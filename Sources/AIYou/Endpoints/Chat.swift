@@ -25,6 +25,7 @@ extension AIYouClient {
                 ChatCompletion.self,
                 apiRequest,
                 fastPath: ChatCompletionDecoder.decodeCommonShape,
+                describe: \.callAnswer,
                 options: options
             )
             return configuration.splitsThinkTags ? completion.splittingThinkTags() : completion
@@ -72,64 +73,51 @@ extension AIYouClient {
         }()
         // One budget for the call: the pipeline's retries and the stream's reopenings draw from it.
         let budget = RetryBudget(maxRetries: (options.retry ?? configuration.retry).maxRetries)
-        // The call's span and metrics last until the stream ends, not until it opens.
-        let observation = pipeline.telemetry.begin(.chatStream, apiRequest.call)
-        let open: @Sendable () async throws -> ChatCompletionStream.Connection = { [pipeline] in
-            try await pipeline.execute(apiRequest, budget: budget, options: options, observation: observation) { response, mapping in
-                guard case .stream(let body) = response.body else {
-                    let contentType = response.headers.first(name: "content-type") ?? "none"
-                    throw mapping.decodingError(
-                        body: response.wholeBody,
-                        status: response.status,
-                        operation: .chatStream,
-                        expected: "an event stream (got content type \(contentType))",
-                        underlying: AIYouError(.decoding, "unexpected content type")
-                    )
-                }
-                return ChatCompletionStream.Connection(body: body, status: response.status, mapping: mapping)
+        let consume: @Sendable (TransportResponse, ErrorMapping) throws -> ChatCompletionStream.Connection = { response, mapping in
+            guard case .stream(let body) = response.body else {
+                let contentType = response.headers.first(name: "content-type") ?? "none"
+                throw mapping.decodingError(
+                    body: response.wholeBody,
+                    status: response.status,
+                    operation: .chatStream,
+                    expected: "an event stream (got content type \(contentType))",
+                    underlying: AIYouError(.decoding, "unexpected content type")
+                )
+            }
+            return ChatCompletionStream.Connection(body: body, status: response.status, mapping: mapping)
+        }
+        // The call's observer lasts until the stream ends, not until it opens.
+        return try await pipeline.open(apiRequest, budget: budget, options: options) {
+            [pipeline, configuration] response, mapping, observer in
+            ChatCompletionStream(
+                first: try consume(response, mapping),
+                operation: .chatStream,
+                limits: configuration.limits,
+                splitsThinkTags: configuration.splitsThinkTags,
+                observation: observer
+            ) { failure in
+                try await pipeline.reopen(
+                    after: failure,
+                    apiRequest,
+                    budget: budget,
+                    options: options,
+                    observer: observer,
+                    consume: consume
+                )
             }
         }
-        let reopen: @Sendable (TransportError) async throws -> ChatCompletionStream.Connection = { [pipeline] failure in
-            try await pipeline.prepareReopen(after: failure, of: apiRequest, budget: budget, options: options, observation: observation)
-            return try await open()
-        }
-        let first: ChatCompletionStream.Connection
-        do {
-            if let context = observation?.context {
-                first = try await ServiceContext.withValue(context) { try await open() }
-            } else {
-                first = try await open()
-            }
-        } catch {
-            observation?.finish(error: error)
-            throw error
-        }
-        return ChatCompletionStream(
-            first: first,
-            operation: .chatStream,
-            limits: configuration.limits,
-            splitsThinkTags: configuration.splitsThinkTags,
-            observation: observation,
-            reopen: reopen
-        )
     }
 }
 
 extension AIYouClient {
     /// The chat request in the configured service's dialect.
     func chatRequest(_ request: ChatCompletionRequest, operation: Operation, includeUsage: Bool = false) throws(AIYouError) -> APIRequest {
-        let path = try configuration.api.require(operation)
         let accept: APIRequest.Accept = operation == .chatStream ? .eventStream : .json
         switch configuration.api.dialect {
-        case .aiyou: return APIRequest.json(operation, .POST, path, body: request, accept: accept)
+        case .aiyou: return try APIRequest(operation, on: configuration.api, json: request, accept: accept)
         case .llmaas:
-            return APIRequest.json(
-                operation,
-                .POST,
-                path,
-                body: LLMaaSChatBody(request: request, includeUsage: includeUsage),
-                accept: accept
-            )
+            let body = LLMaaSChatBody(request: request, includeUsage: includeUsage)
+            return try APIRequest(operation, on: configuration.api, json: body, accept: accept)
         }
     }
 }

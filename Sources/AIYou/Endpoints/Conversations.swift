@@ -10,7 +10,7 @@ extension AIYouClient {
         options: RequestOptions = RequestOptions()
     ) async throws -> SavedConversation {
         try request.validate()
-        var apiRequest = APIRequest.json(.saveConversation, .POST, "/api/v1/save", body: request)
+        var apiRequest = try APIRequest(.saveConversation, on: configuration.api, json: request)
         // A saved thread shows in the thread list and in its assistant's recent threads.
         apiRequest.invalidates = [.threads, .assistants]
         return try await pipeline.decode(SavedConversation.self, apiRequest, options: options)

@@ -38,7 +38,7 @@ extension AIYouClient {
         maxConcurrentRequests: Int = 4,
         options: RequestOptions = RequestOptions()
     ) async throws -> EmbeddingResult {
-        let path = try configuration.api.require(.embeddings)
+        try configuration.api.require(.embeddings)
         try Self.validateEmbeddings(model: model)
         if input.isEmpty { throw AIYouError.invalidRequest("embeddings: input must hold at least one text") }
         if let position = input.firstIndex(where: \.isEmpty) { throw AIYouError.invalidRequest("embeddings: input[\(position)] is empty") }
@@ -52,10 +52,10 @@ extension AIYouClient {
             input[start..<min(start + batchSize, input.count)]
         }
         if batches.count == 1 {
-            return try await embeddingBatch(model: model, input: .many(input[...]), count: input.count, path: path, options: options)
+            return try await embeddingBatch(model: model, input: .many(input[...]), count: input.count, options: options)
         }
         let answers = try await concurrentMap(batches, limit: maxConcurrentRequests) { batch in
-            try await self.embeddingBatch(model: model, input: .many(batch), count: batch.count, path: path, options: options)
+            try await self.embeddingBatch(model: model, input: .many(batch), count: batch.count, options: options)
         }
         var joined = EmbeddingResult(vectors: [], model: answers.first?.model)
         joined.vectors.reserveCapacity(input.count)
@@ -77,10 +77,10 @@ extension AIYouClient {
     /// - Throws: ``AIYouError`` as ``embeddings(model:input:batchSize:maxConcurrentRequests:options:)``
     ///   does (``AIYouError/Code/invalidRequest`` for a blank model or an empty text).
     public func embeddings(model: String, input: String, options: RequestOptions = RequestOptions()) async throws -> EmbeddingResult {
-        let path = try configuration.api.require(.embeddings)
+        try configuration.api.require(.embeddings)
         try Self.validateEmbeddings(model: model)
         if input.isEmpty { throw AIYouError.invalidRequest("embeddings: input is empty") }
-        return try await embeddingBatch(model: model, input: .one(input), count: 1, path: path, options: options)
+        return try await embeddingBatch(model: model, input: .one(input), count: 1, options: options)
     }
 
     private static func validateEmbeddings(model: String) throws(AIYouError) {
@@ -94,17 +94,16 @@ extension AIYouClient {
         model: String,
         input: EmbeddingsRequestBody.Input,
         count: Int,
-        path: String,
         options: RequestOptions
     ) async throws -> EmbeddingResult {
         let base64 = configuration.llmaas.base64Embeddings && !base64EmbeddingsRefused.load(ordering: .relaxed)
         let answer: EmbeddingResult
         do {
-            answer = try await embeddingRequest(model: model, input: input, base64: base64, path: path, options: options)
+            answer = try await embeddingRequest(model: model, input: input, base64: base64, options: options)
         } catch let error as AIYouError where base64 && Self.refusesEncodingFormat(error) {
             base64EmbeddingsRefused.store(true, ordering: .relaxed)
             (options.logger ?? configuration.logger).debug("the service refused encoding_format; asking for decimal embeddings from now on")
-            answer = try await embeddingRequest(model: model, input: input, base64: false, path: path, options: options)
+            answer = try await embeddingRequest(model: model, input: input, base64: false, options: options)
         }
         guard answer.vectors.count == count else {
             throw AIYouError(.decoding, "embeddings: the service answered \(answer.vectors.count) vectors for \(count) texts")
@@ -118,10 +117,13 @@ extension AIYouClient {
         model: String,
         input: EmbeddingsRequestBody.Input,
         base64: Bool,
-        path: String,
         options: RequestOptions
     ) async throws -> EmbeddingResult {
-        var request = APIRequest.json(.embeddings, .POST, path, body: EmbeddingsRequestBody(model: model, input: input, base64: base64))
+        var request = try APIRequest(
+            .embeddings,
+            on: configuration.api,
+            json: EmbeddingsRequestBody(model: model, input: input, base64: base64)
+        )
         request.call = CallDescription(genAIOperation: "embeddings", model: model)
         return try await pipeline.decode(EmbeddingResult.self, request, fastPath: EmbeddingsDecoder.decodeCommonShape, options: options)
     }

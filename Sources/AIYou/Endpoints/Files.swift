@@ -32,10 +32,10 @@ extension AIYouClient {
     ///   ``AIYouError/Code/cancelled`` when the task is cancelled; otherwise the service's or the
     ///   network's error.
     public func uploadBatchFile(at path: String, options: RequestOptions = RequestOptions()) async throws -> UploadedFile {
-        let apiPath = try configuration.api.require(.uploadFile)
+        try configuration.api.require(.uploadFile)
         let name = (path as NSString).lastPathComponent
         let size = try await BatchFileCheck.check(fileAt: path, name: name)
-        return try await uploadBatch(path: path, name: name, size: size, apiPath: apiPath, options: options)
+        return try await uploadBatch(path: path, name: name, size: size, options: options)
     }
 
     /// Uploads a batch of typed requests as a JSONL file (LLMaaS `POST /v1/files`,
@@ -67,7 +67,7 @@ extension AIYouClient {
         fileName: String = "batch.jsonl",
         options: RequestOptions = RequestOptions()
     ) async throws -> UploadedFile where Requests.Element == BatchRequest {
-        let apiPath = try configuration.api.require(.uploadFile)
+        try configuration.api.require(.uploadFile)
         try Self.validateFileName(fileName)
         let spool = try BatchSpool(name: fileName)
         defer { spool.remove() }
@@ -83,7 +83,7 @@ extension AIYouClient {
             }
         }
         let size = try spool.finish()
-        return try await uploadBatch(path: spool.path, name: fileName, size: size, apiPath: apiPath, options: options)
+        return try await uploadBatch(path: spool.path, name: fileName, size: size, options: options)
     }
 
     /// ``uploadBatchFile(_:fileName:options:)-(Requests,_,_)`` for requests you already hold.
@@ -102,16 +102,16 @@ extension AIYouClient {
     ///   ``AIYouError/Code/notFound`` for a file the service does not have; otherwise the
     ///   service's or the network's error.
     public func uploadedFile(id: String, options: RequestOptions = RequestOptions()) async throws -> UploadedFile {
-        let base = try configuration.api.require(.fileInfo)
+        try configuration.api.require(.fileInfo)
         let segment = try PercentEncoding.pathSegment(id, operation: .fileInfo)
         return try await pipeline.decode(
             UploadedFile.self,
-            APIRequest(operation: .fileInfo, method: .GET, path: "\(base)/\(segment)"),
+            try APIRequest(.fileInfo, on: configuration.api, suffix: "/" + segment),
             options: options
         )
     }
 
-    private func uploadBatch(path: String, name: String, size: Int, apiPath: String, options: RequestOptions) async throws -> UploadedFile {
+    private func uploadBatch(path: String, name: String, size: Int, options: RequestOptions) async throws -> UploadedFile {
         let upload = MultipartUpload(
             fields: [.init(name: "purpose", value: "batch")],
             fileField: "file",
@@ -120,7 +120,7 @@ extension AIYouClient {
             fileContentType: "application/jsonl",
             fileSize: size
         )
-        let request = APIRequest(operation: .uploadFile, method: .POST, path: apiPath, body: .multipart(upload))
+        let request = try APIRequest(.uploadFile, on: configuration.api, body: .multipart(upload))
         return try await pipeline.decode(UploadedFile.self, request, options: options)
     }
 

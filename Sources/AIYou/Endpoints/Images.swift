@@ -30,9 +30,9 @@ extension AIYouClient {
     ) async throws
         -> ImageGeneration
     {
-        let path = try configuration.api.require(.imageGeneration)
+        try configuration.api.require(.imageGeneration)
         try request.validate()
-        var apiRequest = APIRequest.json(.imageGeneration, .POST, path, body: ImageGenerationRequestBody(request: request))
+        var apiRequest = try APIRequest(.imageGeneration, on: configuration.api, json: ImageGenerationRequestBody(request: request))
         apiRequest.call = CallDescription(model: request.model)
         let result = try await pipeline.decode(ImageGeneration.self, apiRequest, options: options)
         let asked = request.count ?? 1

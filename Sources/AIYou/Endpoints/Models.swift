@@ -12,14 +12,13 @@ extension AIYouClient {
     /// ``Model/root`` and ``Model/created``; there is no fallback there.
     /// - Throws: ``AIYouError``.
     public func models(options: RequestOptions = RequestOptions()) async throws -> ModelList {
-        let path = try configuration.api.require(.models)
-        var request = APIRequest(operation: .models, method: .GET, path: path)
+        var request = try APIRequest(.models, on: configuration.api)
         request.cacheGroup = .models
         guard configuration.api == .aiyou else { return try await pipeline.decode(ModelList.self, request, options: options) }
         do {
             return try await pipeline.decode(ModelList.self, request, options: options)
         } catch let error as AIYouError where error.status == 404 || error.status == 405 {
-            var fallback = APIRequest.json(.models, .POST, path, body: EmptyObjectBody())
+            var fallback = try APIRequest(.models, on: configuration.api, method: .POST, json: EmptyObjectBody())
             fallback.cacheGroup = .models
             return try await pipeline.decode(ModelList.self, fallback, options: options)
         }
@@ -31,9 +30,9 @@ extension AIYouClient {
     ///   read-only; ``AIYouError/Code/invalidRequest`` before sending when the name is empty or the
     ///   context window is not positive.
     public func createModel(_ request: CreateModelRequest, options: RequestOptions = RequestOptions()) async throws -> Model {
-        let path = try configuration.api.require(.createModel)
+        try configuration.api.require(.createModel)
         try request.validate()
-        var apiRequest = APIRequest.json(.createModel, .POST, path, body: request)
+        var apiRequest = try APIRequest(.createModel, on: configuration.api, json: request)
         apiRequest.invalidates = [.models]
         let created = try await pipeline.decode(CreatedModel.self, apiRequest, options: options)
         if let model = created.model { return model }

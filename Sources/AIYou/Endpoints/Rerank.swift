@@ -39,7 +39,7 @@ extension AIYouClient {
         options: RequestOptions = RequestOptions()
     ) async throws -> RerankResult {
         let operation: Operation = (version ?? configuration.llmaas.rerankVersion) == .v2 ? .rerankV2 : .rerank
-        let path = try configuration.api.require(operation)
+        try configuration.api.require(operation)
         if model.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: model must not be empty") }
         if query.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: query must not be empty") }
         guard !documents.isEmpty, documents.count <= Self.maxRerankDocuments else {
@@ -49,7 +49,7 @@ extension AIYouClient {
         }
         if let topN, topN < 1 { throw AIYouError.invalidRequest("rerank: topN must be at least 1 (got \(topN))") }
         let body = RerankRequestBody(model: model, query: query, documents: documents, topN: topN, returnDocuments: returnDocuments)
-        var request = APIRequest.json(operation, .POST, path, body: body)
+        var request = try APIRequest(operation, on: configuration.api, json: body)
         request.call = CallDescription(model: model)
         return try await pipeline.decode(RerankResult.self, request, options: options).checked(documentCount: documents.count)
     }

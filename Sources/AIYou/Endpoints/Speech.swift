@@ -42,46 +42,33 @@ extension AIYouClient {
         maxBytes: Int? = nil,
         options: RequestOptions = RequestOptions()
     ) async throws -> SpeechAudio {
-        let path = try configuration.api.require(.speech)
+        try configuration.api.require(.speech)
         try request.validate()
         let limit = maxBytes ?? configuration.limits.maxResponseBodyBytes
         guard limit >= 1 else { throw AIYouError.invalidRequest("speech: maxBytes must be at least 1 (got \(limit))") }
-        var apiRequest = APIRequest.json(.speech, .POST, path, body: SpeechRequestBody(request: request), accept: .audio)
+        var apiRequest = try APIRequest(.speech, on: configuration.api, json: SpeechRequestBody(request: request), accept: .audio)
         apiRequest.call = CallDescription(model: request.model)
-        let call = apiRequest
-        // The call's span and metrics last until the audio has been read, not until it opens.
-        let observation = pipeline.telemetry.begin(.speech, call.call)
-        let open = { [pipeline] () async throws -> SpeechAudio in
-            try await pipeline.execute(call, options: options, observation: observation) { response, mapping in
-                guard case .stream(let body) = response.body else { throw Self.notAudio(response, mapping: mapping) }
-                let announced = response.headers.first(name: "content-length").flatMap { Int($0) }
-                if let announced, announced > limit {
-                    body.close()
-                    throw AIYouError(
-                        .limitExceeded,
-                        "\(Operation.speech.name): the service announces \(announced) bytes of audio, more than \(limit) (maxBytes); nothing was read",
-                        status: response.status
-                    )
-                }
-                return SpeechAudio(
-                    body: body,
-                    status: response.status,
-                    mapping: mapping,
-                    contentType: response.headers.first(name: "content-type").map { mapping.redactor.clean($0, limit: 128) } ?? "",
-                    announcedByteCount: announced,
-                    maxBytes: limit,
-                    observation: observation
+        // The call's observer lasts until the audio has been read, not until it opens.
+        return try await pipeline.open(apiRequest, options: options) { response, mapping, observation in
+            guard case .stream(let body) = response.body else { throw Self.notAudio(response, mapping: mapping) }
+            let announced = response.headers.first(name: "content-length").flatMap { Int($0) }
+            if let announced, announced > limit {
+                body.close()
+                throw AIYouError(
+                    .limitExceeded,
+                    "\(Operation.speech.name): the service announces \(announced) bytes of audio, more than \(limit) (maxBytes); nothing was read",
+                    status: response.status
                 )
             }
-        }
-        do {
-            if let context = observation?.context {
-                return try await ServiceContext.withValue(context) { try await open() }
-            }
-            return try await open()
-        } catch {
-            observation?.finish(error: error)
-            throw error
+            return SpeechAudio(
+                body: body,
+                status: response.status,
+                mapping: mapping,
+                contentType: response.headers.first(name: "content-type").map { mapping.redactor.clean($0, limit: 128) } ?? "",
+                announcedByteCount: announced,
+                maxBytes: limit,
+                observation: observation
+            )
         }
     }
 

@@ -7,7 +7,7 @@ extension AIYouClient {
     ///   `itemsPerPage` is outside 1…50.
     public func threads(_ query: ThreadQuery = ThreadQuery(), options: RequestOptions = RequestOptions()) async throws -> ThreadPage {
         try query.validate()
-        var request = APIRequest(operation: .threads, method: .GET, path: "/api/v1/user/threads", query: query.queryItems)
+        var request = try APIRequest(.threads, on: configuration.api, query: query.queryItems)
         request.cacheGroup = .threads
         return try await pipeline.decode(ThreadPage.self, request, options: options)
     }
@@ -63,7 +63,7 @@ extension AIYouClient {
     ///   service does not know it.
     public func deleteThread(id: String, options: RequestOptions = RequestOptions()) async throws {
         let segment = try PercentEncoding.pathSegment(id, operation: .deleteThread)
-        var request = APIRequest(operation: .deleteThread, method: .DELETE, path: "/api/v1/threads/" + segment)
+        var request = try APIRequest(.deleteThread, on: configuration.api, suffix: "/" + segment)
         request.invalidates = [.threads, .assistants]
         try await pipeline.discardingBody(request, options: options)
     }

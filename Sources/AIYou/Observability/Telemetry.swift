@@ -53,9 +53,9 @@ final class Telemetry: Sendable {
     var isActive: Bool { metrics != nil || tracer != nil }
 
     /// Starts observing one call, or returns `nil` when nothing is recorded.
-    func begin(_ operation: Operation, _ call: CallDescription?) -> CallObservation? {
+    func begin(_ operation: Operation, _ call: CallDescription?) -> (any CallObserver)? {
         guard isActive else { return nil }
-        return CallObservation(telemetry: self, operation: operation, call: call)
+        return TelemetryCallObserver(telemetry: self, operation: operation, call: call)
     }
 
     func timer(_ label: String, _ dimensions: [(String, String)]) -> (any TimerHandler)? {

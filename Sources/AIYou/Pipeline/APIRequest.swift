@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// What an endpoint asks the pipeline to do: a description, not an action. Endpoint methods build
-/// one of these and hand it to ``RequestPipeline/execute(_:logger:consume:)``.
+/// one from the table of operations (``init(_:on:suffix:method:query:body:accept:)``) and hand it
+/// to ``RequestPipeline``.
 struct APIRequest: Sendable {
     /// How the body is produced; it is produced anew for every attempt so retries resend it whole.
     enum Body: Sendable {
@@ -41,19 +42,6 @@ struct APIRequest: Sendable {
     /// The top-level members the JSON body's type models (``JSONBody/modeledFields``).
     var modeledFields: [String] = []
 
-    /// A request whose body is `body` written as JSON.
-    static func json(
-        _ operation: Operation,
-        _ method: HTTPMethod,
-        _ path: String,
-        body: some JSONBody,
-        accept: Accept = .json
-    ) -> APIRequest {
-        var request = APIRequest(operation: operation, method: method, path: path, body: .json(body.jsonBuffer), accept: accept)
-        request.modeledFields = type(of: body).modeledFields
-        return request
-    }
-
     /// The path and query as they go on the wire.
     var target: String {
         guard !query.isEmpty else { return path }
@@ -66,6 +54,45 @@ struct APIRequest: Sendable {
             result.append(PercentEncoding.encodeComponent(item.value))
         }
         return result
+    }
+}
+
+extension APIRequest {
+    /// The request of `operation` on `api`: its method and path from the table of operations
+    /// (``Operation/facts``), followed by `suffix` (already percent-encoded, e.g. `/` + an id).
+    /// Throws ``AIYouError/Code/unsupported`` when `api` does not offer the operation.
+    init(
+        _ operation: Operation,
+        on api: ServiceAPI,
+        suffix: String = "",
+        method: HTTPMethod? = nil,
+        query: [(name: String, value: String)] = [],
+        body: Body = .none,
+        accept: Accept = .json
+    ) throws(AIYouError) {
+        let path = try api.require(operation)
+        self.init(
+            operation: operation,
+            method: method ?? operation.facts.method,
+            path: suffix.isEmpty ? path : path + suffix,
+            query: query,
+            body: body,
+            accept: accept
+        )
+    }
+
+    /// The request of `operation` on `api` whose body is `body` written as JSON (see
+    /// ``init(_:on:suffix:method:query:body:accept:)``).
+    init(
+        _ operation: Operation,
+        on api: ServiceAPI,
+        suffix: String = "",
+        method: HTTPMethod? = nil,
+        json body: some JSONBody,
+        accept: Accept = .json
+    ) throws(AIYouError) {
+        try self.init(operation, on: api, suffix: suffix, method: method, body: .json(body.jsonBuffer), accept: accept)
+        modeledFields = type(of: body).modeledFields
     }
 }
 

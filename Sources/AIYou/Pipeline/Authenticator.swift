@@ -71,10 +71,10 @@ final class Authenticator: Sendable {
         return redactor
     }
 
-    /// A valid token, logging in through `pipeline` when there is none or it is about to expire.
+    /// A valid token, logging in through `login` when there is none or it is about to expire.
     /// Throws the login's ``AIYouError``, or ``AIYouError/Code/cancelled`` as soon as the task is
     /// cancelled while it waits for a login.
-    func token(pipeline: RequestPipeline, logger: Logger) async throws -> String {
+    func token(logger: Logger, login chain: LoginChain) async throws -> String {
         let email: String
         let password: String
         switch credentials.storage {
@@ -89,7 +89,7 @@ final class Authenticator: Sendable {
                 if token.expiresAt.map({ now < $0 }) ?? false { fallback = token.value }
             }
             if let running = state.login { return .wait(running, fallback: fallback) }
-            let login = SharedWork { try await self.logIn(email: email, password: password, pipeline: pipeline, logger: logger) }
+            let login = SharedWork { try await self.logIn(email: email, password: password, chain: chain, logger: logger) }
             state.login = login
             return .wait(login, fallback: fallback)
         }
@@ -109,7 +109,7 @@ final class Authenticator: Sendable {
         }
     }
 
-    /// Forgets `token` after the service rejected it, so the next ``token(pipeline:logger:)`` logs in.
+    /// Forgets `token` after the service rejected it, so the next ``token(logger:login:)`` logs in.
     /// A newer token (from a login another caller already made) is kept.
     func invalidate(_ token: String) {
         state.withLock { state in
@@ -117,11 +117,9 @@ final class Authenticator: Sendable {
         }
     }
 
-    private func logIn(email: String, password: String, pipeline: RequestPipeline, logger: Logger) async throws -> Token {
+    private func logIn(email: String, password: String, chain: LoginChain, logger: Logger) async throws -> Token {
         do {
-            var request = APIRequest.json(.login, .POST, "/api/login", body: LoginRequest(email: email, password: password))
-            request.authenticated = false
-            let response = try await pipeline.decode(LoginResponse.self, request, options: RequestOptions(logger: logger))
+            let response = try await chain.logIn(email: email, password: password, logger: logger, authenticator: self)
             let now = timeSource.wallClock()
             let token = Token(
                 value: response.token,

@@ -37,7 +37,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         operation: Operation,
         limits: Configuration.Limits,
         splitsThinkTags: Bool = false,
-        observation: CallObservation? = nil,
+        observation: (any CallObserver)? = nil,
         reopen: (@Sendable (TransportError) async throws -> Connection)?
     ) {
         self.source = Source(
@@ -298,7 +298,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         let limits: Configuration.Limits
         let splitsThinkTags: Bool
         let reopen: (@Sendable (TransportError) async throws -> Connection)?
-        let observation: CallObservation?
+        let observation: (any CallObserver)?
         private let claimed = Atomic<Bool>(false)
 
         init(
@@ -306,7 +306,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             operation: Operation,
             limits: Configuration.Limits,
             splitsThinkTags: Bool,
-            observation: CallObservation?,
+            observation: (any CallObserver)?,
             reopen: (@Sendable (TransportError) async throws -> Connection)?
         ) {
             self.first = first
@@ -335,9 +335,9 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// early (`break`, a thrown error, a cancelled task) releases the connection at once.
     final class StreamLifetime {
         var body: any EventStreamSource
-        let observation: CallObservation?
+        let observation: (any CallObserver)?
 
-        init(_ body: any EventStreamSource, observation: CallObservation?) {
+        init(_ body: any EventStreamSource, observation: (any CallObserver)?) {
             self.body = body
             self.observation = observation
         }

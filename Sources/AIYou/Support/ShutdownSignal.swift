@@ -1,6 +1,11 @@
+import Synchronization
+
 /// Wakes everything that waits on the client's behalf (a backoff, a pause) when the client is shut
 /// down, so that those calls end at once with ``AIYouError/Code/clientShutdown``.
 final class ShutdownSignal: Sendable {
+    /// Read by every attempt: kept beside the lock so that reading it takes none.
+    private let fired = Atomic<Bool>(false)
+
     private struct State: Sendable {
         var isFired = false
         var nextID: UInt64 = 0
@@ -10,16 +15,19 @@ final class ShutdownSignal: Sendable {
     private let state = Locked(State())
 
     /// Whether ``fire()`` was called.
-    var isFired: Bool { state.withLock { $0.isFired } }
+    var isFired: Bool { fired.load(ordering: .acquiring) }
 
-    /// Wakes every waiter, now and later.
-    func fire() {
+    /// Wakes every waiter, now and later; `true` for the first call only.
+    @discardableResult
+    func fire() -> Bool {
+        guard !fired.exchange(true, ordering: .acquiringAndReleasing) else { return false }
         let waiters = state.withLock { state in
             state.isFired = true
             defer { state.waiters = [:] }
             return state.waiters.values
         }
         for waiter in waiters { waiter.resume(returning: true) }
+        return true
     }
 
     /// Returns `true` once the client is shut down, or `false` as soon as the task is cancelled.

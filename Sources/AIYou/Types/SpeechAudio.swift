@@ -46,7 +46,7 @@ public struct SpeechAudio: AsyncSequence, Sendable {
         contentType: String,
         announcedByteCount: Int?,
         maxBytes: Int,
-        observation: CallObservation?
+        observation: (any CallObserver)?
     ) {
         self.contentType = contentType
         self.announcedByteCount = announcedByteCount
@@ -155,10 +155,10 @@ public struct SpeechAudio: AsyncSequence, Sendable {
         let status: Int
         let mapping: ErrorMapping
         let maxBytes: Int
-        let observation: CallObservation?
+        let observation: (any CallObserver)?
         private let claimed = Atomic<Bool>(false)
 
-        init(body: any EventStreamSource, status: Int, mapping: ErrorMapping, maxBytes: Int, observation: CallObservation?) {
+        init(body: any EventStreamSource, status: Int, mapping: ErrorMapping, maxBytes: Int, observation: (any CallObserver)?) {
             self.body = body
             self.status = status
             self.mapping = mapping

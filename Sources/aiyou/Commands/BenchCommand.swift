@@ -77,7 +77,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let token = global.token ?? environment["AIYOU_TOKEN"] else {
                 throw ValidationError("bench needs --token (or AIYOU_TOKEN) so that both sides use the same credentials, or --mock")
             }
-            let baseURL = global.baseURL ?? environment["AIYOU_BASE_URL"] ?? Configuration.defaultBaseURL
+            let baseURL = global.baseURL ?? environment["AIYOU_BASE_URL"] ?? ServiceAPI.aiyou.defaultBaseURL
             do {
                 try await measure(baseURL: baseURL, token: token, server: nil)
             } catch let error as AIYouError {

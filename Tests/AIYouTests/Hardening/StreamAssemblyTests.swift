@@ -168,7 +168,7 @@ struct StreamAssemblyTests {
             Issue.record("no response id on the span")
             return
         }
-        #expect(id.utf8.count == CallObservation.maxAttributeBytes)
+        #expect(id.utf8.count == TelemetryCallObserver.maxAttributeBytes)
         try await client.shutdown()
     }
 

@@ -10,7 +10,7 @@ struct ServiceAPITests {
     func configuration() throws {
         let llmaas = Configuration(api: .llmaas, credentials: .apiKey("k"))
         #expect(llmaas.baseURL == "https://api.ai.cloud-temple.com")
-        #expect(Configuration(credentials: .apiKey("k")).baseURL == Configuration.defaultBaseURL)
+        #expect(Configuration(credentials: .apiKey("k")).baseURL == ServiceAPI.aiyou.defaultBaseURL)
         #expect(Configuration(api: .llmaas, baseURL: "http://127.0.0.1:1", credentials: .apiKey("k")).baseURL == "http://127.0.0.1:1")
         #expect(ServiceAPI.llmaas.description == "LLMaaS" && ServiceAPI.aiyou.description == "AI.YOU")
 

@@ -4,9 +4,11 @@ import NIOHTTP1
 import OTelSemanticConventions
 import Tracing
 
-/// The span and metrics of one call: started when the call starts, fed by the pipeline (attempts,
-/// retries, limiter, cache) and by the stream (chunks), ended once with the call's outcome.
-final class CallObservation: Sendable {
+/// The span and metrics of one call (the ``CallObserver`` ``Telemetry`` makes): started when the
+/// call starts, fed by the pipeline (attempts, retries, limiter, cache), the endpoint (the answer)
+/// and the stream (chunks), ended once with the call's outcome. Metric names and attributes follow
+/// OpenTelemetry's HTTP and GenAI semantic conventions.
+final class TelemetryCallObserver: CallObserver {
     let telemetry: Telemetry
     let operation: Operation
     let call: CallDescription?
@@ -32,12 +34,12 @@ final class CallObservation: Sendable {
 
         mutating func record(finishReason: String, choice: Int) {
             guard finishReasons.count < ChatCompletionAccumulator.maxChoices || finishReasons[choice] != nil else { return }
-            finishReasons[choice] = String(finishReason.utf8Prefix(maxBytes: CallObservation.maxAttributeBytes))
+            finishReasons[choice] = String(finishReason.utf8Prefix(maxBytes: TelemetryCallObserver.maxAttributeBytes))
         }
 
         /// Appends streamed text for the span's output attribute, up to ``maxOutputBytes``.
         mutating func record(output text: String) {
-            let room = CallObservation.maxOutputBytes - output.utf8.count
+            let room = TelemetryCallObserver.maxOutputBytes - output.utf8.count
             guard room > 0 else { return }
             output.append(contentsOf: text.utf8Prefix(maxBytes: room))
         }
@@ -93,8 +95,9 @@ final class CallObservation: Sendable {
     /// The context that makes AsyncHTTPClient's span of an attempt a child of this call's span.
     var context: ServiceContext? { span?.context }
 
-    /// Starts the span of one HTTP attempt (number `resendCount` + 1), a child of the call's span.
-    func startAttempt(method: HTTPMethod, target: String, resendCount: Int) -> (any Span)? {
+    /// Starts the span of one HTTP attempt (number `resendCount` + 1), a child of the call's span,
+    /// and writes its trace context into the attempt's headers.
+    func attemptStarted(method: HTTPMethod, target: String, resendCount: Int, headers: inout HTTPHeaders) -> (any Span)? {
         guard let tracer = telemetry.tracer, let span else { return nil }
         let attempt = tracer.startSpan(method.rawValue, context: span.context, ofKind: .client)
         var attributes = SpanAttributes()
@@ -104,11 +107,12 @@ final class CallObservation: Sendable {
         attributes[OTelAttribute.url.full] = telemetry.baseURL + target
         if resendCount > 0 { attributes[OTelAttribute.http.request.resendCount] = Int64(resendCount) }
         attempt.attributes.merge(attributes)
+        telemetry.inject(attempt, into: &headers)
         return attempt
     }
 
     /// One HTTP attempt ended: with a status, or with a failure on the wire.
-    func attempt(_ attemptSpan: (any Span)?, method: HTTPMethod, status: Int?, failure: (any Error)?, duration: Duration) {
+    func attemptEnded(_ attemptSpan: (any Span)?, method: HTTPMethod, status: Int?, failure: (any Error)?, duration: Duration) {
         let errorType: String? =
             if let status, status >= 400 { String(status) } else if let failure { Telemetry.errorType(failure) } else { nil }
         if let attemptSpan {
@@ -152,22 +156,20 @@ final class CallObservation: Sendable {
     }
 
     /// A cacheable read was answered from the cache (`hit`) or had to be fetched.
-    func cache(hit: Bool, group: CacheGroup) {
+    func cacheAnswered(hit: Bool, group: CacheGroup) {
         telemetry.counter(hit ? AIYouMetric.cacheHits : AIYouMetric.cacheMisses, [("aiyou.cache.group", group.rawValue)])?.increment(by: 1)
         span?.attributes["aiyou.cache.hit"] = hit
     }
 
     /// The call's answer, for the response attributes and the token usage.
-    func answered(_ value: some Sendable) {
-        guard let completion = value as? ChatCompletion else { return }
+    func answered(_ answer: CallAnswer) {
+        let text = telemetry.recordsMessageContent ? answer.text() : ""
         state.withLock { state in
-            state.responseID = Self.attribute(completion.id)
-            state.responseModel = Self.attribute(completion.model)
-            for choice in completion.choices {
-                if let reason = choice.finishReason { state.record(finishReason: reason, choice: choice.index) }
-            }
-            state.usage = completion.usage
-            if telemetry.recordsMessageContent { state.record(output: completion.text) }
+            state.responseID = Self.attribute(answer.responseID)
+            state.responseModel = Self.attribute(answer.responseModel)
+            for (choice, reason) in answer.finishReasons { state.record(finishReason: reason, choice: choice) }
+            state.usage = answer.usage
+            if !text.isEmpty { state.record(output: text) }
         }
     }
 

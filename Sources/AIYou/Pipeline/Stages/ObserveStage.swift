@@ -1,0 +1,52 @@
+import Tracing
+
+/// The outermost stage: starts the call's observer (``Telemetry/begin(_:_:)``), makes its trace
+/// context current while the call runs (so the spans of its attempts and of a login it triggers
+/// are children of the call's span), and reports the outcome.
+struct ObserveStage: Sendable {
+    let telemetry: Telemetry
+
+    /// Runs a call whose outcome is known when `work` returns. `describe`, when given, says what
+    /// the answer was for the observer (the pipeline decodes any type and never looks inside).
+    func run<Output: Sendable>(
+        _ operation: Operation,
+        _ call: CallDescription?,
+        describe: ((Output) -> CallAnswer)? = nil,
+        _ work: ((any CallObserver)?) async throws -> Output
+    ) async throws -> Output {
+        guard let observer = telemetry.begin(operation, call) else { return try await work(nil) }
+        do {
+            let output = try await Self.withContext(of: observer) { try await work(observer) }
+            if let describe { observer.answered(describe(output)) }
+            observer.finish(error: nil)
+            return output
+        } catch {
+            observer.finish(error: error)
+            throw error
+        }
+    }
+
+    /// Opens a call whose outcome comes later (a stream, audio): `open` hands the observer to
+    /// what it returns, which reports the end; only a failure to open is reported here.
+    func open<Output: Sendable>(
+        _ operation: Operation,
+        _ call: CallDescription?,
+        _ open: ((any CallObserver)?) async throws -> Output
+    ) async throws -> Output {
+        guard let observer = telemetry.begin(operation, call) else { return try await open(nil) }
+        do {
+            return try await Self.withContext(of: observer) { try await open(observer) }
+        } catch {
+            observer.finish(error: error)
+            throw error
+        }
+    }
+
+    private static func withContext<Output: Sendable>(
+        of observer: any CallObserver,
+        _ work: () async throws -> Output
+    ) async throws -> Output {
+        guard let context = observer.context else { return try await work() }
+        return try await ServiceContext.withValue(context) { try await work() }
+    }
+}
