@@ -125,15 +125,15 @@ public struct Configuration: Sendable {
         public var maxErrorBodyBytes: Int = 64 * 1024
         /// The longest line, and the largest event, of a stream. Default 1 MiB.
         public var maxStreamEventBytes: Int = 1024 * 1024
-        /// The most pages of threads walked by ``AIYouClient/allThreads(search:pageSize:options:)``,
-        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:options:)`` and
+        /// The most pages of threads walked by ``AIYouClient/allThreads(search:itemsPerPage:options:)``,
+        /// ``AIYouClient/fetchAllThreads(search:itemsPerPage:maxConcurrentRequests:options:)`` and
         /// ``AIYouClient/thread(id:options:)``, whatever totals the service claims. Default 1,000
         /// (50,000 threads at 50 per page).
         public var maxPages: Int = 1000
         /// The most bytes of threads a walk of the thread list holds at once: everything
-        /// ``AIYouClient/fetchAllThreads(search:pageSize:maxConcurrentRequests:options:)`` returns
+        /// ``AIYouClient/fetchAllThreads(search:itemsPerPage:maxConcurrentRequests:options:)`` returns
         /// and the pages it read ahead; the one page
-        /// ``AIYouClient/allThreads(search:pageSize:options:)`` and ``AIYouClient/thread(id:options:)``
+        /// ``AIYouClient/allThreads(search:itemsPerPage:options:)`` and ``AIYouClient/thread(id:options:)``
         /// hold while you iterate. A thread counts the UTF-8 bytes of its text fields (id, content,
         /// names, first message…) plus 256 bytes for the rest of it. As soon as a page makes the
         /// walk hold more, the walk stops with ``AIYouError/Code/limitExceeded`` (an iteration of

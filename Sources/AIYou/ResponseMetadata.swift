@@ -38,7 +38,7 @@ public struct RateLimitStatus: Sendable, Hashable {
 }
 
 /// A value returned by a call, with the metadata of the answer it came from.
-public struct Response<Value: Sendable>: Sendable {
+public struct ValueWithMetadata<Value: Sendable>: Sendable {
     /// What the call returned.
     public var value: Value
     /// The metadata of the last answer the service sent for it; `nil` when no request was sent
@@ -59,10 +59,10 @@ extension AIYouClient {
     public func withResponse<Value: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (AIYouClient) async throws -> Value
-    ) async throws -> Response<Value> {
+    ) async throws -> ValueWithMetadata<Value> {
         let recorder = MetadataRecorder()
         let value = try await MetadataRecorder.$current.withValue(recorder) { try await body(self) }
-        return Response(value: value, metadata: recorder.last)
+        return ValueWithMetadata(value: value, metadata: recorder.last)
     }
 }
 

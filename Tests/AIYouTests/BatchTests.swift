@@ -10,10 +10,10 @@ struct BatchTests {
     func allPages() async throws {
         try await withServerAndClient(server: { $0.seededThreadCount = 23 }) { server, client in
             var walked: [String] = []
-            for try await thread in try client.allThreads(pageSize: 5) { walked.append(thread.id) }
+            for try await thread in try client.allThreads(itemsPerPage: 5) { walked.append(thread.id) }
             server.resetCounters()
             let connectionsBefore = server.connectionsOpened
-            let threads = try await client.fetchAllThreads(pageSize: 5, maxConcurrentRequests: 3)
+            let threads = try await client.fetchAllThreads(itemsPerPage: 5, maxConcurrentRequests: 3)
             #expect(threads.map(\.id) == walked)
             #expect(server.requestCount(.threads) == 5, "page 1, then pages 2 to 5 once each")
             let pages = server.recordedRequests(.threads).compactMap(\.query).sorted()
@@ -28,7 +28,7 @@ struct BatchTests {
             #expect(try await client.fetchAllThreads().count == 7)
             #expect(server.requestCount(.threads) == 1)
             server.resetCounters()
-            _ = try await client.fetchAllThreads(search: "zz", pageSize: 2)
+            _ = try await client.fetchAllThreads(search: "zz", itemsPerPage: 2)
             #expect(server.recordedRequests(.threads).allSatisfy { $0.query?.contains("search=zz") == true })
         }
     }
@@ -40,7 +40,7 @@ struct BatchTests {
             client: { $0.retry = .disabled }
         ) { server, client in
             server.enqueueFaults([.delay(.zero), .status(500)], for: .threads)
-            await expectAIYouError(.apiError) { try await client.fetchAllThreads(pageSize: 5, maxConcurrentRequests: 1) }
+            await expectAIYouError(.apiError) { try await client.fetchAllThreads(itemsPerPage: 5, maxConcurrentRequests: 1) }
             #expect(server.requestCount(.threads) == 2, "page 1 succeeded, page 2 failed, pages 3 and 4 were never sent")
         }
     }
@@ -66,7 +66,7 @@ struct BatchTests {
             await expectAIYouError(.invalidRequest) { try await client.deleteThreads(ids: ["a", " "]) }
             await expectAIYouError(.invalidRequest) { try await client.deleteThreads(ids: ["a"], maxConcurrentRequests: 0) }
             await expectAIYouError(.invalidRequest) { try await client.fetchAllThreads(maxConcurrentRequests: 0) }
-            await expectAIYouError(.invalidRequest) { try await client.fetchAllThreads(pageSize: 51) }
+            await expectAIYouError(.invalidRequest) { try await client.fetchAllThreads(itemsPerPage: 51) }
             #expect(server.totalRequestCount == 0)
             let empty = try await client.deleteThreads(ids: [])
             #expect(empty.deleted.isEmpty && empty.allSucceeded)

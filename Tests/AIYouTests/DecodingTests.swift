@@ -23,7 +23,7 @@ struct DecodingTests {
             #expect(completion.id == "c1")
             #expect(completion.text == "Salut")
             #expect(completion.choices.first?.finishReason == "stop")
-            #expect(completion.usage == Usage(promptTokens: 10, completionTokens: 20, totalTokens: 30))
+            #expect(completion.usage == ChatCompletion.Usage(promptTokens: 10, completionTokens: 20, totalTokens: 30))
             #expect(completion.created == Date(timeIntervalSince1970: 1_700_000_000))
         }
         let minimal = try decode(ChatCompletion.self, #"{"choices": [{"message": {"content": null}}]}"#)

@@ -62,9 +62,9 @@ struct FastPathCoverageTests {
     @Test("every key of the completion types is read by the fast path or declared as left to JSONDecoder")
     func completionKeys() throws {
         let delegated = ChatCompletionDecoder.keysLeftToJSONDecoder
-        #expect(Self.uncovered(Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
+        #expect(Self.uncovered(ChatCompletion.Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(AssistantMessage.CodingKeys.self, samples: Set(Self.message.keys), delegated: delegated).isEmpty)
-        #expect(Self.uncovered(ChatChoice.CodingKeys.self, samples: Set(Self.choice.keys), delegated: delegated).isEmpty)
+        #expect(Self.uncovered(ChatCompletion.Choice.CodingKeys.self, samples: Set(Self.choice.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ToolCall.CodingKeys.self, samples: Set(Self.toolCall.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ToolCall.FunctionKeys.self, samples: Set(Self.function.keys), delegated: delegated).isEmpty)
         // `response` wraps the whole completion: the wrapped sample below covers it.
@@ -82,7 +82,7 @@ struct FastPathCoverageTests {
     @Test("every key of the chunk types is read by the fast path or declared as left to JSONDecoder")
     func chunkKeys() throws {
         let delegated = ChatCompletionChunkDecoder.keysLeftToJSONDecoder
-        #expect(Self.uncovered(Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
+        #expect(Self.uncovered(ChatCompletion.Usage.CodingKeys.self, samples: Set(Self.usage.keys), delegated: delegated).isEmpty)
         #expect(Self.uncovered(ChatCompletionChunk.Delta.CodingKeys.self, samples: Set(Self.delta.keys), delegated: delegated).isEmpty)
         #expect(
             Self.uncovered(ChatCompletionChunk.ToolCallDelta.CodingKeys.self, samples: Set(Self.toolCallPiece.keys), delegated: delegated)

@@ -165,10 +165,10 @@ struct HostileServerTests {
             let streamed = try await client.chatCompletionStream(chatRequest()).collect()
             #expect(streamed.usage?.totalTokens == .max)
             server.setPersistentFault(.absurdNumbers, for: .threads)
-            let all = try await client.fetchAllThreads(pageSize: 10)
+            let all = try await client.fetchAllThreads(itemsPerPage: 10)
             #expect(all.count == 23, "the real threads, whatever the totals claim")
             var walked = 0
-            for try await _ in try client.allThreads(pageSize: 10) { walked += 1 }
+            for try await _ in try client.allThreads(itemsPerPage: 10) { walked += 1 }
             #expect(walked == 23)
             server.setPersistentFault(nil, for: .threads)
             server.shape = .alternate
@@ -238,19 +238,19 @@ struct HostileServerTests {
                 server.recordedRequests(.threads).filter { $0.query?.split(separator: "&").contains("itemsPerPage=\(size)") == true }.count
             }
             server.setPersistentFault(.lyingPageCounts(totalItems: .max, fullPages: false), for: .threads)
-            let all = try await client.fetchAllThreads(pageSize: 10, maxConcurrentRequests: 4)
+            let all = try await client.fetchAllThreads(itemsPerPage: 10, maxConcurrentRequests: 4)
             #expect(all.count == 23)
             #expect(pagesRead(size: 10) <= 3 + 4, "3 pages hold the threads; at most 4 more were asked ahead")
             server.setPersistentFault(.lyingPageCounts(totalItems: .max, fullPages: true), for: .threads)
             let endless = await expectAIYouError(.limitExceeded) {
-                try await client.fetchAllThreads(pageSize: 40, maxConcurrentRequests: 4)
+                try await client.fetchAllThreads(itemsPerPage: 40, maxConcurrentRequests: 4)
             }
             #expect(endless?.message.contains("maxPages") == true)
             #expect(pagesRead(size: 40) == 20, "pages 1…20, never one more")
             await expectAIYouError(.limitExceeded) { try await client.thread(id: "absent") }
             #expect(pagesRead(size: 50) == 20)
             var seen = 0
-            await expectAIYouError(.limitExceeded) { for try await _ in try client.allThreads(pageSize: 5) { seen += 1 } }
+            await expectAIYouError(.limitExceeded) { for try await _ in try client.allThreads(itemsPerPage: 5) { seen += 1 } }
             #expect(seen == 100, "every thread of the 20 pages was delivered before the error")
             #expect(pagesRead(size: 5) == 20)
         }

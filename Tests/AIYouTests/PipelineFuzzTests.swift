@@ -186,7 +186,7 @@ struct PipelineFuzzTests {
                     case .stream: _ = try await client.chatCompletionStream(chatRequest()).collect()
                     case .assistants: _ = try await client.assistants()
                     case .models: _ = try await client.models()
-                    case .threads: _ = try await client.fetchAllThreads(pageSize: 1, maxConcurrentRequests: 2)
+                    case .threads: _ = try await client.fetchAllThreads(itemsPerPage: 1, maxConcurrentRequests: 2)
                     case .save: _ = try await client.saveConversation(.init(assistantID: "602", conversation: "c"))
                     case .delete: try await client.deleteThread(id: "1")
                     case .transcribe: _ = try await client.transcribe(fileAt: audio)

@@ -79,7 +79,7 @@ struct ResourceTests {
     func pagination() async throws {
         try await withServerAndClient(server: { $0.seededThreadCount = 23 }) { server, client in
             var ids: [String] = []
-            for try await thread in try client.allThreads(pageSize: 5) { ids.append(thread.id) }
+            for try await thread in try client.allThreads(itemsPerPage: 5) { ids.append(thread.id) }
             #expect(ids.count == 23)
             #expect(Set(ids).count == 23)
             #expect(server.requestCount(.threads) == 5)
@@ -96,7 +96,7 @@ struct ResourceTests {
             await expectAIYouError(.invalidRequest) { try await client.threads(page: 0) }
             await expectAIYouError(.invalidRequest) { try await client.threads(page: 1, itemsPerPage: 51) }
             await expectAIYouError(.invalidRequest) { try await client.threads(page: 1, itemsPerPage: 0) }
-            await expectAIYouError(.invalidRequest) { try client.allThreads(pageSize: 100) }
+            await expectAIYouError(.invalidRequest) { try client.allThreads(itemsPerPage: 100) }
             await expectAIYouError(.invalidRequest) { try await client.saveConversation(.init(assistantID: "", conversation: "c")) }
             await expectAIYouError(.invalidRequest) { try await client.saveConversation(.init(assistantID: "602", conversation: "  ")) }
             await expectAIYouError(.invalidRequest) { try await client.thread(id: "") }

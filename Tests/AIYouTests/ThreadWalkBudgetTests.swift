@@ -29,7 +29,7 @@ struct ThreadWalkBudgetTests {
             try await withAIYouClient(configuration) { client in
                 server.resetCounters()
                 let error = await expectAIYouError(.limitExceeded) {
-                    try await client.fetchAllThreads(pageSize: 50, maxConcurrentRequests: 1)
+                    try await client.fetchAllThreads(itemsPerPage: 50, maxConcurrentRequests: 1)
                 }
                 #expect(error?.message.contains("limits.maxCollectedBytes") == true)
                 #expect(error?.message.contains("page 4") == true)
@@ -39,7 +39,7 @@ struct ThreadWalkBudgetTests {
                 // are held, whichever arrived; at most 4 more were asked ahead of the one appended.
                 server.resetCounters()
                 let ahead = await expectAIYouError(.limitExceeded) {
-                    try await client.fetchAllThreads(pageSize: 50, maxConcurrentRequests: 4)
+                    try await client.fetchAllThreads(itemsPerPage: 50, maxConcurrentRequests: 4)
                 }
                 #expect(ahead?.message.contains("limits.maxCollectedBytes") == true)
                 #expect(server.requestCount(.threads) <= 8)
@@ -59,7 +59,7 @@ struct ThreadWalkBudgetTests {
                 server.resetCounters()
                 var delivered = 0
                 let error = await expectAIYouError(.limitExceeded) {
-                    for try await _ in try client.allThreads(pageSize: 50) { delivered += 1 }
+                    for try await _ in try client.allThreads(itemsPerPage: 50) { delivered += 1 }
                 }
                 #expect(error?.message.contains("limits.maxPages") == true, "the pages fit one at a time; maxPages ends the walk")
                 #expect(delivered == 600)
@@ -88,7 +88,7 @@ struct ThreadWalkBudgetTests {
             server.resetCounters()
             var delivered: [String] = []
             let error = await expectAIYouError(.limitExceeded) {
-                for try await thread in try client.allThreads(pageSize: 5) { delivered.append(thread.id) }
+                for try await thread in try client.allThreads(itemsPerPage: 5) { delivered.append(thread.id) }
             }
             #expect(error?.message.contains("limits.maxCollectedBytes") == true)
             #expect(error?.message.contains("page 3") == true)
@@ -100,13 +100,13 @@ struct ThreadWalkBudgetTests {
             #expect(server.requestCount(.threads) == 1, "thread(id:) reads pages of 50: the first holds the large thread")
 
             server.resetCounters()
-            await expectAIYouError(.limitExceeded) { try await client.fetchAllThreads(pageSize: 5, maxConcurrentRequests: 1) }
+            await expectAIYouError(.limitExceeded) { try await client.fetchAllThreads(itemsPerPage: 5, maxConcurrentRequests: 1) }
             #expect(server.requestCount(.threads) == 3)
 
             // Without the large thread, every page is within the budget.
             try await client.deleteThread(id: large.id)
             #expect(try await client.thread(id: small[0]).id == small[0])
-            #expect(try await client.fetchAllThreads(pageSize: 5).map(\.id) == Array(small.reversed()))
+            #expect(try await client.fetchAllThreads(itemsPerPage: 5).map(\.id) == Array(small.reversed()))
         }
     }
 
@@ -121,9 +121,9 @@ struct ThreadWalkBudgetTests {
                 _ = try await client.saveConversation(.init(assistantID: "602", conversation: "fil \(number)"))
             }
             var walked = 0
-            for try await _ in try client.allThreads(pageSize: 5) { walked += 1 }
+            for try await _ in try client.allThreads(itemsPerPage: 5) { walked += 1 }
             #expect(walked == 11)
-            #expect(try await client.fetchAllThreads(pageSize: 5, maxConcurrentRequests: 4).count == 11)
+            #expect(try await client.fetchAllThreads(itemsPerPage: 5, maxConcurrentRequests: 4).count == 11)
             #expect(server.threadCount == 11)
         }
     }

@@ -11,21 +11,21 @@ extension AIYouClient {
     /// announces), and never goes beyond ``Configuration/Limits/maxPages``; the result grows as
     /// pages arrive. The threads collected and the pages read ahead of their turn may not hold
     /// more than ``Configuration/Limits/maxCollectedBytes`` together. Use
-    /// ``allThreads(search:pageSize:options:)`` instead to process threads as they arrive with one
+    /// ``allThreads(search:itemsPerPage:options:)`` instead to process threads as they arrive with one
     /// page held at a time.
-    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `pageSize`
+    /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` before sending when `itemsPerPage`
     ///   is outside 1…50 or `maxConcurrentRequests` is below 1; otherwise the first error of a page
     ///   the walk needed, after which no further page is requested;
     ///   ``AIYouError/Code/limitExceeded`` when page `maxPages` is full and the service announces
     ///   more, or as soon as the pages read hold more than `maxCollectedBytes`.
     public func fetchAllThreads(
         search: String? = nil,
-        pageSize: Int = ThreadQuery.maxItemsPerPage,
+        itemsPerPage: Int = ThreadQuery.maxItemsPerPage,
         maxConcurrentRequests: Int = 4,
         options: RequestOptions = RequestOptions()
     ) async throws -> [ConversationThread] {
         try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
-        let firstQuery = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
+        let firstQuery = ThreadQuery(page: 1, itemsPerPage: itemsPerPage, search: search)
         try firstQuery.validate()
         let maxPages = configuration.limits.maxPages
         let budget = configuration.limits.maxCollectedBytes
@@ -62,7 +62,7 @@ extension AIYouClient {
             var arrived: [Int: Result<ThreadPage, any Error>] = [:]
             func requestMore() {
                 while nextToRequest <= lastPage, nextToRequest < nextToAppend + maxConcurrentRequests {
-                    let query = ThreadQuery(page: nextToRequest, itemsPerPage: pageSize, search: search)
+                    let query = ThreadQuery(page: nextToRequest, itemsPerPage: itemsPerPage, search: search)
                     group.addTask {
                         do {
                             return (query.page, .success(try await self.threads(query, options: options)))
@@ -81,7 +81,7 @@ extension AIYouClient {
                     let page = try result.get()
                     waiting -= page.heldBytes
                     append(page)
-                    let query = ThreadQuery(page: nextToAppend, itemsPerPage: pageSize, search: search)
+                    let query = ThreadQuery(page: nextToAppend, itemsPerPage: itemsPerPage, search: search)
                     if page.isLast(requested: query) {
                         // The pages read beyond the last one are dropped, not kept.
                         waiting = 0

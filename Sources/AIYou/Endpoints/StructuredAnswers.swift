@@ -59,7 +59,7 @@ extension AIYouClient {
         }
 
         let redactor = pipeline.errorMapping.redactor
-        var usage: Usage?
+        var usage: ChatCompletion.Usage?
         var repairs = 0
         while true {
             let completion =
@@ -148,10 +148,10 @@ extension AIYouClient {
     }
 
     /// `usage` plus `more`, each count saturating; `nil` only when neither is known.
-    private static func adding(_ more: Usage?, to usage: Usage?) -> Usage? {
+    private static func adding(_ more: ChatCompletion.Usage?, to usage: ChatCompletion.Usage?) -> ChatCompletion.Usage? {
         guard let more else { return usage }
         guard let usage else { return more }
-        return Usage(
+        return ChatCompletion.Usage(
             promptTokens: WireValue.sum(usage.promptTokens, more.promptTokens),
             completionTokens: WireValue.sum(usage.completionTokens, more.completionTokens),
             totalTokens: WireValue.sum(usage.totalTokens, more.totalTokens),

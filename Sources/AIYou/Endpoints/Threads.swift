@@ -28,22 +28,22 @@ extension AIYouClient {
     /// announces, whichever comes first; it never goes beyond ``Configuration/Limits/maxPages``.
     /// It holds one page at a time, which may not hold more than
     /// ``Configuration/Limits/maxCollectedBytes`` of threads.
-    /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `pageSize` is outside 1…50; the
+    /// - Throws: ``AIYouError/Code/invalidRequest`` at once when `itemsPerPage` is outside 1…50; the
     ///   iteration throws the errors of the page requests, and ``AIYouError/Code/limitExceeded``
     ///   when page `maxPages` is full and the service announces more, or when a page holds more
     ///   than `maxCollectedBytes` (after the threads of the pages before it).
     public func allThreads(
         search: String? = nil,
-        pageSize: Int = ThreadQuery.maxItemsPerPage,
+        itemsPerPage: Int = ThreadQuery.maxItemsPerPage,
         options: RequestOptions = RequestOptions()
     ) throws -> ThreadSequence {
-        let query = ThreadQuery(page: 1, itemsPerPage: pageSize, search: search)
+        let query = ThreadQuery(page: 1, itemsPerPage: itemsPerPage, search: search)
         try query.validate()
         return ThreadSequence(client: self, query: query, options: options)
     }
 
     /// The thread with `id`. The service has no route for one thread, so this walks the pages of
-    /// the thread list until it finds it (as ``allThreads(search:pageSize:options:)`` walks them).
+    /// the thread list until it finds it (as ``allThreads(search:itemsPerPage:options:)`` walks them).
     /// - Throws: ``AIYouError`` — ``AIYouError/Code/invalidRequest`` for an empty id or one with
     ///   control characters, ``AIYouError/Code/notFound`` when no page holds the thread,
     ///   ``AIYouError/Code/limitExceeded`` when ``Configuration/Limits/maxPages`` pages were walked

@@ -60,7 +60,7 @@ struct CallAnswer: Sendable {
     var responseModel: String?
     /// Finish reasons with their choice index.
     var finishReasons: [(choice: Int, reason: String)] = []
-    var usage: Usage?
+    var usage: ChatCompletion.Usage?
     /// The answer's text, read only when message contents are recorded.
     var text: @Sendable () -> String = { "" }
 }

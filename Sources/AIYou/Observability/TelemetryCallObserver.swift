@@ -24,7 +24,7 @@ final class TelemetryCallObserver: CallObserver {
         /// One finish reason per choice index (at most ``ChatCompletionAccumulator/maxChoices``),
         /// however many chunks repeat one.
         var finishReasons: [Int: String] = [:]
-        var usage: Usage?
+        var usage: ChatCompletion.Usage?
         var output = ""
 
         /// The finish reasons in choice order, for the span.

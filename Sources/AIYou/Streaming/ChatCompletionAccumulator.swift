@@ -36,7 +36,7 @@ public struct ChatCompletionAccumulator: Sendable {
     private var id: String?
     private var model: String?
     private var created: Date?
-    private var usage: Usage?
+    private var usage: ChatCompletion.Usage?
     /// The choices in order of arrival.
     private var choices: [ChoiceState] = []
     /// The position in `choices` of each wire index.
@@ -258,7 +258,7 @@ public struct ChatCompletionAccumulator: Sendable {
                 reasoning: state.sawReasoning ? state.reasoning : nil
             )
             if !state.sawContent { message.parts = [] }
-            return ChatChoice(index: state.index, message: message, finishReason: state.finishReason)
+            return ChatCompletion.Choice(index: state.index, message: message, finishReason: state.finishReason)
         }
         return ChatCompletion(id: id, object: "chat.completion", model: model, created: created, choices: assembled, usage: usage)
     }
@@ -276,7 +276,7 @@ public struct ChatCompletionAccumulator: Sendable {
     public var finishReason: String? { firstChoice?.finishReason }
 
     /// The usage, once a chunk has carried it.
-    public var latestUsage: Usage? { usage }
+    public var latestUsage: ChatCompletion.Usage? { usage }
 
     /// How many bytes of strings the accumulator holds (what counts toward ``maxBytes``).
     public var heldBytes: Int { bytes }

@@ -26,7 +26,7 @@ public enum ChatStreamEvent: Sendable, Hashable {
     case finished(reason: String, choice: Int)
     /// The token usage of the call (on LLMaaS, sent at the end when asked for: see
     /// ``Configuration/LLMaaSSettings/streamUsage``).
-    case usage(Usage)
+    case usage(ChatCompletion.Usage)
 }
 
 extension ChatStreamEvent {

@@ -88,8 +88,8 @@ enum FastJSON {
         return .some(WireValue.date(unixSeconds: seconds > 1e11 ? seconds / 1000 : seconds))
     }
 
-    /// ``Usage`` from integer counts, or null.
-    static func usage(_ scanner: inout JSONScanner) -> Usage?? {
+    /// ``ChatCompletion/Usage`` from integer counts, or null.
+    static func usage(_ scanner: inout JSONScanner) -> ChatCompletion.Usage?? {
         if scanner.consumeNull() { return .some(nil) }
         var prompt: Int?
         var completion: Int?
@@ -131,7 +131,7 @@ enum FastJSON {
         let promptTokens = prompt ?? 0
         let completionTokens = completion ?? 0
         return .some(
-            Usage(
+            ChatCompletion.Usage(
                 promptTokens: promptTokens,
                 completionTokens: completionTokens,
                 totalTokens: total ?? WireValue.sum(promptTokens, completionTokens),

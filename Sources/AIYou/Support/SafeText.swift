@@ -4,13 +4,13 @@
 /// retitle a terminal, BEL, a bare carriage return that overwrites what was printed before, C1
 /// controls. The client passes every piece of wire text in an error or a log line through
 /// ``escapingControlCharacters(_:keepingLineBreaks:)``; the `aiyou` tool does the same for
-/// everything it prints. Use it yourself before printing model output to a terminal.
-public enum SafeText {
+/// everything it prints. Package-wide, not public: printing to a terminal is the tool's concern.
+package enum SafeText {
     /// `text` with every control character (U+0000–U+001F, U+007F, U+0080–U+009F) written as a
     /// visible `\u{…}` escape, e.g. ESC as `\u{1B}`. With `keepingLineBreaks`, `\n` and `\t` are
     /// kept as they are; without it they become a space, for one-line messages. A carriage return
     /// is always escaped, because it lets later text overwrite earlier text.
-    public static func escapingControlCharacters(_ text: String, keepingLineBreaks: Bool = true) -> String {
+    package static func escapingControlCharacters(_ text: String, keepingLineBreaks: Bool = true) -> String {
         // Fast path: nothing to do for the usual text (one pass over the bytes, no allocation).
         guard mayHoldControlCharacters(text) else { return text }
         var result = ""
@@ -32,7 +32,7 @@ public enum SafeText {
     }
 
     /// `true` when `text` holds a control character, line breaks and tabs included.
-    public static func containsControlCharacters(_ text: String) -> Bool {
+    package static func containsControlCharacters(_ text: String) -> Bool {
         mayHoldControlCharacters(text) && text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 

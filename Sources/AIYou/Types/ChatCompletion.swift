@@ -1,49 +1,53 @@
 import Foundation
 
-/// Token counts reported by the service.
-public struct Usage: Decodable, Hashable, Sendable {
-    /// Tokens in the prompt.
-    public var promptTokens: Int
-    /// Tokens generated (the reasoning included, on the servers that count it apart).
-    public var completionTokens: Int
-    /// Both together.
-    public var totalTokens: Int
-    /// Tokens a reasoning model spent thinking, when the service counts them: `reasoning_tokens`
-    /// (LLMaaS) or `completion_tokens_details.reasoning_tokens` (OpenAI, vLLM); `nil` when it
-    /// sent neither.
-    public var reasoningTokens: Int?
+extension ChatCompletion {
+    /// Token counts reported by the service.
+    public struct Usage: Decodable, Hashable, Sendable {
+        /// Tokens in the prompt.
+        public var promptTokens: Int
+        /// Tokens generated (the reasoning included, on the servers that count it apart).
+        public var completionTokens: Int
+        /// Both together.
+        public var totalTokens: Int
+        /// Tokens a reasoning model spent thinking, when the service counts them: `reasoning_tokens`
+        /// (LLMaaS) or `completion_tokens_details.reasoning_tokens` (OpenAI, vLLM); `nil` when it
+        /// sent neither.
+        public var reasoningTokens: Int?
 
-    /// Usage with the given counts.
-    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int, reasoningTokens: Int? = nil) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.totalTokens = totalTokens
-        self.reasoningTokens = reasoningTokens
-    }
+        /// Usage with the given counts.
+        public init(promptTokens: Int, completionTokens: Int, totalTokens: Int, reasoningTokens: Int? = nil) {
+            self.promptTokens = promptTokens
+            self.completionTokens = completionTokens
+            self.totalTokens = totalTokens
+            self.reasoningTokens = reasoningTokens
+        }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case promptTokens = "prompt_tokens"
-        case completionTokens = "completion_tokens"
-        case totalTokens = "total_tokens"
-        case reasoningTokens = "reasoning_tokens"
-        case completionTokensDetails = "completion_tokens_details"
-    }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
+            case reasoningTokens = "reasoning_tokens"
+            case completionTokensDetails = "completion_tokens_details"
+        }
 
-    private enum DetailKeys: String, CodingKey {
-        case reasoningTokens = "reasoning_tokens"
-    }
+        private enum DetailKeys: String, CodingKey {
+            case reasoningTokens = "reasoning_tokens"
+        }
 
-    /// Decodes counts given as numbers or numeric strings; missing counts are 0, a missing total
-    /// is the sum of the two others (saturating at `Int.max`). The reasoning count is read from
-    /// `reasoning_tokens`, else from `completion_tokens_details`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        promptTokens = container.lenientInt(.promptTokens) ?? 0
-        completionTokens = container.lenientInt(.completionTokens) ?? 0
-        totalTokens = container.lenientInt(.totalTokens) ?? WireValue.sum(promptTokens, completionTokens)
-        reasoningTokens =
-            container.lenientInt(.reasoningTokens)
-            ?? (try? container.nestedContainer(keyedBy: DetailKeys.self, forKey: .completionTokensDetails))?.lenientInt(.reasoningTokens)
+        /// Decodes counts given as numbers or numeric strings; missing counts are 0, a missing total
+        /// is the sum of the two others (saturating at `Int.max`). The reasoning count is read from
+        /// `reasoning_tokens`, else from `completion_tokens_details`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            promptTokens = container.lenientInt(.promptTokens) ?? 0
+            completionTokens = container.lenientInt(.completionTokens) ?? 0
+            totalTokens = container.lenientInt(.totalTokens) ?? WireValue.sum(promptTokens, completionTokens)
+            reasoningTokens =
+                container.lenientInt(.reasoningTokens)
+                ?? (try? container.nestedContainer(keyedBy: DetailKeys.self, forKey: .completionTokensDetails))?.lenientInt(
+                    .reasoningTokens
+                )
+        }
     }
 }
 
@@ -103,33 +107,35 @@ public struct AssistantMessage: Decodable, Hashable, Sendable {
     }
 }
 
-/// One alternative answer.
-public struct ChatChoice: Decodable, Hashable, Sendable {
-    /// Position among the choices.
-    public var index: Int
-    /// The answer.
-    public var message: AssistantMessage
-    /// Why generation stopped (`stop`, `length`, …).
-    public var finishReason: String?
+extension ChatCompletion {
+    /// One alternative answer.
+    public struct Choice: Decodable, Hashable, Sendable {
+        /// Position among the choices.
+        public var index: Int
+        /// The answer.
+        public var message: AssistantMessage
+        /// Why generation stopped (`stop`, `length`, …).
+        public var finishReason: String?
 
-    /// A choice with the given values.
-    public init(index: Int, message: AssistantMessage, finishReason: String?) {
-        self.index = index
-        self.message = message
-        self.finishReason = finishReason
-    }
+        /// A choice with the given values.
+        public init(index: Int, message: AssistantMessage, finishReason: String?) {
+            self.index = index
+            self.message = message
+            self.finishReason = finishReason
+        }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case index, message
-        case finishReason = "finish_reason"
-    }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case index, message
+            case finishReason = "finish_reason"
+        }
 
-    /// Decodes a choice; a missing index is 0.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        index = container.lenientInt(.index) ?? 0
-        message = try container.decode(AssistantMessage.self, forKey: .message)
-        finishReason = container.lenientString(.finishReason)
+        /// Decodes a choice; a missing index is 0.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            index = container.lenientInt(.index) ?? 0
+            message = try container.decode(AssistantMessage.self, forKey: .message)
+            finishReason = container.lenientString(.finishReason)
+        }
     }
 }
 
@@ -147,7 +153,7 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
     /// When the answer was created.
     public var created: Date?
     /// The answers (usually one).
-    public var choices: [ChatChoice]
+    public var choices: [Choice]
     /// Token counts, when sent.
     public var usage: Usage?
     /// The members of the answer the client does not model, e.g. LLMaaS's `backend`.
@@ -157,7 +163,7 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
     public var text: String { choices.first?.message.content ?? "" }
 
     /// A completion with the given values.
-    public init(id: String?, object: String? = "chat.completion", model: String?, created: Date?, choices: [ChatChoice], usage: Usage?) {
+    public init(id: String?, object: String? = "chat.completion", model: String?, created: Date?, choices: [Choice], usage: Usage?) {
         self.id = id
         self.object = object
         self.model = model
@@ -182,7 +188,7 @@ public struct ChatCompletion: Decodable, Hashable, Sendable {
         object = container.lenientString(.object)
         model = container.lenientString(.model)
         created = container.lenientDate(.created)
-        choices = try container.decode([ChatChoice].self, forKey: .choices)
+        choices = try container.decode([Choice].self, forKey: .choices)
         usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
         let all =
             outer.contains(.response)

@@ -129,13 +129,13 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
     /// The deltas.
     public var choices: [Choice]
     /// Token counts; usually on the last chunk only.
-    public var usage: Usage?
+    public var usage: ChatCompletion.Usage?
 
     /// The first choice's text delta, or `nil`.
     public var text: String? { choices.first?.delta.content }
 
     /// A chunk with the given values.
-    public init(id: String? = nil, model: String? = nil, created: Date? = nil, choices: [Choice], usage: Usage? = nil) {
+    public init(id: String? = nil, model: String? = nil, created: Date? = nil, choices: [Choice], usage: ChatCompletion.Usage? = nil) {
         self.id = id
         self.model = model
         self.created = created
@@ -158,6 +158,6 @@ public struct ChatCompletionChunk: Decodable, Hashable, Sendable {
         model = container.lenientString(.model)
         created = container.lenientDate(.created)
         choices = container.lenientArray(.choices)
-        usage = try? container.decodeIfPresent(Usage.self, forKey: .usage)
+        usage = try? container.decodeIfPresent(ChatCompletion.Usage.self, forKey: .usage)
     }
 }

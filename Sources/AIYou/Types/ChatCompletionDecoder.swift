@@ -67,8 +67,8 @@ public enum ChatCompletionDecoder {
         }
     }
 
-    private static func choices(_ scanner: inout JSONScanner) -> [ChatChoice]? {
-        var choices: [ChatChoice] = []
+    private static func choices(_ scanner: inout JSONScanner) -> [ChatCompletion.Choice]? {
+        var choices: [ChatCompletion.Choice] = []
         let read = scanner.readArray { scanner in
             guard let choice = choice(&scanner) else { return false }
             choices.append(choice)
@@ -77,7 +77,7 @@ public enum ChatCompletionDecoder {
         return read ? choices : nil
     }
 
-    private static func choice(_ scanner: inout JSONScanner) -> ChatChoice? {
+    private static func choice(_ scanner: inout JSONScanner) -> ChatCompletion.Choice? {
         var index = 0
         var message: AssistantMessage?
         var finishReason: String?
@@ -100,7 +100,7 @@ public enum ChatCompletionDecoder {
         }
         // `message` is required: without it JSONDecoder throws.
         guard read, let message else { return nil }
-        return ChatChoice(index: index, message: message, finishReason: finishReason)
+        return ChatCompletion.Choice(index: index, message: message, finishReason: finishReason)
     }
 
     private static func assistantMessage(_ scanner: inout JSONScanner) -> AssistantMessage? {

@@ -10,10 +10,10 @@ public struct StructuredAnswer<Value: Decodable & Sendable>: Sendable {
     public var repairs: Int
     /// The tokens of every completion of the call, repairs included; `nil` when the service
     /// reported none.
-    public var usage: Usage?
+    public var usage: ChatCompletion.Usage?
 
     /// An answer.
-    public init(value: Value, completion: ChatCompletion, repairs: Int, usage: Usage?) {
+    public init(value: Value, completion: ChatCompletion, repairs: Int, usage: ChatCompletion.Usage?) {
         self.value = value
         self.completion = completion
         self.repairs = repairs

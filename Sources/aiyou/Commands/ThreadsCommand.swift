@@ -30,7 +30,7 @@ struct ThreadsCommand: AsyncParsableCommand {
             if all {
                 threads = try await client.fetchAllThreads(
                     search: search,
-                    pageSize: ThreadQuery.maxItemsPerPage,
+                    itemsPerPage: ThreadQuery.maxItemsPerPage,
                     maxConcurrentRequests: concurrency
                 )
                 total = threads.count

@@ -35,7 +35,7 @@ extension ChatCompletion {
     }
 }
 
-extension Usage {
+extension ChatCompletion.Usage {
     var jsonObject: [String: Any?] {
         [
             "prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": totalTokens,

@@ -176,7 +176,7 @@ struct StreamAssemblyTests {
     func progress() {
         var progress = StreamProgress()
         func advances(_ chunk: Chunk) -> Bool { progress.advances(with: chunk) }
-        let usage = Usage(promptTokens: 1, completionTokens: 1, totalTokens: 2)
+        let usage = ChatCompletion.Usage(promptTokens: 1, completionTokens: 1, totalTokens: 2)
         let idle: [Chunk] = [
             Chunk(choices: []),
             Self.chunk([Self.choice(.init())]),

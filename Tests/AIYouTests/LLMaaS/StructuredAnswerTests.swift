@@ -302,7 +302,7 @@ struct StructuredAnswerDecoderTests {
     @Test("completions without text: no choices, tool calls, a refusal, an empty answer, a cut answer")
     func completions() {
         func reason(_ message: AssistantMessage?, finish: String? = "stop") -> String? {
-            let choices = message.map { [ChatChoice(index: 0, message: $0, finishReason: finish)] } ?? []
+            let choices = message.map { [ChatCompletion.Choice(index: 0, message: $0, finishReason: finish)] } ?? []
             let completion = ChatCompletion(id: "c", model: "m", created: nil, choices: choices, usage: nil)
             if case .failure(let problem) = StructuredAnswerDecoder.decode(Point.self, from: completion) { return problem.reason }
             return nil
