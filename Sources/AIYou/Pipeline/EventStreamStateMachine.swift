@@ -181,7 +181,7 @@ struct EventStreamStateMachine<HeadWaiter, Consumer, Demand, Request, Timer> {
         phase = .events
         let stale = dropWatchdog()
         // A body already complete has nothing left to wait for.
-        guard let task, !ended, failure == nil else { return stale.map { .cancel($0) } ?? .none }
+        guard let task, !ended else { return stale.map { .cancel($0) } ?? .none }
         return .schedule(nextWatchdog(task, at: Self.adding(now, eventTimeout)), cancelling: stale)
     }
 
@@ -236,7 +236,7 @@ struct EventStreamStateMachine<HeadWaiter, Consumer, Demand, Request, Timer> {
     mutating func finish(now: UInt64) -> FinishAction {
         guard phase == .opening || phase == .events else { return .none }
         let stale = dropWatchdog()
-        if ended || failure != nil {
+        if ended {
             phase = .over
             return stale.map { .cancel($0) } ?? .none
         }
