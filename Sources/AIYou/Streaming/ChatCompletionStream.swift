@@ -75,24 +75,21 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
         AsyncIterator(source: source)
     }
 
-    /// Reads chunks one at a time.
+    /// Reads chunks one at a time: reads the network buffers, hands them to a
+    /// ``ChatStreamDecoder``, and reopens a stream that broke early when ``StreamReopening`` allows.
     public struct AsyncIterator: AsyncIteratorProtocol {
         private let source: Source
         private var connection: Connection
         /// Closes the connection when the iteration is abandoned (the iterator dropped mid-stream).
         private let lifetime: StreamLifetime?
-        private var parser: SSEParser
-        /// Chunks decoded from the network buffers read so far, and how the stream ends if it did.
-        private var events: EventDecoder
-        private var bodyEnded = false
+        private var decoder: ChatStreamDecoder
+        private var reopening = StreamReopening()
         private var finished = false
-        private var deliveredChunks = 0
 
         init(source: Source) {
             self.source = source
             self.connection = source.first
-            self.parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
-            self.events = EventDecoder(splitsThinkTags: source.splitsThinkTags)
+            self.decoder = ChatStreamDecoder(maxEventBytes: source.limits.maxStreamEventBytes, splitsThinkTags: source.splitsThinkTags)
             self.lifetime = source.claim() ? StreamLifetime(source.first.body, observation: source.observation) : nil
         }
 
@@ -116,11 +113,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 throw AIYouError(.invalidRequest, "\(source.operation.name): a ChatCompletionStream can be iterated only once")
             }
             while !finished {
-                if let chunk = events.nextChunk() {
-                    deliveredChunks += 1
+                switch decoder.next() {
+                case .chunk(let chunk):
+                    reopening.chunkDelivered()
                     return chunk
-                }
-                switch events.ending {
                 case .done:
                     // The stream is over: stop reading for the caller; a short tail is dropped so the
                     // connection can be reused, a long one closes it.
@@ -130,26 +126,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 case .failed(let body, let underlying):
                     finished = true
                     connection.body.close()
-                    if case JSONGuard.Violation.tooManyValues(let limit) = underlying {
-                        throw AIYouError(
-                            .limitExceeded,
-                            "\(source.operation.name): a stream event holds more than \(limit) JSON values; the stream was closed",
-                            status: connection.status
-                        )
-                    }
-                    throw connection.mapping.decodingError(
-                        body: body,
-                        status: connection.status,
-                        operation: source.operation,
-                        expected: "a stream chunk",
-                        underlying: underlying
-                    )
-                case nil:
-                    break
-                }
-                if bodyEnded {
+                    throw decodingError(body: body, underlying: underlying)
+                case .ended(let sawEvent):
                     finished = true
-                    if !events.sawEvent {
+                    if !sawEvent {
                         throw AIYouError(
                             .decoding,
                             "\(source.operation.name): the stream ended before any event",
@@ -158,22 +138,13 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                         )
                     }
                     return nil
+                case .needsBytes:
+                    break
                 }
-                // The decoder is moved out for the parse so that the parser's callback can fill it
-                // while the parser is being mutated (no copy of its buffers).
-                var decoder = EventDecoder(splitsThinkTags: false)
-                swap(&decoder, &events)
-                let progressBefore = decoder.progressCount
-                defer { swap(&decoder, &events) }
                 let buffer = try await nextBuffer()
+                let progressed: Bool
                 do {
-                    if let buffer {
-                        try parser.parse(buffer) { decoder.add($0) }
-                    } else {
-                        bodyEnded = true
-                        try parser.finish { decoder.add($0) }
-                        decoder.flushThinkTags()
-                    }
+                    progressed = try decoder.feed(buffer)
                 } catch {
                     finished = true
                     connection.body.close()
@@ -184,12 +155,30 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 }
                 // Only events that move the answer forward reset the idle clock: a stream of
                 // empty chunks ends like a silent one.
-                if decoder.progressCount != progressBefore { connection.body.eventDelivered() }
+                if progressed { connection.body.eventDelivered() }
             }
             return nil
         }
 
-        /// The next network chunk. A break before the caller got any chunk may reopen the stream
+        /// The error for an event that is not a chunk.
+        private func decodingError(body: ByteBuffer, underlying: any Error) -> AIYouError {
+            if case JSONGuard.Violation.tooManyValues(let limit) = underlying {
+                return AIYouError(
+                    .limitExceeded,
+                    "\(source.operation.name): a stream event holds more than \(limit) JSON values; the stream was closed",
+                    status: connection.status
+                )
+            }
+            return connection.mapping.decodingError(
+                body: body,
+                status: connection.status,
+                operation: source.operation,
+                expected: "a stream chunk",
+                underlying: underlying
+            )
+        }
+
+        /// The next network chunk. A break before the caller got anything may reopen the stream
         /// (the request goes through the pipeline again, within the call's retry budget); after
         /// that, the break is the caller's error.
         private mutating func nextBuffer() async throws -> ByteBuffer? {
@@ -200,7 +189,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                 } catch {
                     let failure = error as? TransportError ?? TransportError(.broken, ErrorMapping.describe(error), underlying: error)
                     connection.body.close()
-                    if deliveredChunks == 0, !events.sawEvent, let reopen = source.reopen, failure.kind != .cancelled {
+                    if let reopen = source.reopen, reopening.allowsReopen(after: failure, sawEvent: decoder.sawEvent) {
                         do {
                             connection = try await reopen(failure)
                         } catch {
@@ -208,85 +197,17 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                             throw error
                         }
                         lifetime?.body = connection.body
-                        parser = SSEParser(maxEventBytes: source.limits.maxStreamEventBytes)
-                        events = EventDecoder(splitsThinkTags: source.splitsThinkTags)
+                        decoder = ChatStreamDecoder(
+                            maxEventBytes: source.limits.maxStreamEventBytes,
+                            splitsThinkTags: source.splitsThinkTags
+                        )
                         continue
                     }
                     finished = true
                     var mapped = connection.mapping.error(for: failure, operation: source.operation)
-                    if mapped.code == .network {
-                        mapped.message = "\(source.operation.name): the stream broke after \(deliveredChunks) chunk(s) (\(failure.reason))"
-                    }
+                    if mapped.code == .network { mapped.message = reopening.breakMessage(source.operation, failure) }
                     throw mapped
                 }
-            }
-        }
-    }
-
-    /// Turns events into chunks as the parser completes them, inside the parser's callback, so an
-    /// event's bytes are decoded where they lie and never copied or kept.
-    struct EventDecoder: Sendable {
-        /// How the stream ended, once it has.
-        enum Ending: Sendable {
-            /// `data: [DONE]`.
-            case done
-            /// An event that is not a chunk: its bytes and the decoding error.
-            case failed(ByteBuffer, any Error)
-        }
-
-        private(set) var ending: Ending?
-        private(set) var sawEvent = false
-        /// Events that moved the answer forward (see ``StreamProgress``), the end, or an error;
-        /// keep-alives and chunks that add nothing do not count.
-        private(set) var progressCount = 0
-        private var chunks: [ChatCompletionChunk] = []
-        private var chunkIndex = 0
-        private var decoder = ChatCompletionChunkDecoder()
-        private var progress = StreamProgress()
-        /// Set when `<think>` tags are split out of the content.
-        private var thinkTags: ThinkTagStreamSplitter?
-
-        init(splitsThinkTags: Bool) {
-            thinkTags = splitsThinkTags ? ThinkTagStreamSplitter() : nil
-        }
-
-        /// At the end of the stream: hands out what the think-tag splitters still hold.
-        mutating func flushThinkTags() {
-            if let chunk = thinkTags?.flush() { chunks.append(chunk) }
-        }
-
-        /// The next decoded chunk not yet handed out.
-        mutating func nextChunk() -> ChatCompletionChunk? {
-            guard chunkIndex < chunks.count else {
-                chunks.removeAll(keepingCapacity: true)
-                chunkIndex = 0
-                return nil
-            }
-            defer { chunkIndex += 1 }
-            return chunks[chunkIndex]
-        }
-
-        /// Decodes one event; events after the end of the stream are ignored.
-        mutating func add(_ event: ServerSentEvent) {
-            sawEvent = true
-            guard ending == nil else { return }
-            let data = event.data
-            if data.count == 6, data.elementsEqual("[DONE]".utf8) {
-                flushThinkTags()
-                ending = .done
-                progressCount += 1
-                return
-            }
-            if data.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) { return }
-            do {
-                if event.type == "error" { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "error event")) }
-                var chunk = try data.withUnsafeBytes { try decoder.decode($0) }
-                if thinkTags != nil { chunk = thinkTags!.apply(to: chunk) }
-                if progress.advances(with: chunk) { progressCount += 1 }
-                chunks.append(chunk)
-            } catch {
-                progressCount += 1
-                ending = .failed(ByteBuffer(bytes: data), error)
             }
         }
     }
