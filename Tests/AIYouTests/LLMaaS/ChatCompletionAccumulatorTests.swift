@@ -28,7 +28,9 @@ struct ChatCompletionAccumulatorTests {
             )
         )
         try accumulator.add(Self.chunk(.init(), finish: "tool_calls"))
-        try accumulator.add(ChatCompletionChunk(choices: [], usage: ChatCompletion.Usage(promptTokens: 3, completionTokens: 4, totalTokens: 7)))
+        try accumulator.add(
+            ChatCompletionChunk(choices: [], usage: ChatCompletion.Usage(promptTokens: 3, completionTokens: 4, totalTokens: 7))
+        )
         #expect(accumulator.finishReason == "tool_calls" && accumulator.latestUsage?.totalTokens == 7)
         let completion = accumulator.completion
         let message = try #require(completion.choices.first?.message)
