@@ -49,7 +49,9 @@ struct AudioTests {
                 file: ("réunion du 3 mars.mp3", "audio/mpeg", bytes),
                 fields: [("language", "fr"), ("format", "text")]
             )
-            let response = try await TestHTTP(server).send(
+            // A generous deadline: the debug server parses 3 MiB of tricky bytes, which took over
+            // 10 s once while a ThreadSanitizer suite shared the two cores.
+            let response = try await TestHTTP(server).timeout(.seconds(120)).send(
                 .POST,
                 "/api/v1/audio/transcriptions",
                 body: body,
