@@ -21,7 +21,19 @@ struct CLITests {
         return directory.appendingPathComponent("aiyou")
     }
 
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Run {
+    /// Runs the tool and waits for it to exit. The waiting (pipes read to their end, the exit)
+    /// blocks, so it happens on a thread of its own: on the cooperative pool, two CLI tests would
+    /// hold both of a 2-core machine's threads while their tool talked to an embedded server
+    /// whose handlers need those threads, and everything stalled until the tool's timeout.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws -> Run {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Run, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(arguments, input: input, environment: environment) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], input: String?, environment: [String: String]) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -37,26 +49,40 @@ struct CLITests {
         try process.run()
         if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inPipe.fileHandleForWriting.close()
+        // stderr is read beside stdout: a tool that fills the stderr pipe while stdout is read
+        // would otherwise wait forever.
+        let stderrData = StderrBox()
+        let stderrRead = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            stderrData.data = err.fileHandleForReading.readDataToEndOfFile()
+            stderrRead.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.wait()
         process.waitUntilExit()
         return Run(
             status: process.terminationStatus,
             stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
+            stderr: String(decoding: stderrData.data, as: UTF8.self)
         )
     }
 
+    /// The stderr read on its own thread. Safe without a lock: it is written once, before the
+    /// semaphore is signalled, and read only after the wait on that semaphore returns.
+    private final class StderrBox: @unchecked Sendable {
+        var data = Data()
+    }
+
     @Test("`aiyou --mock chat Bonjour` prints the answer")
-    func chat() throws {
-        let result = try Self.run(["--mock", "chat", "Bonjour"])
+    func chat() async throws {
+        let result = try await Self.run(["--mock", "chat", "Bonjour"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "Bonjour ! Vous avez dit : Bonjour\n")
     }
 
     @Test("interactive chat keeps going until /exit")
-    func interactive() throws {
-        let result = try Self.run(["--mock", "chat"], input: "Salut\nÇa va ?\n/exit\nignored\n")
+    func interactive() async throws {
+        let result = try await Self.run(["--mock", "chat"], input: "Salut\nÇa va ?\n/exit\nignored\n")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Vous avez dit : Salut"))
         #expect(result.stdout.contains("Vous avez dit : Ça va ?"))
@@ -64,45 +90,45 @@ struct CLITests {
     }
 
     @Test("--json output is machine-readable")
-    func json() throws {
-        let result = try Self.run(["--mock", "--json", "assistants"])
+    func json() async throws {
+        let result = try await Self.run(["--mock", "--json", "assistants"])
         #expect(result.status == 0)
         let assistants = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(assistants.count == 3)
-        let threads = try Self.run(["--mock", "--json", "threads", "--all"])
+        let threads = try await Self.run(["--mock", "--json", "threads", "--all"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(threads.stdout.utf8)) as? [String: Any])
         #expect((object["threads"] as? [Any])?.count == 23)
     }
 
     @Test("delete-thread takes several ids: deletes what exists, reports the rest, exits 1")
-    func deleteSeveral() throws {
-        let listed = try Self.run(["--mock", "--json", "threads", "--all"])
+    func deleteSeveral() async throws {
+        let listed = try await Self.run(["--mock", "--json", "threads", "--all"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any])
         let ids = try #require((object["threads"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
-        let result = try Self.run(["--mock", "--json", "delete-thread", ids[0], ids[1], "no-such-thread", "--concurrency", "2"])
+        let result = try await Self.run(["--mock", "--json", "delete-thread", ids[0], ids[1], "no-such-thread", "--concurrency", "2"])
         #expect(result.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(Set(report["deleted"] as? [String] ?? []) == [ids[0], ids[1]])
         #expect((report["failed"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["no-such-thread"])
-        let plain = try Self.run(["--mock", "delete-thread", ids[2], ids[3]])
+        let plain = try await Self.run(["--mock", "delete-thread", ids[2], ids[3]])
         #expect(plain.status == 0)
         #expect(plain.stdout.contains("deleted \(ids[2])") && plain.stdout.contains("deleted \(ids[3])"))
     }
 
     @Test("transcribe, models and save work against the embedded server")
-    func otherCommands() throws {
-        let transcribe = try Self.run(["--mock", "transcribe", "Examples/bonjour.wav", "--language", "fr"])
+    func otherCommands() async throws {
+        let transcribe = try await Self.run(["--mock", "transcribe", "Examples/bonjour.wav", "--language", "fr"])
         #expect(transcribe.status == 0, "\(transcribe.stderr)")
         #expect(transcribe.stdout.contains("bonjour.wav"))
-        #expect(try Self.run(["--mock", "models"]).stdout.split(separator: "\n").count >= 3)
-        let saved = try Self.run(["--mock", "save", "--conversation", "Une facture"])
+        #expect(try await Self.run(["--mock", "models"]).stdout.split(separator: "\n").count >= 3)
+        let saved = try await Self.run(["--mock", "save", "--conversation", "Une facture"])
         #expect(saved.status == 0)
         #expect(!saved.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
     @Test("errors: one line on stderr, non-zero status, no secrets")
-    func errors() throws {
-        let refused = try Self.run([
+    func errors() async throws {
+        let refused = try await Self.run([
             "--email", "alice@example.com", "--password", "hunter2-pw", "--base-url", "http://127.0.0.1:1", "models",
         ])
         #expect(refused.status != 0)
@@ -110,19 +136,9 @@ struct CLITests {
         #expect(refused.stderr.split(separator: "\n").count == 1)
         #expect(refused.stderr.hasPrefix("aiyou: AIYouError.network"))
         #expect(!refused.stderr.contains("hunter2") && !refused.stderr.contains("alice"))
-        let invalid = try Self.run(["--mock", "threads", "--per-page", "80"])
+        let invalid = try await Self.run(["--mock", "threads", "--per-page", "80"])
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("itemsPerPage"))
-    }
-
-    /// ``run(_:input:environment:)`` on a thread of its own, so that a server in this process keeps
-    /// the cooperative pool while the tool runs.
-    static func runOffPool(_ arguments: [String], input: String? = nil) async throws -> Run {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments, input: input) })
-            }
-        }
     }
 
     @Test("text from the service reaches the terminal with its escape sequences escaped, and no secret")
@@ -133,16 +149,16 @@ struct CLITests {
             let completion = #"{"id": "c", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(hostile)"}}]}"#
             let stream = "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"\(hostile)\"}}]}\n\ndata: [DONE]\n\n"
             server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(completion.utf8))], for: .chatCompletions)
-            let plain = try await Self.runOffPool(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
+            let plain = try await Self.run(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
             server.enqueueFaults(
                 [.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))],
                 for: .chatCompletions
             )
-            let streamed = try await Self.runOffPool(target + ["chat", "--assistant", "602", "Bonjour"])
+            let streamed = try await Self.run(target + ["chat", "--assistant", "602", "Bonjour"])
             server.enqueueFaults([.escapeSequences(status: 422)], for: .assistants)
-            let failed = try await Self.runOffPool(target + ["assistants"])
+            let failed = try await Self.run(target + ["assistants"])
             server.enqueueFaults([.echoSecrets(status: 422)], for: .assistants)
-            let echoed = try await Self.runOffPool(target + ["--log-level", "trace", "assistants"])
+            let echoed = try await Self.run(target + ["--log-level", "trace", "assistants"])
             #expect(plain.status == 0 && streamed.status == 0, "\(plain.stderr) \(streamed.stderr)")
             #expect(plain.stdout.contains("Bon\\u{1B}[31mjour"), "visible, not executed: \(plain.stdout)")
             #expect(failed.status == 1 && echoed.status == 1)
@@ -184,7 +200,7 @@ struct CLITests {
             let completion =
                 #"{"id": "c\#(wire)", "model": "m\#(wire)", "choices": [{"index": 0, "message": {"role": "assistant", "content": "\#(wire)"}, "finish_reason": "s\#(wire)"}]}"#
             server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(completion.utf8))], for: .chatCompletions)
-            let plain = try await Self.runOffPool(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
+            let plain = try await Self.run(target + ["chat", "--no-stream", "--assistant", "602", "Bonjour"])
             let chunk = #"data: {"id": "c\#(wire)", "choices": [{"index": 0, "delta": {"content": "\#(wire)"}, "finish_reason": null}]}"#
             let finish = #"data: {"choices": [{"index": 0, "delta": {}, "finish_reason": "s\#(wire)"}]}"#
             let stream = chunk + "\n\n" + chunk + "\n\n" + finish + "\n\ndata: [DONE]\n\n"
@@ -192,10 +208,10 @@ struct CLITests {
                 [.bytes(status: 200, headers: ["Content-Type": "text/event-stream"], body: Array(stream.utf8))],
                 for: .chatCompletions
             )
-            let streamed = try await Self.runOffPool(target + ["chat", "--assistant", "602", "Bonjour"])
+            let streamed = try await Self.run(target + ["chat", "--assistant", "602", "Bonjour"])
             let assistants = #"{"hydra:member": [{"id": 7, "name": "n\#(wire)", "instructions": "\#(wire)", "threadHistories": []}]}"#
             server.enqueueFaults([.bytes(status: 200, headers: [:], body: Array(assistants.utf8))], for: .assistants)
-            let listed = try await Self.runOffPool(target + ["assistants"])
+            let listed = try await Self.run(target + ["assistants"])
             for run in [plain, streamed, listed] {
                 #expect(run.status == 0, "\(run.stderr)")
                 #expect(Self.terminalControls(in: run.stdout).isEmpty, "\(Self.terminalControls(in: run.stdout)) in \(run.stdout)")
@@ -215,8 +231,8 @@ struct CLITests {
     }
 
     @Test("--json chat streams the answer into `text` and keeps the other fields")
-    func streamedJSONShape() throws {
-        let result = try Self.run(["--mock", "--json", "chat", "Bonjour"])
+    func streamedJSONShape() async throws {
+        let result = try await Self.run(["--mock", "--json", "chat", "Bonjour"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("{\n  \"text\" : \"Bonjour ! Vous avez dit : Bonjour\""))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -245,7 +261,7 @@ struct CLITests {
             let target = ["--base-url", server.baseURL, "--token", MockAccount.demoAPIKey, "chat", "--assistant", "602"]
             // Turns of ~60 kB (a 30 kB question, its echo as the answer) under a 100 kB budget.
             let lines = ["a", "b", "c", "d"].map { String(repeating: $0, count: 30_000) }
-            let run = try await Self.runOffPool(target + ["--history-bytes", "100000"], input: lines.joined(separator: "\n") + "\n/exit\n")
+            let run = try await Self.run(target + ["--history-bytes", "100000"], input: lines.joined(separator: "\n") + "\n/exit\n")
             #expect(run.status == 0, "\(run.stderr.prefix(500))")
             for line in lines { #expect(run.stdout.contains("Vous avez dit : " + line)) }
             let notices = run.stderr.split(separator: "\n").filter { $0.contains("history budget") }
@@ -264,7 +280,7 @@ struct CLITests {
 
             // An answer larger than what is left of the budget is kept cut; a question larger
             // than the budget is not sent.
-            let second = try await Self.runOffPool(
+            let second = try await Self.run(
                 target + ["--history-bytes", "50000"],
                 input: lines[0] + "\n" + String(repeating: "z", count: 60_000) + "\n" + lines[1] + "\n"
             )
@@ -286,8 +302,8 @@ struct CLITests {
     }
 
     @Test("bench --json prints both sides with the documented keys")
-    func bench() throws {
-        let result = try Self.run([
+    func bench() async throws {
+        let result = try await Self.run([
             "--mock", "--json", "bench", "--endpoint", "stream", "--concurrency", "4", "--requests", "40", "--warmup", "4",
             "--stream-chunks", "50", "--baseline",
         ])
@@ -303,7 +319,7 @@ struct CLITests {
             #expect(values["requests"] as? Int == 40)
             #expect(values["errors"] as? Int == 0)
         }
-        let chat = try Self.run(["--mock", "--json", "bench", "--requests", "20", "--warmup", "2"])
+        let chat = try await Self.run(["--mock", "--json", "bench", "--requests", "20", "--warmup", "2"])
         let chatObject = try #require(try JSONSerialization.jsonObject(with: Data(chat.stdout.utf8)) as? [String: Any])
         #expect((chatObject["sdk"] as? [String: Any])?["rps"] != nil)
         #expect(chatObject["baseline"] == nil)

@@ -6,8 +6,8 @@ import Testing
 /// (one server for several invocations).
 @Suite("aiyou batch")
 struct BatchCLITests {
-    static func run(_ arguments: [String]) throws -> CLITests.Run {
-        try CLITests.run(arguments)
+    static func run(_ arguments: [String]) async throws -> CLITests.Run {
+        try await CLITests.run(arguments)
     }
 
     static func file(_ lines: [String]) throws -> URL {
@@ -22,13 +22,13 @@ struct BatchCLITests {
     ]
 
     @Test("--mock: status, results (text and JSON lines), cancel and list of the demo batches")
-    func demoBatches() throws {
+    func demoBatches() async throws {
         let mock = ["--mock", "--api", "llmaas"]
-        let status = try Self.run(mock + ["batch", "status", MockAIYouServer.demoBatchID])
+        let status = try await Self.run(mock + ["batch", "status", MockAIYouServer.demoBatchID])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.hasPrefix("batch_demo\tcompleted\t2/3 done, 1 failed\toutput: file-"), "\(status.stdout)")
 
-        let results = try Self.run(mock + ["batch", "results", MockAIYouServer.demoBatchID])
+        let results = try await Self.run(mock + ["batch", "results", MockAIYouServer.demoBatchID])
         #expect(results.status == 0, "\(results.stderr)")
         let lines = results.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 3)
@@ -37,27 +37,27 @@ struct BatchCLITests {
         #expect(lines.last?.hasPrefix("demo-unknown-model\terror\tnotFound (HTTP 404): model_not_found: ") == true)
         #expect(results.stderr.contains("2 answer(s), 1 error(s)"))
 
-        let json = try Self.run(mock + ["--json", "batch", "results", MockAIYouServer.demoBatchID])
+        let json = try await Self.run(mock + ["--json", "batch", "results", MockAIYouServer.demoBatchID])
         let objects = try json.stdout.split(separator: "\n").map { try jsonObject(Array($0.utf8)) }
         #expect(objects.map { $0["custom_id"] as? String } == ["demo-chat", "demo-embedding", "demo-unknown-model"])
         #expect(objects.map { $0["status"] as? String } == ["ok", "ok", "error"])
         #expect((objects[2]["error"] as? [String: Any])?["http_status"] as? Int == 404)
 
-        let cancel = try Self.run(mock + ["batch", "cancel", MockAIYouServer.demoRunningBatchID])
+        let cancel = try await Self.run(mock + ["batch", "cancel", MockAIYouServer.demoRunningBatchID])
         #expect(cancel.status == 0 && cancel.stdout.hasPrefix("batch_demo_running\tcancelling\t"), "\(cancel.stdout) \(cancel.stderr)")
-        let ended = try Self.run(mock + ["batch", "cancel", MockAIYouServer.demoBatchID])
+        let ended = try await Self.run(mock + ["batch", "cancel", MockAIYouServer.demoBatchID])
         #expect(ended.status == 1 && ended.stderr.contains("Cannot cancel a batch with status 'completed'"))
-        let list = try Self.run(mock + ["batch", "list"])
+        let list = try await Self.run(mock + ["batch", "list"])
         #expect(list.stdout.hasPrefix("batch_demo_running\tin_progress\t") && list.stdout.contains("\nbatch_demo\tcompleted\t"))
-        let aiyou = try Self.run(["--mock", "batch", "status", "batch_demo"])
+        let aiyou = try await Self.run(["--mock", "batch", "status", "batch_demo"])
         #expect(aiyou.status == 1 && aiyou.stderr.contains("unsupported"))
     }
 
     @Test("--mock: submit --wait --results runs a file in the tool's own server and prints its results, escaped")
-    func submitAndWait() throws {
+    func submitAndWait() async throws {
         let url = try Self.file(Self.lines)
         defer { try? FileManager.default.removeItem(at: url) }
-        let run = try Self.run(["--mock", "--api", "llmaas", "batch", "submit", url.path, "--wait", "--results", "--poll-interval", "0.01"])
+        let run = try await Self.run(["--mock", "--api", "llmaas", "batch", "submit", url.path, "--wait", "--results", "--poll-interval", "0.01"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 3, "\(run.stdout)")
@@ -66,7 +66,7 @@ struct BatchCLITests {
         #expect(!run.stdout.contains("\u{1B}"))
         #expect(run.stderr.contains("uploaded cli-batch-") && run.stderr.contains("\tin_progress\t"))
 
-        let json = try Self.run([
+        let json = try await Self.run([
             "--mock", "--api", "llmaas", "--json", "batch", "submit", url.path, "--wait", "--results", "--poll-interval", "0.01",
         ])
         let objects = try json.stdout.split(separator: "\n").map { try jsonObject(Array($0.utf8)) }
@@ -75,9 +75,9 @@ struct BatchCLITests {
 
         let duplicate = try Self.file([Self.lines[0], Self.lines[0]])
         defer { try? FileManager.default.removeItem(at: duplicate) }
-        let refused = try Self.run(["--mock", "--api", "llmaas", "batch", "submit", duplicate.path])
+        let refused = try await Self.run(["--mock", "--api", "llmaas", "batch", "submit", duplicate.path])
         #expect(refused.status == 1 && refused.stderr.contains("the custom_id \"hello\" is already used by line 1"))
-        let badEndpoint = try Self.run(["--mock", "--api", "llmaas", "batch", "submit", url.path, "--endpoint", "rerank"])
+        let badEndpoint = try await Self.run(["--mock", "--api", "llmaas", "batch", "submit", url.path, "--endpoint", "rerank"])
         #expect(badEndpoint.status != 0 && badEndpoint.stderr.contains("--endpoint"))
     }
 
@@ -89,21 +89,21 @@ struct BatchCLITests {
         let url = try Self.file(Self.lines)
         defer { try? FileManager.default.removeItem(at: url) }
 
-        let submitted = try Self.run(target + ["batch", "submit", url.path, "--endpoint", "chat"])
+        let submitted = try await Self.run(target + ["batch", "submit", url.path, "--endpoint", "chat"])
         #expect(submitted.status == 0, "\(submitted.stderr)")
         let id = try #require(submitted.stdout.split(separator: "\t").first.map(String.init))
         #expect(submitted.stdout.hasPrefix("\(id)\tvalidating\t0/2 done"))
         var statuses: [String] = []
         for _ in 0..<2 {
-            let status = try Self.run(target + ["batch", "status", id])
+            let status = try await Self.run(target + ["batch", "status", id])
             statuses.append(String(status.stdout.split(separator: "\t").dropFirst().first ?? ""))
         }
         #expect(statuses == ["in_progress", "expired"])
-        let results = try Self.run(target + ["batch", "results", id])
+        let results = try await Self.run(target + ["batch", "results", id])
         #expect(results.status == 0, "\(results.stderr)")
         #expect(results.stdout.contains("hello\tok\t") && results.stdout.contains("vector\terror\tapiError: batch_expired: "))
 
-        let failing = try Self.run(target + ["--json", "batch", "submit", url.path, "--wait", "--poll-interval", "0.01"])
+        let failing = try await Self.run(target + ["--json", "batch", "submit", url.path, "--wait", "--poll-interval", "0.01"])
         #expect(failing.status == 1 && failing.stderr.contains("ended failed"))
         let object = try jsonObject(Array(failing.stdout.utf8))
         #expect((object["errors"] as? [[String: Any]])?.first?["code"] as? String == "mock_failure")

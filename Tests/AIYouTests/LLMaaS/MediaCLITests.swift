@@ -7,25 +7,25 @@ import Testing
 struct MediaCLITests {
     static let llmaas = ["--mock", "--api", "llmaas"]
 
-    static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    static func withDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-media-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(directory)
+        return try await body(directory)
     }
 
     @Test("speak writes the server's audio to --output; --json describes the file")
-    func speak() throws {
-        try Self.withDirectory { directory in
+    func speak() async throws {
+        try await Self.withDirectory { directory in
             let path = directory.appendingPathComponent("hello.wav").path
-            let run = try CLITests.run(Self.llmaas + ["speak", "Bonjour à tous", "--voice", "alloy", "--format", "wav", "--output", path])
+            let run = try await CLITests.run(Self.llmaas + ["speak", "Bonjour à tous", "--voice", "alloy", "--format", "wav", "--output", path])
             #expect(run.status == 0, "\(run.stderr)")
             let expected = MockAIYouServer.speechAudio(input: "Bonjour à tous", voice: "alloy", format: "wav")
             #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)
             #expect(run.stdout == "\(path)\t\(expected.count) bytes\taudio/wav\n")
 
             let pcm = directory.appendingPathComponent("hello.pcm").path
-            let json = try CLITests.run(
+            let json = try await CLITests.run(
                 Self.llmaas + ["--json", "speak", "Bonjour", "--voice", "alloy", "--format", "PCM", "--speed", "2", "--output", pcm]
             )
             #expect(json.status == 0, "\(json.stderr)")
@@ -37,35 +37,35 @@ struct MediaCLITests {
     }
 
     @Test("speak refuses an unknown format, a bad speed or a missing model before sending, and writes nothing")
-    func speakRefusals() throws {
-        try Self.withDirectory { directory in
+    func speakRefusals() async throws {
+        try await Self.withDirectory { directory in
             let path = directory.appendingPathComponent("x.wav").path
-            let format = try CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--format", "ogg", "--output", path])
+            let format = try await CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--format", "ogg", "--output", path])
             #expect(
                 format.status != 0 && format.status != 1 && format.stderr.contains("\"ogg\" is not an audio format"),
                 "\(format.stderr)"
             )
-            let speed = try CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--speed", "7", "--output", path])
+            let speed = try await CLITests.run(Self.llmaas + ["speak", "x", "--voice", "v", "--speed", "7", "--output", path])
             #expect(speed.status == 1 && speed.stderr.contains("speed must be within"), "\(speed.stderr)")
-            let model = try CLITests.run(["--api", "llmaas", "--token", "k", "speak", "x", "--voice", "v", "--output", path])
+            let model = try await CLITests.run(["--api", "llmaas", "--token", "k", "speak", "x", "--voice", "v", "--output", path])
             #expect(model.status != 0 && model.stderr.contains("--model is required"), "\(model.stderr)")
-            let aiyou = try CLITests.run(["--mock", "speak", "x", "--voice", "v", "--output", path])
+            let aiyou = try await CLITests.run(["--mock", "speak", "x", "--voice", "v", "--output", path])
             #expect(aiyou.status == 1 && aiyou.stderr.contains("unsupported"), "\(aiyou.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
     }
 
     @Test("image writes one file, or numbered files; --url prints links; --json lists them")
-    func image() throws {
-        try Self.withDirectory { directory in
+    func image() async throws {
+        try await Self.withDirectory { directory in
             let one = directory.appendingPathComponent("one.png").path
-            let single = try CLITests.run(Self.llmaas + ["image", "a red fox", "--output", one])
+            let single = try await CLITests.run(Self.llmaas + ["image", "a red fox", "--output", one])
             #expect(single.status == 0, "\(single.stderr)")
             #expect(Array(try Data(contentsOf: URL(fileURLWithPath: one))) == MockAIYouServer.generatedImage(prompt: "a red fox", index: 0))
             #expect(single.stderr.contains("revised prompt: A mock image of: a red fox"))
 
             let many = directory.appendingPathComponent("fox.png").path
-            let several = try CLITests.run(
+            let several = try await CLITests.run(
                 Self.llmaas + ["--json", "image", "a red fox", "--count", "3", "--size", "256x256", "--output", many]
             )
             #expect(several.status == 0, "\(several.stderr)")
@@ -78,23 +78,23 @@ struct MediaCLITests {
             }
             #expect(object["created"] is String)
 
-            let links = try CLITests.run(Self.llmaas + ["image", "a red fox", "--url", "--count", "2"])
+            let links = try await CLITests.run(Self.llmaas + ["image", "a red fox", "--url", "--count", "2"])
             #expect(links.status == 0, "\(links.stderr)")
             let lines = links.stdout.split(separator: "\n")
             #expect(lines.count == 2 && lines.allSatisfy { $0.hasPrefix("https://images.mock.invalid/") })
 
-            let noOutput = try CLITests.run(Self.llmaas + ["image", "a red fox"])
+            let noOutput = try await CLITests.run(Self.llmaas + ["image", "a red fox"])
             #expect(noOutput.status != 0 && noOutput.stderr.contains("--output is required"))
-            let badCount = try CLITests.run(Self.llmaas + ["image", "a red fox", "--count", "11", "--output", one])
+            let badCount = try await CLITests.run(Self.llmaas + ["image", "a red fox", "--count", "11", "--output", one])
             #expect(badCount.status == 1 && badCount.stderr.contains("count must be within"))
         }
     }
 
     @Test("text from the service reaches the terminal escaped: the revised prompt echoes a hostile prompt")
-    func terminalSafety() throws {
-        try Self.withDirectory { directory in
+    func terminalSafety() async throws {
+        try await Self.withDirectory { directory in
             let hostile = "fox \u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m"
-            let run = try CLITests.run(Self.llmaas + ["image", hostile, "--output", directory.appendingPathComponent("f.png").path])
+            let run = try await CLITests.run(Self.llmaas + ["image", hostile, "--output", directory.appendingPathComponent("f.png").path])
             #expect(run.status == 0, "\(run.stderr)")
             // Tabs lay out the result line; nothing else may act on the terminal.
             let output = (run.stdout + run.stderr).replacingOccurrences(of: "\t", with: " ")
@@ -104,16 +104,16 @@ struct MediaCLITests {
     }
 
     @Test("rerank --v2 uses /v2/rerank: same order, texts from the arguments")
-    func rerankV2() throws {
+    func rerankV2() async throws {
         let arguments = [
             "rerank", "--model", "qwen3-reranker:0.6b", "--query", "reset my password", "The office opens at 9.",
             "Reset it from the sign-in page.",
         ]
-        let v1 = try CLITests.run(Self.llmaas + arguments)
-        let v2 = try CLITests.run(Self.llmaas + arguments + ["--v2"])
+        let v1 = try await CLITests.run(Self.llmaas + arguments)
+        let v2 = try await CLITests.run(Self.llmaas + arguments + ["--v2"])
         #expect(v1.status == 0 && v2.status == 0, "\(v2.stderr)")
         #expect(v2.stdout == v1.stdout && v2.stdout.hasPrefix("0.3333\t#1\tReset it from the sign-in page.\n"))
-        let json = try CLITests.run(Self.llmaas + ["--json"] + arguments + ["--v2"])
+        let json = try await CLITests.run(Self.llmaas + ["--json"] + arguments + ["--v2"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let results = try #require(object["results"] as? [[String: Any]])
         #expect(results.count == 2 && results.allSatisfy { $0["document"] is NSNull })
