@@ -57,7 +57,9 @@ struct BatchCLITests {
     func submitAndWait() async throws {
         let url = try Self.file(Self.lines)
         defer { try? FileManager.default.removeItem(at: url) }
-        let run = try await Self.run(["--mock", "--api", "llmaas", "batch", "submit", url.path, "--wait", "--results", "--poll-interval", "0.01"])
+        let run = try await Self.run([
+            "--mock", "--api", "llmaas", "batch", "submit", url.path, "--wait", "--results", "--poll-interval", "0.01",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 3, "\(run.stdout)")

@@ -18,7 +18,9 @@ struct MediaCLITests {
     func speak() async throws {
         try await Self.withDirectory { directory in
             let path = directory.appendingPathComponent("hello.wav").path
-            let run = try await CLITests.run(Self.llmaas + ["speak", "Bonjour à tous", "--voice", "alloy", "--format", "wav", "--output", path])
+            let run = try await CLITests.run(
+                Self.llmaas + ["speak", "Bonjour à tous", "--voice", "alloy", "--format", "wav", "--output", path]
+            )
             #expect(run.status == 0, "\(run.stderr)")
             let expected = MockAIYouServer.speechAudio(input: "Bonjour à tous", voice: "alloy", format: "wav")
             #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)
