@@ -41,7 +41,11 @@ struct ServiceTests {
         "in a ServiceGroup: serves once listening; a graceful shutdown refuses new connections, finishes the stream in flight, and run returns"
     )
     func gracefulShutdownInGroup() async throws {
-        let server = MockAIYouServer(configuration: .init(streamChunkCount: 20, streamChunkInterval: .milliseconds(50)))
+        // The grace period is a bound, not a wait: the one-second stream ends long before it, even
+        // when a ThreadSanitizer run keeps the two cores busy.
+        let server = MockAIYouServer(
+            configuration: .init(streamChunkCount: 20, streamChunkInterval: .milliseconds(50), shutdownGracePeriod: .seconds(120))
+        )
         let group = ServiceGroup(configuration: .init(services: [server], logger: Self.silent))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

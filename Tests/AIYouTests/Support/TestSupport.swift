@@ -69,7 +69,11 @@ enum Fixture {
     ) -> Configuration {
         var configuration = Configuration(baseURL: server.baseURL, credentials: credentials)
         configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(5), jitter: 0)
-        configuration.timeouts = .init(connect: .seconds(5), request: .seconds(10), streamIdle: .seconds(10))
+        configuration.timeouts = .init(
+            connect: TestTiming.generous(.seconds(5)),
+            request: TestTiming.generous(.seconds(10)),
+            streamIdle: TestTiming.generous(.seconds(10))
+        )
         configuration.timeSource = time.source
         return configuration
     }
@@ -134,4 +138,16 @@ func withHTTPClient<Result>(
         try? await client.shutdown()
         throw error
     }
+}
+
+/// Deadlines a test does not mean to reach (the fixture's request and stream timeouts, a server's
+/// grace period) are bounds on a stall, not expectations: they grow with the slowdown of the run.
+/// Under ThreadSanitizer (about 5–15× slower) the whole suite shares two cores with heavy tests
+/// (32 MiB answers, 100,000-line files), and a 10-second request timeout was once passed by a
+/// call that would have succeeded.
+enum TestTiming {
+    /// 1 in a plain run, 6 under ThreadSanitizer.
+    static let slowdown = ProcessMemory.underThreadSanitizer ? 6 : 1
+
+    static func generous(_ duration: Duration) -> Duration { duration * slowdown }
 }
