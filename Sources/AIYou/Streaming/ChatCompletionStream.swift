@@ -76,7 +76,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     }
 
     /// Reads chunks one at a time: reads the network buffers, hands them to a
-    /// ``ChatStreamDecoder``, and reopens a stream that broke early when ``StreamReopening`` allows.
+    /// chunk decoder, and reopens a stream that broke early when the retry rules allow it.
     public struct AsyncIterator: AsyncIteratorProtocol {
         private let source: Source
         private var connection: Connection
