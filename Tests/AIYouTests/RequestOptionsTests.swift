@@ -19,8 +19,12 @@ struct RequestOptionsTests {
                 try await client.assistants(options: RequestOptions(timeout: .milliseconds(200)))
             }
             #expect(error?.message.contains("timeout") == true)
-            let assistants = try await client.assistants()
-            #expect(assistants.count == 3)
+            // The next call has the configured hour again. It asks another route: when a slow run
+            // (ThreadSanitizer on two busy cores) times the first request out before it reaches
+            // the server, the hang stays queued for the next assistants request, which then waited
+            // its hour (the suite stalled so once).
+            let models = try await client.models()
+            #expect(!models.models.isEmpty)
         }
     }
 
