@@ -168,7 +168,7 @@ struct FaultTests {
         }
     }
 
-    @Test("hang is released by shutdown", .timeLimit(.minutes(1)))
+    @Test("hang is released by shutdown", .timeLimit(TestTiming.limit(minutes: 1)))
     func hangReleasedByShutdown() async throws {
         let server = MockAIYouServer()
         try await server.start()

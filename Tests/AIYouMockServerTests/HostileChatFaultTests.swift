@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The exact bytes of the hostile chat answers on small instances, streamed and whole.
-@Suite("Hostile chat faults", .timeLimit(.minutes(1)))
+@Suite("Hostile chat faults", .timeLimit(TestTiming.limit(minutes: 1)))
 struct HostileChatFaultTests {
     static let streamed = LLMaaS.chat("bonjour", stream: true)
     static let whole = LLMaaS.chat("bonjour")

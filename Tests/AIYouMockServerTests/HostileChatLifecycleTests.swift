@@ -7,7 +7,7 @@ import Testing
 /// The large hostile answers stop when their client leaves or the server stops, and a
 /// 400,000-delta stream is served to the end. Serialized: the huge answers would crowd the
 /// other suites on a two-core machine.
-@Suite("Hostile chat answers: size and lifecycle", .serialized, .timeLimit(.minutes(2)))
+@Suite("Hostile chat answers: size and lifecycle", .serialized, .timeLimit(TestTiming.limit(minutes: 2)))
 struct HostileChatLifecycleTests {
     /// Faults whose answers are hundreds of megabytes or more.
     static let huge: [MockFault] = [

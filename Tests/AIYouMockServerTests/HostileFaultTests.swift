@@ -6,7 +6,7 @@ import Testing
 
 /// Serialized: run all at once, the huge and endless answers would crowd the timing-sensitive
 /// tests of the other suites, which run alongside, on a two-core machine.
-@Suite("Hostile faults", .serialized, .timeLimit(.minutes(1)))
+@Suite("Hostile faults", .serialized, .timeLimit(TestTiming.limit(minutes: 1)))
 struct HostileFaultTests {
     static let chatPath = "/api/v1/chat/completions"
     static let streamedChat = TestHTTP.chatBody("bonjour", stream: true)

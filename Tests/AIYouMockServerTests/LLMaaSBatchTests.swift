@@ -176,7 +176,10 @@ struct LLMaaSBatchTests {
         }
     }
 
-    @Test("an upload beyond 100 MB is refused with 413 file_too_large, read to its end but not kept", .timeLimit(.minutes(5)))
+    @Test(
+        "an upload beyond 100 MB is refused with 413 file_too_large, read to its end but not kept",
+        .timeLimit(TestTiming.limit(minutes: 5))
+    )
     func tooLarge() async throws {
         try await MockAIYouServer.withRunning { server in
             let head = ByteBuffer(

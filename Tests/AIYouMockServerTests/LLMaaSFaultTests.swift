@@ -131,7 +131,7 @@ struct LLMaaSFaultTests {
         }
     }
 
-    @Test("tailAfterDone, absurdNumbers and malformedSSE on the LLMaaS chat route", .timeLimit(.minutes(1)))
+    @Test("tailAfterDone, absurdNumbers and malformedSSE on the LLMaaS chat route", .timeLimit(TestTiming.limit(minutes: 1)))
     func streamFaults() async throws {
         try await MockAIYouServer.withRunning { server in
             server.enqueueFaults([.tailAfterDone], for: .llmaasChatCompletions)

@@ -41,7 +41,7 @@ struct ExecutorTests {
         }
     }
 
-    @Test("cancelling a task on the event loop ends its call at once", .timeLimit(.minutes(1)))
+    @Test("cancelling a task on the event loop ends its call at once", .timeLimit(TestTiming.limit(minutes: 1)))
     func cancellation() async throws {
         // A deadline far beyond the test's time limit: only the cancellation can end the call.
         try await withServerAndClient(client: {

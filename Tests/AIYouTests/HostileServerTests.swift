@@ -7,7 +7,7 @@ import Testing
 /// One test per class of hostile answer the embedded server can play: the outcome is a typed error
 /// or a bounded success, memory stays bounded, request counts are exact, and no secret reaches an
 /// error or a log line at `trace` level. Serialized: two of them measure the process's peak memory.
-@Suite("A hostile server cannot crash, hang, bloat or leak through the client", .serialized, .timeLimit(.minutes(2)))
+@Suite("A hostile server cannot crash, hang, bloat or leak through the client", .serialized, .timeLimit(TestTiming.limit(minutes: 2)))
 struct HostileServerTests {
     /// Runs `body` against a server, with a bearer token unless `login` is set, and fails the
     /// test if a secret or an escape sequence appears in anything the client logged at `trace`.

@@ -14,7 +14,10 @@ import Testing
 /// (``MockAIYouServer/secretsSeen``) may reach an error's texts or the trace log. Reproducible:
 /// the seed is printed, and `AIYOU_FUZZ_SEED=<seed> swift test --filter LLMaaSFuzzTests` replays
 /// a run.
-@Suite("Seeded fuzzing of the LLMaaS endpoints: embeddings, rerank, streamed tool calls, runTools", .timeLimit(.minutes(3)))
+@Suite(
+    "Seeded fuzzing of the LLMaaS endpoints: embeddings, rerank, streamed tool calls, runTools",
+    .timeLimit(TestTiming.limit(minutes: 3))
+)
 struct LLMaaSFuzzTests {
     /// The API key, with characters that every encoding of a secret changes.
     static let apiKey = "sk-fuzz.<k&y>@v1:z"

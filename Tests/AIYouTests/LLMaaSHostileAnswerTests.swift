@@ -11,7 +11,7 @@ import Testing
 ///
 /// Serialized: the endless answers are judged against timeouts, which a loaded machine would
 /// blur.
-@Suite("Each hostile LLMaaS answer, once: the call ends, typed, without leaking", .serialized, .timeLimit(.minutes(2)))
+@Suite("Each hostile LLMaaS answer, once: the call ends, typed, without leaking", .serialized, .timeLimit(TestTiming.limit(minutes: 2)))
 struct LLMaaSHostileAnswerTests {
     enum Call: String, Sendable, CustomStringConvertible {
         case stream, whole, runTools, embeddings

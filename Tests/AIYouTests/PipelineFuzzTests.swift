@@ -12,7 +12,7 @@ import Testing
 /// character — and the process must not trap. ``LLMaaSFuzzTests`` does the same for the LLMaaS
 /// endpoints. Reproducible: the seed is printed, and
 /// `AIYOU_FUZZ_SEED=<seed> swift test --filter PipelineFuzzTests` replays a run.
-@Suite("Seeded fuzzing of every endpoint's answers through the real pipeline", .timeLimit(.minutes(5)))
+@Suite("Seeded fuzzing of every endpoint's answers through the real pipeline", .timeLimit(TestTiming.limit(minutes: 5)))
 struct PipelineFuzzTests {
     enum Endpoint: CaseIterable {
         case chat, stream, assistants, models, threads, save, delete, transcribe, login

@@ -142,7 +142,7 @@ struct ResilienceTests {
         }
     }
 
-    @Test("a hung server yields a timeout error within the configured time; a silent stream too", .timeLimit(.minutes(1)))
+    @Test("a hung server yields a timeout error within the configured time; a silent stream too", .timeLimit(TestTiming.limit(minutes: 1)))
     func timeouts() async throws {
         try await withServerAndClient(
             server: {

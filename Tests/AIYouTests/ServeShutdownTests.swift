@@ -11,7 +11,10 @@ struct ServeShutdownTests {
     /// The answer the embedded server streams to "Bonjour".
     static let answer = "Bonjour ! Vous avez dit : Bonjour"
 
-    @Test("SIGTERM during a streamed answer: new connections are refused, the answer arrives whole, exit status 0", .timeLimit(.minutes(1)))
+    @Test(
+        "SIGTERM during a streamed answer: new connections are refused, the answer arrives whole, exit status 0",
+        .timeLimit(TestTiming.limit(minutes: 1))
+    )
     func sigtermFinishesTheAnswerInFlight() async throws {
         // 20 events 100 ms apart: the answer is still streaming for about two seconds after the signal.
         let serve = try await ServeProcess.start(["--chunks", "20", "--chunk-interval-ms", "100"])
@@ -37,7 +40,7 @@ struct ServeShutdownTests {
         #expect(output.stderr.isEmpty)
     }
 
-    @Test("SIGINT with nothing in flight: exit status 0", .timeLimit(.minutes(1)))
+    @Test("SIGINT with nothing in flight: exit status 0", .timeLimit(TestTiming.limit(minutes: 1)))
     func sigintWhenIdle() async throws {
         let serve = try await ServeProcess.start([])
         defer { serve.killIfRunning() }
@@ -50,7 +53,7 @@ struct ServeShutdownTests {
         #expect(output.stderr.isEmpty)
     }
 
-    @Test("SIGTERM during an answer longer than --grace-period: the answer is cut, exit status 0", .timeLimit(.minutes(1)))
+    @Test("SIGTERM during an answer longer than --grace-period: the answer is cut, exit status 0", .timeLimit(TestTiming.limit(minutes: 1)))
     func gracePeriodBoundsTheWait() async throws {
         // 1,000 events 50 ms apart would take 50 s; the grace period is a fifth of a second.
         let serve = try await ServeProcess.start(["--chunks", "1000", "--chunk-interval-ms", "50", "--grace-period", "0.2"])

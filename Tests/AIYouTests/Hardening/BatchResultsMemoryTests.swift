@@ -53,7 +53,7 @@ struct BatchResultsMemoryTests {
         return try #require(object?["id"] as? String, "\(String(buffer: answer))")
     }
 
-    @Test("reading a 100,000-line results file takes the memory of a 1,000-line one", .timeLimit(.minutes(10)))
+    @Test("reading a 100,000-line results file takes the memory of a 1,000-line one", .timeLimit(TestTiming.limit(minutes: 10)))
     func hundredThousandLines() async throws {
         // The server runs as a process of its own (`aiyou serve`), so that neither the reading
         // process nor this one pays for the server's memory.

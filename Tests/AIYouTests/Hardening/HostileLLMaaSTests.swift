@@ -7,7 +7,7 @@ import Testing
 /// The LLMaaS side against the embedded server's hostile answers, over loopback: each ends with
 /// the exact value or the exact typed error the limits promise, and the server saw exactly the
 /// requests expected.
-@Suite("Hostile LLMaaS answers end as the limits say", .timeLimit(.minutes(2)))
+@Suite("Hostile LLMaaS answers end as the limits say", .timeLimit(TestTiming.limit(minutes: 2)))
 struct HostileLLMaaSTests {
     static let request = ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b")
 

@@ -83,7 +83,10 @@ struct BatchCLITests {
         #expect(badEndpoint.status != 0 && badEndpoint.stderr.contains("--endpoint"))
     }
 
-    @Test("against aiyou serve: submit, status until it ends expired, results, and a batch that fails", .timeLimit(.minutes(5)))
+    @Test(
+        "against aiyou serve: submit, status until it ends expired, results, and a batch that fails",
+        .timeLimit(TestTiming.limit(minutes: 5))
+    )
     func againstServe() async throws {
         let server = try await ServeProcess.start(["--batch-outcome", "expired", "--batch-outcome", "failed"])
         defer { server.killIfRunning() }

@@ -64,7 +64,7 @@ struct LLMaaSCLITests {
 
     @Test(
         "a 128 MiB streamed answer: chat prints it all, as text and as --json, without its memory growing with the answer",
-        .timeLimit(.minutes(10))
+        .timeLimit(TestTiming.limit(minutes: 10))
     )
     func largeAnswerInFlatMemory() async throws {
         let piece = String(repeating: "0123456789abcdef", count: 4096)

@@ -121,7 +121,7 @@ struct MediaCLITests {
         #expect(results.count == 2 && results.allSatisfy { $0["document"] is NSNull })
     }
 
-    @Test("speak writes 128 MiB of audio to a file without its memory growing with the audio", .timeLimit(.minutes(10)))
+    @Test("speak writes 128 MiB of audio to a file without its memory growing with the audio", .timeLimit(TestTiming.limit(minutes: 10)))
     func largeAudioInFlatMemory() async throws {
         let size = 128 << 20
         // The server runs as a process of its own, so that the tool's peak is measured alone.

@@ -150,4 +150,11 @@ enum TestTiming {
     static let slowdown = ProcessMemory.underThreadSanitizer ? 6 : 1
 
     static func generous(_ duration: Duration) -> Duration { duration * slowdown }
+
+    /// A test's time limit: `minutes` in a plain run, grown like the deadlines under
+    /// ThreadSanitizer (where a test that starts with the rest of the suite can wait minutes for
+    /// a core), and never beyond the 15 minutes after which CI's own deadline takes a thread dump.
+    static func limit(minutes: Int) -> TimeLimitTrait.Duration {
+        .minutes(min(minutes * slowdown, 15))
+    }
 }
