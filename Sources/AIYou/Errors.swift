@@ -72,6 +72,10 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var retryAfter: Duration?
     /// The lower-level error this one wraps (a connection error, a `DecodingError`, …), when any.
     public var underlying: (any Error)?
+    /// The call that failed (e.g. ``AIYouOperation/chatCompletion``), when the error comes from
+    /// one; `nil` for an error made outside a call (a configuration refused by the client's
+    /// initializer, a stream decoded from bytes you supplied).
+    public var operation: AIYouOperation?
     /// What the service's answer means beyond its status, when the client recognised it.
     var hint: Hint?
 
@@ -96,7 +100,8 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         bodyExcerpt: String? = nil,
         requestID: String? = nil,
         retryAfter: Duration? = nil,
-        underlying: (any Error)? = nil
+        underlying: (any Error)? = nil,
+        operation: AIYouOperation? = nil
     ) {
         self.code = code
         self.message = message
@@ -106,12 +111,15 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
         self.requestID = requestID
         self.retryAfter = retryAfter
         self.underlying = underlying
+        self.operation = operation
     }
 
-    /// One line: code, status, message, and the retry delay when known. Control characters are
-    /// escaped, so printing it cannot drive a terminal.
+    /// One line: code, operation, status, message, and the retry delay when known, e.g.
+    /// `AIYouError.rateLimited in chat.completion (HTTP 429): rate limited by the service`.
+    /// Control characters are escaped, so printing it cannot drive a terminal.
     public var description: String {
         var text = "AIYouError.\(code)"
+        if let operation { text += " in \(operation.name)" }
         if let status { text += " (HTTP \(status))" }
         text += ": \(message)"
         if let retryAfter { text += " [retry after \(retryAfter.formattedSeconds)]" }
@@ -132,8 +140,16 @@ public struct AIYouError: Error, Sendable, CustomStringConvertible, CustomDebugS
 }
 
 extension AIYouError {
-    static func invalidRequest(_ message: String) -> AIYouError {
-        AIYouError(.invalidRequest, message)
+    /// This error with `operation` as its ``operation`` when it names none yet.
+    func naming(_ operation: AIYouOperation?) -> AIYouError {
+        guard self.operation == nil, let operation else { return self }
+        var named = self
+        named.operation = operation
+        return named
+    }
+
+    static func invalidRequest(_ message: String, operation: AIYouOperation? = nil) -> AIYouError {
+        AIYouError(.invalidRequest, message, operation: operation)
     }
 
     static func invalidConfiguration(_ message: String) -> AIYouError {

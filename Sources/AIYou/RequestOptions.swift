@@ -57,22 +57,22 @@ public struct RequestOptions: Sendable {
     /// Throws ``AIYouError/Code/invalidRequest`` naming the first problem: a timeout that is not
     /// positive or longer than a day, an invalid retry policy, a header name that is not an HTTP
     /// token or is reserved, a header value with control characters.
-    func validate(operation: Operation) throws(AIYouError) {
+    func validate(operation: AIYouOperation) throws(AIYouError) {
         if let timeout, timeout <= .zero || timeout > WireValue.maxServerDelay {
-            throw .invalidRequest("\(operation.name): options.timeout must be positive and at most 1 day")
+            throw .invalidRequest("options.timeout must be positive and at most 1 day", operation: operation)
         }
-        if let problem = retry?.problem { throw .invalidRequest("\(operation.name): options.retry: \(problem)") }
+        if let problem = retry?.problem { throw .invalidRequest("options.retry: \(problem)", operation: operation) }
         for (name, value) in headers {
             let shownName = SafeText.escapingControlCharacters(name, keepingLineBreaks: false)
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenCharacter) else {
-                throw .invalidRequest("\(operation.name): options.headers: \"\(shownName)\" is not a valid header name")
+                throw .invalidRequest("options.headers: \"\(shownName)\" is not a valid header name", operation: operation)
             }
             guard !Self.reservedHeaderNames.contains(name.lowercased()) else {
-                throw .invalidRequest("\(operation.name): options.headers: \(shownName) is set by the client and cannot be replaced")
+                throw .invalidRequest("options.headers: \(shownName) is set by the client and cannot be replaced", operation: operation)
             }
             // Horizontal tab is the only control character a field value may hold.
             guard value.utf8.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
-                throw .invalidRequest("\(operation.name): options.headers: the value of \(shownName) contains control characters")
+                throw .invalidRequest("options.headers: the value of \(shownName) contains control characters", operation: operation)
             }
         }
     }

@@ -46,8 +46,8 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path of `operation` on this service, below the base URL; `nil` when the service does
-    /// not offer it (from ``Operation/facts``, the one table of operations).
-    func path(_ operation: Operation) -> String? {
+    /// not offer it (from ``AIYouOperation/facts``, the one table of operations).
+    func path(_ operation: AIYouOperation) -> String? {
         switch dialect {
         case .aiyou: operation.facts.aiyouPath
         case .llmaas: operation.facts.llmaasPath
@@ -57,12 +57,13 @@ public struct ServiceAPI: Sendable, Hashable, CustomStringConvertible {
     /// The path of `operation`; throws ``AIYouError/Code/unsupported`` when this service does not
     /// offer it.
     @discardableResult
-    func require(_ operation: Operation) throws(AIYouError) -> String {
+    func require(_ operation: AIYouOperation) throws(AIYouError) -> String {
         if let path = path(operation) { return path }
         let other: ServiceAPI = dialect == .aiyou ? .llmaas : .aiyou
         throw AIYouError(
             .unsupported,
-            "\(operation.name) is not offered by \(self); it is available with configuration.api = .\(other.dialect)"
+            "\(operation.name) is not offered by \(self); it is available with configuration.api = .\(other.dialect)",
+            operation: operation
         )
     }
 }

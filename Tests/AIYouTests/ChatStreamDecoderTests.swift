@@ -141,7 +141,7 @@ struct ChatStreamDecoderTests {
         reopening.chunkDelivered()
         #expect(
             reopening.breakMessage(.chatStream, TransportError(.broken, "the service closed the connection"))
-                == "chat.stream: the stream broke after 2 chunk(s) (the service closed the connection)"
+                == "the stream broke after 2 chunk(s) (the service closed the connection)"
         )
     }
 }

@@ -259,37 +259,42 @@ func documentationSnippet11(client: AIYouClient, secret: String, key: String, lo
 }
 
 func documentationSnippet12(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-4-turbo-preview")
     do {
-        _ = try await client.chatCompletion(request)
-    } catch let error as AIYouError where error.code == .notFound {
-        print(error.message)  // chat.completion: the model "gpt-4-turbo-preview" does not exist (…)
+        _ = try await client.embeddings(model: "no-such-model", input: ["Bonjour"])
+    } catch let error as AIYouError where error.operation == .embeddings {
+        print(error.code, error.message)  // notFound the model "no-such-model" does not exist (…)
     }
-    _ = request
 }
 
 @MainActor func documentationSnippet12OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do {
+        _ = try await client.embeddings(model: "no-such-model", input: ["Bonjour"])
+    } catch let error as AIYouError where error.operation == .embeddings {
+        print(error.code, error.message)  // notFound the model "no-such-model" does not exist (…)
+    }
+}
+
+func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-4-turbo-preview")
     do {
         _ = try await client.chatCompletion(request)
     } catch let error as AIYouError where error.code == .notFound {
-        print(error.message)  // chat.completion: the model "gpt-4-turbo-preview" does not exist (…)
+        print(error.operation?.name ?? "-", error.message)  // chat.completion the model "gpt-4-turbo-preview" does not exist (…)
     }
     _ = request
-}
-
-func documentationSnippet13(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-        )
-        print(answer.text)
-    }
-    _ = configuration
 }
 
 @MainActor func documentationSnippet13OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-4-turbo-preview")
+    do {
+        _ = try await client.chatCompletion(request)
+    } catch let error as AIYouError where error.code == .notFound {
+        print(error.operation?.name ?? "-", error.message)  // chat.completion the model "gpt-4-turbo-preview" does not exist (…)
+    }
+    _ = request
+}
+
+func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
     try await withAIYouClient(configuration) { client in
         let answer = try await client.chatCompletion(
@@ -300,40 +305,42 @@ func documentationSnippet13(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet14(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
-}
-
 @MainActor func documentationSnippet14OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Résume ce texte", role: .user)],
-        assistantID: "602",
-        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
-    )
-    let completion = try await client.chatCompletion(request)
-    print(completion.text, completion.usage?.totalTokens ?? 0)
-    _ = request
-    _ = completion
+    let configuration = Configuration(credentials: .emailPassword(email: "me@example.com", password: secret))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+        )
+        print(answer.text)
+    }
+    _ = configuration
 }
 
 func documentationSnippet15(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let message = ChatMessage.builder(role: .user)
-        .text("Quelle différence entre ces deux images ?")
-        .image(url: "https://example.com/a.png")
-        .image(url: "https://example.com/b.png")
-        .build()
-    _ = message
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
 }
 
 @MainActor func documentationSnippet15OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Résume ce texte", role: .user)],
+        assistantID: "602",
+        temperature: 0.7, systemPrompt: "Tu es concis.", maxTokens: 512
+    )
+    let completion = try await client.chatCompletion(request)
+    print(completion.text, completion.usage?.totalTokens ?? 0)
+    _ = request
+    _ = completion
+}
+
+func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let message = ChatMessage.builder(role: .user)
         .text("Quelle différence entre ces deux images ?")
         .image(url: "https://example.com/a.png")
@@ -342,48 +349,46 @@ func documentationSnippet15(client: AIYouClient, secret: String, key: String, lo
     _ = message
 }
 
-func documentationSnippet16(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
-}
-
 @MainActor func documentationSnippet16OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let assistants = try await client.assistants()
-    let catalogue = try await client.models()
-    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
-    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
-    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
-    try await client.deleteThread(id: saved.id)
-    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
-    _ = assistants
-    _ = catalogue
-    _ = saved
-    _ = page
-    _ = transcription
+    let message = ChatMessage.builder(role: .user)
+        .text("Quelle différence entre ces deux images ?")
+        .image(url: "https://example.com/a.png")
+        .image(url: "https://example.com/b.png")
+        .build()
+    _ = message
 }
 
 func documentationSnippet17(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    try await withAIYouClient(configuration) { client in
-        let answer = try await client.chatCompletion(
-            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
-        )
-        print(answer.text)
-    }
-    _ = configuration
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
 }
 
 @MainActor func documentationSnippet17OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let assistants = try await client.assistants()
+    let catalogue = try await client.models()
+    let saved = try await client.saveConversation(.init(assistantID: "602", conversation: "…", firstMessage: "Bonjour"))
+    let page = try await client.threads(page: 1, itemsPerPage: 20, search: "facture")
+    for try await thread in try client.allThreads(search: "facture") { print(thread.id) }
+    try await client.deleteThread(id: saved.id)
+    let transcription = try await client.transcribe(fileAt: "/tmp/reunion.m4a", language: "fr", format: "text")
+    _ = assistants
+    _ = catalogue
+    _ = saved
+    _ = page
+    _ = transcription
+}
+
+func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
     try await withAIYouClient(configuration) { client in
         let answer = try await client.chatCompletion(
@@ -394,77 +399,70 @@ func documentationSnippet17(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet18(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
-    }
-    _ = weather
-    _ = request
-    _ = answer
-}
-
 @MainActor func documentationSnippet18OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let weather = ToolDefinition.function(
-        "get_weather",
-        description: "The current weather in a city",
-        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
-    )
-    var request = ChatCompletionRequest(
-        messages: [.text("What is the weather in Lyon?")],
-        model: "gpt-oss:120b",
-        tools: [weather],
-        toolChoice: .auto
-    )
-    let answer = try await client.chatCompletion(request)
-    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
-        request.messages.append(ChatMessage(message))
-        for call in message.toolCalls {
-            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
-            request.messages.append(.toolResult("Sunny in \(city)", for: call))
-        }
-        print(try await client.chatCompletion(request).text)
+    let configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    try await withAIYouClient(configuration) { client in
+        let answer = try await client.chatCompletion(
+            ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
+        )
+        print(answer.text)
     }
-    _ = weather
-    _ = request
-    _ = answer
+    _ = configuration
 }
 
 func documentationSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    struct WeatherQuery: Decodable { var city: String }
-    let tool = Tool.decoding(
-        WeatherQuery.self,
-        name: "get_weather",
-        parameters: .object(properties: ["city": .string()], required: ["city"])
-    ) { query in
-        "Sunny, 21 °C in \(query.city)"
-    }
-    let result = try await client.runTools(
-        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
-        tools: [tool]
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
     )
-    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
-    _ = tool
-    _ = result
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
 }
 
 @MainActor func documentationSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let weather = ToolDefinition.function(
+        "get_weather",
+        description: "The current weather in a city",
+        parameters: .object(properties: ["city": .string(description: "e.g. Lyon")], required: ["city"])
+    )
+    var request = ChatCompletionRequest(
+        messages: [.text("What is the weather in Lyon?")],
+        model: "gpt-oss:120b",
+        tools: [weather],
+        toolChoice: .auto
+    )
+    let answer = try await client.chatCompletion(request)
+    if let message = answer.choices.first?.message, !message.toolCalls.isEmpty {
+        request.messages.append(ChatMessage(message))
+        for call in message.toolCalls {
+            let city = try call.argumentsJSON()["city"]?.stringValue ?? "?"
+            request.messages.append(.toolResult("Sunny in \(city)", for: call))
+        }
+        print(try await client.chatCompletion(request).text)
+    }
+    _ = weather
+    _ = request
+    _ = answer
+}
+
+func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     struct WeatherQuery: Decodable { var city: String }
     let tool = Tool.decoding(
         WeatherQuery.self,
@@ -482,54 +480,61 @@ func documentationSnippet19(client: AIYouClient, secret: String, key: String, lo
     _ = result
 }
 
-func documentationSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Weather in Lyon and Paris?")],
-        model: "gpt-oss:120b",
-        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
-    )
-    var accumulator = ChatCompletionAccumulator()
-    for try await chunk in try await client.chatCompletionStream(request) {
-        try accumulator.add(chunk)
-        print("calls so far:", accumulator.toolCalls.map(\.name))
-    }
-    let completion = accumulator.completion
-    print(completion.choices.first?.finishReason ?? "-")
-    _ = request
-    _ = accumulator
-    _ = completion
-}
-
 @MainActor func documentationSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(
-        messages: [.text("Weather in Lyon and Paris?")],
-        model: "gpt-oss:120b",
-        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
-    )
-    var accumulator = ChatCompletionAccumulator()
-    for try await chunk in try await client.chatCompletionStream(request) {
-        try accumulator.add(chunk)
-        print("calls so far:", accumulator.toolCalls.map(\.name))
+    struct WeatherQuery: Decodable { var city: String }
+    let tool = Tool.decoding(
+        WeatherQuery.self,
+        name: "get_weather",
+        parameters: .object(properties: ["city": .string()], required: ["city"])
+    ) { query in
+        "Sunny, 21 °C in \(query.city)"
     }
-    let completion = accumulator.completion
-    print(completion.choices.first?.finishReason ?? "-")
-    _ = request
-    _ = accumulator
-    _ = completion
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Weather in Lyon?")], model: "gpt-oss:120b"),
+        tools: [tool]
+    )
+    print(result.text, "—", result.toolCallCount, "tool calls in", result.rounds, "rounds")
+    _ = tool
+    _ = result
 }
 
 func documentationSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
     let request = ChatCompletionRequest(
-        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
-        model: "qwen3-vl:8b"
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
     )
-    print(try await client.chatCompletion(request).text)
-    _ = photo
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
     _ = request
+    _ = accumulator
+    _ = completion
 }
 
 @MainActor func documentationSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(
+        messages: [.text("Weather in Lyon and Paris?")],
+        model: "gpt-oss:120b",
+        tools: [.function("get_weather", parameters: .object(properties: ["city": .string()], required: ["city"]))]
+    )
+    var accumulator = ChatCompletionAccumulator()
+    for try await chunk in try await client.chatCompletionStream(request) {
+        try accumulator.add(chunk)
+        print("calls so far:", accumulator.toolCalls.map(\.name))
+    }
+    let completion = accumulator.completion
+    print(completion.choices.first?.finishReason ?? "-")
+    _ = request
+    _ = accumulator
+    _ = completion
+}
+
+func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
     let request = ChatCompletionRequest(
         messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
@@ -540,57 +545,42 @@ func documentationSnippet21(client: AIYouClient, secret: String, key: String, lo
     _ = request
 }
 
-func documentationSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var thinking = ""
-    var answer = ""
-    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
-        if case .reasoning(let piece, _) = event { thinking += piece }
-        if case .text(let piece, _) = event { answer += piece }
-    }
-    print(thinking.count, "characters of reasoning before:", answer)
-    _ = thinking
-    _ = answer
-}
-
 @MainActor func documentationSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var thinking = ""
-    var answer = ""
-    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
-        if case .reasoning(let piece, _) = event { thinking += piece }
-        if case .text(let piece, _) = event { answer += piece }
-    }
-    print(thinking.count, "characters of reasoning before:", answer)
-    _ = thinking
-    _ = answer
+    let photo = try ContentPart.image(fileAt: "/tmp/receipt.png")
+    let request = ChatCompletionRequest(
+        messages: [ChatMessage(role: .user, content: [.text("What is the total?"), photo])],
+        model: "qwen3-vl:8b"
+    )
+    print(try await client.chatCompletion(request).text)
+    _ = photo
+    _ = request
 }
 
 func documentationSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    struct Invoice: Decodable, Sendable {
-        var number: String
-        var total: Double
-        var paid: Bool
+    var thinking = ""
+    var answer = ""
+    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
+        if case .reasoning(let piece, _) = event { thinking += piece }
+        if case .text(let piece, _) = event { answer += piece }
     }
-    let schema = JSONSchema.object(
-        properties: ["number": .string(), "total": .number(minimum: 0), "paid": .boolean()],
-        required: ["number", "total", "paid"]
-    )
-    let request = ChatCompletionRequest(messages: [.text("Read this invoice: …")], model: "gpt-oss:120b")
-    do {
-        let answer = try await client.structuredAnswer(
-            request,
-            as: Invoice.self,
-            schema: schema,
-            settings: StructuredAnswerSettings(mode: .instruction, maxRepairs: 1, streamed: true)
-        )
-        print(answer.value.total, answer.repairs)
-    } catch let error as AIYouError where error.code == .decoding {
-        print("no usable answer:", error.message)
-    }
-    _ = schema
-    _ = request
+    print(thinking.count, "characters of reasoning before:", answer)
+    _ = thinking
+    _ = answer
 }
 
 @MainActor func documentationSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var thinking = ""
+    var answer = ""
+    for try await event in try await client.chatCompletionStream(ChatCompletionRequest(messages: [.text("Salut")], model: "qwen3.6:27b")).events {
+        if case .reasoning(let piece, _) = event { thinking += piece }
+        if case .text(let piece, _) = event { answer += piece }
+    }
+    print(thinking.count, "characters of reasoning before:", answer)
+    _ = thinking
+    _ = answer
+}
+
+func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     struct Invoice: Decodable, Sendable {
         var number: String
         var total: Double
@@ -616,55 +606,67 @@ func documentationSnippet23(client: AIYouClient, secret: String, key: String, lo
     _ = request
 }
 
-func documentationSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav, speed: 1.2)
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-docc-bienvenue.wav").path
-    let file = try await client.speech(request, toFileAt: output)
-    print(file.byteCount, file.contentType)
-
-    var received = 0
-    for try await chunk in try await client.speech(request) {
-        received += chunk.readableBytes   // hand chunk.readableBytesView to a player
-    }
-    print(received)
-    _ = request
-    _ = output
-    _ = file
-    _ = received
-}
-
 @MainActor func documentationSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav, speed: 1.2)
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-docc-bienvenue.wav").path
-    let file = try await client.speech(request, toFileAt: output)
-    print(file.byteCount, file.contentType)
-
-    var received = 0
-    for try await chunk in try await client.speech(request) {
-        received += chunk.readableBytes   // hand chunk.readableBytesView to a player
+    struct Invoice: Decodable, Sendable {
+        var number: String
+        var total: Double
+        var paid: Bool
     }
-    print(received)
+    let schema = JSONSchema.object(
+        properties: ["number": .string(), "total": .number(minimum: 0), "paid": .boolean()],
+        required: ["number", "total", "paid"]
+    )
+    let request = ChatCompletionRequest(messages: [.text("Read this invoice: …")], model: "gpt-oss:120b")
+    do {
+        let answer = try await client.structuredAnswer(
+            request,
+            as: Invoice.self,
+            schema: schema,
+            settings: StructuredAnswerSettings(mode: .instruction, maxRepairs: 1, streamed: true)
+        )
+        print(answer.value.total, answer.repairs)
+    } catch let error as AIYouError where error.code == .decoding {
+        print("no usable answer:", error.message)
+    }
+    _ = schema
     _ = request
-    _ = output
-    _ = file
-    _ = received
 }
 
 func documentationSnippet25(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ImageGenerationRequest(model: "z-image:16b", prompt: "A lighthouse at dawn, watercolour", count: 2, size: "1024x1024")
-    let result = try await client.generateImages(request)
-    for (number, image) in result.images.enumerated() {
-        switch image.content {
-        case .data(let bytes): print("image \(number + 1):", bytes.count, "bytes")
-        case .url(let url): print("image \(number + 1) at", url)
-        }
-        print(image.revisedPrompt ?? "")
+    let request = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav, speed: 1.2)
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-docc-bienvenue.wav").path
+    let file = try await client.speech(request, toFileAt: output)
+    print(file.byteCount, file.contentType)
+
+    var received = 0
+    for try await chunk in try await client.speech(request) {
+        received += chunk.readableBytes   // hand chunk.readableBytesView to a player
     }
+    print(received)
     _ = request
-    _ = result
+    _ = output
+    _ = file
+    _ = received
 }
 
 @MainActor func documentationSnippet25OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = SpeechRequest(model: "kokoro:82m", input: "Bonjour et bienvenue.", voice: "ff_siwis", format: .wav, speed: 1.2)
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-docc-bienvenue.wav").path
+    let file = try await client.speech(request, toFileAt: output)
+    print(file.byteCount, file.contentType)
+
+    var received = 0
+    for try await chunk in try await client.speech(request) {
+        received += chunk.readableBytes   // hand chunk.readableBytesView to a player
+    }
+    print(received)
+    _ = request
+    _ = output
+    _ = file
+    _ = received
+}
+
+func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ImageGenerationRequest(model: "z-image:16b", prompt: "A lighthouse at dawn, watercolour", count: 2, size: "1024x1024")
     let result = try await client.generateImages(request)
     for (number, image) in result.images.enumerated() {
@@ -678,62 +680,65 @@ func documentationSnippet25(client: AIYouClient, secret: String, key: String, lo
     _ = result
 }
 
-func documentationSnippet26(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let requests = [
-        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
-        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
-    ]
-    let file = try await client.uploadBatchFile(requests)
-    let batch = try await client.createBatch(inputFileID: file.id)
-    let done = try await client.waitForBatch(id: batch.id) { job in
-        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
-    }
-    var answers: [String: BatchResponse] = [:]
-    for try await item in try await client.batchResults(of: done) {
-        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
-    }
-    print(done.status, answers.count)
-    _ = requests
-    _ = file
-    _ = batch
-    _ = done
-    _ = answers
-}
-
 @MainActor func documentationSnippet26OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let requests = [
-        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
-        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
-    ]
-    let file = try await client.uploadBatchFile(requests)
-    let batch = try await client.createBatch(inputFileID: file.id)
-    let done = try await client.waitForBatch(id: batch.id) { job in
-        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
+    let request = ImageGenerationRequest(model: "z-image:16b", prompt: "A lighthouse at dawn, watercolour", count: 2, size: "1024x1024")
+    let result = try await client.generateImages(request)
+    for (number, image) in result.images.enumerated() {
+        switch image.content {
+        case .data(let bytes): print("image \(number + 1):", bytes.count, "bytes")
+        case .url(let url): print("image \(number + 1) at", url)
+        }
+        print(image.revisedPrompt ?? "")
     }
-    var answers: [String: BatchResponse] = [:]
-    for try await item in try await client.batchResults(of: done) {
-        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
-    }
-    print(done.status, answers.count)
-    _ = requests
-    _ = file
-    _ = batch
-    _ = done
-    _ = answers
+    _ = request
+    _ = result
 }
 
 func documentationSnippet27(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(baseURL: ServiceAPI.aiyou.defaultBaseURL, credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
-    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
-    try await withAIYouClient(configuration) { client in
-        let assistants = try await client.assistants()
-        print(assistants.count)
+    let requests = [
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
+        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
+    ]
+    let file = try await client.uploadBatchFile(requests)
+    let batch = try await client.createBatch(inputFileID: file.id)
+    let done = try await client.waitForBatch(id: batch.id) { job in
+        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
     }
-    _ = configuration
+    var answers: [String: BatchResponse] = [:]
+    for try await item in try await client.batchResults(of: done) {
+        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
+    }
+    print(done.status, answers.count)
+    _ = requests
+    _ = file
+    _ = batch
+    _ = done
+    _ = answers
 }
 
 @MainActor func documentationSnippet27OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let requests = [
+        BatchRequest.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"), customID: "greeting"),
+        BatchRequest.embeddings(model: "bge-m3:567m", input: ["first passage", "second passage"], customID: "passages"),
+    ]
+    let file = try await client.uploadBatchFile(requests)
+    let batch = try await client.createBatch(inputFileID: file.id)
+    let done = try await client.waitForBatch(id: batch.id) { job in
+        print(job.status, job.requestCounts.completed, "/", job.requestCounts.total)
+    }
+    var answers: [String: BatchResponse] = [:]
+    for try await item in try await client.batchResults(of: done) {
+        if let customID = item.customID, case .success(let answer) = item.result { answers[customID] = answer }
+    }
+    print(done.status, answers.count)
+    _ = requests
+    _ = file
+    _ = batch
+    _ = done
+    _ = answers
+}
+
+func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(baseURL: ServiceAPI.aiyou.defaultBaseURL, credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
     configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
@@ -741,46 +746,47 @@ func documentationSnippet27(client: AIYouClient, secret: String, key: String, lo
         let assistants = try await client.assistants()
         print(assistants.count)
     }
-    _ = configuration
-}
-
-func documentationSnippet28(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 @MainActor func documentationSnippet28OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
-    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
+    var configuration = Configuration(baseURL: ServiceAPI.aiyou.defaultBaseURL, credentials: .bearerToken(key))
+    configuration.retry = .init(maxRetries: 3, initialDelay: .seconds(1))
+    configuration.rateLimit = .init(requestsPerSecond: 10, burst: 2, maxWait: .seconds(5))
+    try await withAIYouClient(configuration) { client in
+        let assistants = try await client.assistants()
+        print(assistants.count)
+    }
     _ = configuration
 }
 
 func documentationSnippet29(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 @MainActor func documentationSnippet29OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.observability.recordsMessageContent = true
+    configuration.observability = .init(metricsFactory: nil, tracer: nil, recordsMessageContent: false)  // the default
+    configuration.observability = .disabled   // neither metrics nor spans, whatever was bootstrapped
     _ = configuration
 }
 
 func documentationSnippet30(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
-    let answer = try await client.chatCompletion(request, options: options)
-    print(answer.text)
-    _ = request
-    _ = options
-    _ = answer
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
 }
 
 @MainActor func documentationSnippet30OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.observability.recordsMessageContent = true
+    _ = configuration
+}
+
+func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
     let answer = try await client.chatCompletion(request, options: options)
@@ -790,33 +796,35 @@ func documentationSnippet30(client: AIYouClient, secret: String, key: String, lo
     _ = answer
 }
 
-func documentationSnippet31(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
-}
-
 @MainActor func documentationSnippet31OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
-    logger[metadataKey: "invoice"] = "F-2024-001"
-    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
-    print(page.threads.count)
-    _ = logger
-    _ = page
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let options = RequestOptions(timeout: .seconds(20), retry: .disabled, headers: [("X-Tenant", "acme")])
+    let answer = try await client.chatCompletion(request, options: options)
+    print(answer.text)
+    _ = request
+    _ = options
+    _ = answer
 }
 
 func documentationSnippet32(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let response = try await client.withResponse { try await $0.chatCompletion(request) }
-    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
-    _ = request
-    _ = response
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
 }
 
 @MainActor func documentationSnippet32OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var logger = Configuration.disabledLogger   // in practice, your service's swift-log Logger
+    logger[metadataKey: "invoice"] = "F-2024-001"
+    let page = try await client.threads(page: 1, options: RequestOptions(logger: logger))
+    print(page.threads.count)
+    _ = logger
+    _ = page
+}
+
+func documentationSnippet33(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let response = try await client.withResponse { try await $0.chatCompletion(request) }
     print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
@@ -824,47 +832,46 @@ func documentationSnippet32(client: AIYouClient, secret: String, key: String, lo
     _ = response
 }
 
-func documentationSnippet33(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
-}
-
 @MainActor func documentationSnippet33OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let response = try await client.withResponse { try await $0.chatCompletion(request) }
+    print(response.value.text, response.metadata?.requestID ?? "-", response.metadata?.rateLimit.remainingRequests ?? -1)
+    _ = request
+    _ = response
 }
 
 func documentationSnippet34(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 @MainActor func documentationSnippet34OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
     _ = configuration
 }
 
 @MainActor func documentationSnippet35OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
@@ -872,61 +879,62 @@ func documentationSnippet35(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
 @MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
 }
 
 @MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    _ = configuration
+}
+
+func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
 
     for try await chunk in try await client.chatCompletionStream(request) {
         print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
     }
     _ = request
 }
 
 @MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
     }
     _ = request
 }
 
 func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
     _ = request
-    _ = assembled
 }
 
 @MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let assembled = try await client.chatCompletionStream(request).collect()
     print(assembled.text, assembled.usage?.completionTokens ?? 0)
@@ -934,50 +942,42 @@ func documentationSnippet39(client: AIYouClient, secret: String, key: String, lo
     _ = assembled
 }
 
-func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
         }
     }
 }
 
 @MainActor func documentationSnippet41OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
     try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.retry = .disabled
@@ -992,70 +992,73 @@ func documentationSnippet41(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet42OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+    try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        configuration.retry = .disabled
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
         }
     }
 }
 
 func documentationSnippet43(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 @MainActor func documentationSnippet43OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 func documentationSnippet44(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
     }
 }
 
 @MainActor func documentationSnippet44OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
         server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
         server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
@@ -1066,31 +1069,44 @@ func documentationSnippet44(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
-    }
-}
-
 @MainActor func documentationSnippet45OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
     }
 }
 
 func documentationSnippet46(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+@MainActor func documentationSnippet46OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1099,7 +1115,7 @@ func documentationSnippet46(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet46OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet47OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1182,7 +1198,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 12 (Sources/AIYou/Documentation.docc/Errors.md, “Errors relayed by OpenAI-compatible proxies”) runs (llmaas)")
+    @Test("block 12 (Sources/AIYou/Documentation.docc/Errors.md, “Which call failed”) runs (llmaas)")
     func block12() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet12OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1190,18 +1206,18 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 14 (Sources/AIYou/Documentation.docc/GettingStarted.md, “Chat”) runs (aiyou)")
-    func block14() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet14OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 13 (Sources/AIYou/Documentation.docc/Errors.md, “Errors relayed by OpenAI-compatible proxies”) runs (llmaas)")
+    func block13() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet13OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 18 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Tools”) runs (llmaas)")
-    func block18() async throws {
-        try await withLLMaaS { server, client in
-            try await documentationSnippet18OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 15 (Sources/AIYou/Documentation.docc/GettingStarted.md, “Chat”) runs (aiyou)")
+    func block15() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet15OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1214,7 +1230,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 20 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Streamed tool calls”) runs (llmaas)")
+    @Test("block 20 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Tools”) runs (llmaas)")
     func block20() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet20OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1222,15 +1238,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 22 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Reasoning models”) runs (llmaas)")
-    func block22() async throws {
+    @Test("block 21 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Streamed tool calls”) runs (llmaas)")
+    func block21() async throws {
         try await withLLMaaS { server, client in
-            try await documentationSnippet22OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 23 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Typed structured answers”) runs (llmaas)")
+    @Test("block 23 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Reasoning models”) runs (llmaas)")
     func block23() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet23OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1238,7 +1254,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 24 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Speech”) runs (llmaas)")
+    @Test("block 24 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Typed structured answers”) runs (llmaas)")
     func block24() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet24OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1246,7 +1262,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 25 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Image generation”) runs (llmaas)")
+    @Test("block 25 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Speech”) runs (llmaas)")
     func block25() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet25OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1254,7 +1270,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 26 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Batches”) runs (llmaas)")
+    @Test("block 26 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Image generation”) runs (llmaas)")
     func block26() async throws {
         try await withLLMaaS { server, client in
             try await documentationSnippet26OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1262,10 +1278,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 30 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
-    func block30() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet30OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+    @Test("block 27 (Sources/AIYou/Documentation.docc/LLMaaS.md, “Batches”) runs (llmaas)")
+    func block27() async throws {
+        try await withLLMaaS { server, client in
+            try await documentationSnippet27OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1278,7 +1294,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 32 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
+    @Test("block 32 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Overview”) runs (aiyou)")
     func block32() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet32OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1286,7 +1302,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 33 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    @Test("block 33 (Sources/AIYou/Documentation.docc/PerCallOptions.md, “Answer metadata”) runs (aiyou)")
     func block33() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet33OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1294,10 +1310,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 37 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block37() async throws {
+    @Test("block 34 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
+    func block34() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet37OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet34OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1318,15 +1334,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 40 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
+    @Test("block 40 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block40() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet40OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 41 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
+    @Test("block 41 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
     func block41() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet41OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1334,7 +1350,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 42 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    @Test("block 42 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
     func block42() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet42OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1342,7 +1358,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 43 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    @Test("block 43 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
     func block43() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet43OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1350,18 +1366,26 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 45 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
-    func block45() async throws {
+    @Test("block 44 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    func block44() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet45OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet44OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 46 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    @Test("block 46 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
     func block46() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet46OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 47 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    func block47() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet47OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

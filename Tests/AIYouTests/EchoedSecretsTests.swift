@@ -38,10 +38,18 @@ struct EchoedSecretsTests {
     }
 
     /// Expects that no text holds any form of `secrets`, and that `message` reads `expected`.
-    static func expectClean(_ error: AIYouError?, secrets: [String], logs: String, message expected: String) {
+    static func expectClean(
+        _ error: AIYouError?,
+        secrets: [String],
+        logs: String,
+        operation: AIYouOperation,
+        message expected: String,
+        requestID: String? = nil
+    ) {
         guard let error else { return }
         #expect(error.message == expected)
-        #expect(error.requestID == nil || error.requestID == expected.components(separatedBy: ": ").dropFirst().joined(separator: ": "))
+        #expect(error.operation == operation)
+        #expect(error.requestID == nil || error.requestID == (requestID ?? expected))
         for text in texts(of: error) + [logs] {
             for form in forms(of: secrets) {
                 #expect(!text.contains(form), "\(form) in \(text.prefix(300))")
@@ -60,7 +68,9 @@ struct EchoedSecretsTests {
                 error,
                 secrets: [MockAccount.demo.email, MockAccount.demo.password],
                 logs: capture.text,
-                message: "login rejected as a bad request: Credentials rejected: \(masks)"
+                operation: .login,
+                message: "login rejected as a bad request: Credentials rejected: \(masks)",
+                requestID: "Credentials rejected: \(masks)"
             )
             #expect(error?.bodyExcerpt?.contains("Credentials rejected: \(masks)") == true, "\(error?.bodyExcerpt ?? "")")
         }
@@ -74,7 +84,13 @@ struct EchoedSecretsTests {
             let token = try #require(client.pipeline.authenticator.issuedTokens.first)
             server.enqueueFaults([.echoSecretsEncoded(status: 422, encoding: encoding)], for: .assistants)
             let error = await expectAIYouError(.apiError) { try await client.assistants() }
-            Self.expectClean(error, secrets: [token], logs: capture.text, message: "assistants: Credentials rejected: [REDACTED]")
+            Self.expectClean(
+                error,
+                secrets: [token],
+                logs: capture.text,
+                operation: .assistants,
+                message: "Credentials rejected: [REDACTED]"
+            )
         }
     }
 
@@ -87,7 +103,13 @@ struct EchoedSecretsTests {
         }) { server, client in
             server.enqueueFaults([.echoSecretsEncoded(status: 422, encoding: encoding)], for: .llmaasModels)
             let refused = await expectAIYouError(.apiError) { try await client.models() }
-            Self.expectClean(refused, secrets: [Self.apiKey], logs: capture.text, message: "models: Credentials rejected: [REDACTED]")
+            Self.expectClean(
+                refused,
+                secrets: [Self.apiKey],
+                logs: capture.text,
+                operation: .models,
+                message: "Credentials rejected: [REDACTED]"
+            )
             server.enqueueFaults([.echoSecretsEncoded(status: 200, encoding: encoding)], for: .llmaasChatCompletions)
             let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
             let successful = await expectAIYouError(.apiError) { try await client.chatCompletion(request) }
@@ -95,7 +117,8 @@ struct EchoedSecretsTests {
                 successful,
                 secrets: [Self.apiKey],
                 logs: capture.text,
-                message: "chat.completion: Credentials rejected: [REDACTED]"
+                operation: .chatCompletion,
+                message: "Credentials rejected: [REDACTED]"
             )
         }
     }
@@ -107,7 +130,7 @@ struct EchoedSecretsTests {
             let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b")
             let error = try #require(await expectAIYouError(.decoding) { try await client.chatCompletion(request) })
             // Cut at 64 KiB, the object does not parse: no message was taken from it.
-            #expect(error.message.hasPrefix("chat.completion: could not read"), "\(error.message)")
+            #expect(error.message.hasPrefix("could not read") && error.operation == .chatCompletion, "\(error.message)")
             let excerpt = try #require(error.bodyExcerpt)
             let escapedKey = EchoEncoding.jsonEscaped.encode(Self.apiKey)
             #expect(excerpt.hasPrefix(#"{"error":{"message":"[REDACTED]xxxx"#), "\(excerpt.prefix(80))")

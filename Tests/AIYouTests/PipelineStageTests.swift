@@ -207,7 +207,7 @@ struct PipelineStageTests {
 
     @Test("every operation a service offers has a path on it, and its method from the one table")
     func theTableOfOperations() throws {
-        for operation in Operation.allCases {
+        for operation in AIYouOperation.allCases {
             let paths = [ServiceAPI.aiyou.path(operation), ServiceAPI.llmaas.path(operation)].compactMap { $0 }
             #expect(!paths.isEmpty, "\(operation.name) is offered by no service")
             for api in [ServiceAPI.aiyou, .llmaas] {

@@ -18,7 +18,7 @@ struct RateLimiterTests {
     func burst() async throws {
         let clock = SteppedClock()
         let limiter = Self.limiter(10, burst: 5, clock: clock)
-        for _ in 0..<5 { try await limiter.acquire(operation: "t") }
+        for _ in 0..<5 { try await limiter.acquire() }
         #expect(clock.sleepDurations.isEmpty)
         #expect(clock.elapsed == .zero)
     }
@@ -34,7 +34,7 @@ struct RateLimiterTests {
                 group.addTask {
                     // 200 calls spread over 64 tasks: 8 tasks make 4 calls, the others 3.
                     for _ in 0..<(task < 8 ? 4 : 3) {
-                        let at = try await limiter.acquire(operation: "t")
+                        let at = try await limiter.acquire()
                         admitted.withLock { $0.append(at - clock.start) }
                     }
                     finishedTasks.withLock { $0 += 1 }
@@ -68,12 +68,12 @@ struct RateLimiterTests {
     func fifo() async throws {
         let clock = SteppedClock()
         let limiter = Self.limiter(100, burst: 1, clock: clock)
-        try await limiter.acquire(operation: "t")
+        try await limiter.acquire()
         let order = Locked<[Int]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<20 {
                 group.addTask {
-                    try await limiter.acquire(operation: "t")
+                    try await limiter.acquire()
                     order.withLock { $0.append(index) }
                 }
                 try await eventually { limiter.waitingCount == index + 1 }
@@ -98,7 +98,7 @@ struct RateLimiterTests {
             for _ in 0..<20 {
                 group.addTask {
                     do {
-                        let at = try await limiter.acquire(operation: "t")
+                        let at = try await limiter.acquire()
                         results.withLock { $0.append(.success(at - clock.start)) }
                     } catch let error as AIYouError {
                         results.withLock { $0.append(.failure(error)) }
@@ -128,7 +128,7 @@ struct RateLimiterTests {
         }
         // Coming back after retryAfter does get through without waiting more.
         clock.advance(by: .milliseconds(120) - clock.elapsed)
-        let again = try await limiter.acquire(operation: "t")
+        let again = try await limiter.acquire()
         #expect(again - clock.start == .milliseconds(120))
     }
 
@@ -136,8 +136,8 @@ struct RateLimiterTests {
     func cancellation() async throws {
         let clock = SteppedClock()
         let limiter = Self.limiter(1, burst: 1, clock: clock)
-        try await limiter.acquire(operation: "t")
-        let waiting = Task { try await limiter.acquire(operation: "t") }
+        try await limiter.acquire()
+        let waiting = Task { try await limiter.acquire() }
         try await eventually { limiter.waitingCount == 1 }
         waiting.cancel()
         let result = await waiting.result
@@ -149,7 +149,7 @@ struct RateLimiterTests {
         #expect(limiter.waitingCount == 0)
         #expect(clock.elapsed == .zero, "returned on cancellation: the virtual wait of 1 s never elapsed")
         // The next caller is first in line: admitted after one interval, not two.
-        let next = Task { try await limiter.acquire(operation: "t") }
+        let next = Task { try await limiter.acquire() }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
         clock.advanceToNextDeadline()
         #expect(try await next.value - clock.start == .seconds(1))
@@ -159,9 +159,9 @@ struct RateLimiterTests {
     func pause() async throws {
         let clock = SteppedClock()
         let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
-        try await limiter.acquire(operation: "t")
+        try await limiter.acquire()
         limiter.serverAskedToWait(.seconds(2), ceiling: .seconds(60))
-        let task = Task { try await limiter.acquire(operation: "t") }
+        let task = Task { try await limiter.acquire() }
         // Wait for the limiter's timer to be asleep too, or advancing would not wake it.
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
         clock.advance(by: .seconds(1))
@@ -169,16 +169,16 @@ struct RateLimiterTests {
         clock.advance(by: .seconds(1))
         #expect(try await task.value - clock.start == .seconds(2))
         limiter.serverAskedToWait(.milliseconds(500), ceiling: .seconds(60))
-        let afterReset = Task { try await limiter.acquire(operation: "t") }
+        let afterReset = Task { try await limiter.acquire() }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
         clock.advanceToNextDeadline()
         #expect(try await afterReset.value - clock.start == .milliseconds(2500))
         let refusedLong = RateLimiter(configuration: nil, maxWait: .seconds(1), timeSource: clock.source)
         refusedLong.serverAskedToWait(.seconds(30), ceiling: .seconds(60))
         do {
-            try await refusedLong.acquire(operation: "t")
+            try await refusedLong.acquire()
             Issue.record("expected a rate-limit error")
-        } catch let error as AIYouError {
+        } catch {
             #expect(error.code == .rateLimited)
             #expect(error.retryAfter == .seconds(30))
         }
@@ -189,15 +189,15 @@ struct RateLimiterTests {
         let clock = SteppedClock()
         let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
         #expect(limiter.isOnFastPath)
-        try await limiter.acquire(operation: "t")
+        try await limiter.acquire()
         limiter.serverAskedToWait(.seconds(1), ceiling: .seconds(60))
         #expect(!limiter.isOnFastPath)
-        let held = Task { try await limiter.acquire(operation: "t") }
+        let held = Task { try await limiter.acquire() }
         try await eventually { limiter.waitingCount == 1 && clock.sleeperCount == 1 }
         clock.advanceToNextDeadline()
         #expect(try await held.value - clock.start == .seconds(1))
         try await eventually { limiter.isOnFastPath }
-        #expect(try await limiter.acquire(operation: "t") - clock.start == .seconds(1))
+        #expect(try await limiter.acquire() - clock.start == .seconds(1))
         // A configured rate always takes the lock (the bucket must count).
         #expect(!Self.limiter(1e9, burst: 1, clock: clock).isOnFastPath)
     }
@@ -220,16 +220,16 @@ struct RateLimiterTests {
         limiter.serverAskedToWait(.seconds(86_400), ceiling: .seconds(5))
         for _ in 0..<3 {
             do {
-                try await limiter.acquire(operation: "t")
+                try await limiter.acquire()
                 Issue.record("expected a rate-limit error")
-            } catch let error as AIYouError {
+            } catch {
                 #expect(error.code == .rateLimited)
                 #expect(error.retryAfter == .seconds(86_400), "the service's delay is reported")
             }
         }
         #expect(limiter.waitingCount == 0, "nobody waits: they failed fast")
         clock.advance(by: .seconds(5))
-        #expect(try await limiter.acquire(operation: "t") - clock.start == .seconds(5), "after the ceiling the client sends again")
+        #expect(try await limiter.acquire() - clock.start == .seconds(5), "after the ceiling the client sends again")
         #expect(limiter.tryAcquire())
     }
 
@@ -238,12 +238,12 @@ struct RateLimiterTests {
         let clock = SteppedClock()
         let limiter = RateLimiter(configuration: nil, maxWait: .seconds(60), timeSource: clock.source)
         limiter.serverAskedToWait(.seconds(30), ceiling: .seconds(60))
-        let waiters = (0..<5).map { _ in Task { try await limiter.acquire(operation: "t") } }
+        let waiters = (0..<5).map { _ in Task { try await limiter.acquire() } }
         try await eventually { limiter.waitingCount == 5 }
         limiter.shutdown()
         for waiter in waiters {
             await expectAIYouError(.clientShutdown) { try await waiter.value }
         }
-        await expectAIYouError(.clientShutdown) { try await limiter.acquire(operation: "t") }
+        await expectAIYouError(.clientShutdown) { try await limiter.acquire() }
     }
 }

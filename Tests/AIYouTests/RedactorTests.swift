@@ -279,6 +279,6 @@ struct RedactorTests {
             underlying: mapped
         )
         #expect(apiError.code == .apiError && apiError.status == 400)
-        #expect(apiError.message == "chat.completion: refused for [REDACTED]")
+        #expect(apiError.message == "refused for [REDACTED]" && apiError.operation == .chatCompletion)
     }
 }

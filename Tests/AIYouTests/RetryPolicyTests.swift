@@ -106,7 +106,7 @@ struct RetryPolicyTests {
 
     @Test("operations know whether they are idempotent")
     func idempotency() {
-        let idempotent = Operation.allCases.filter(\.isIdempotent)
+        let idempotent = AIYouOperation.allCases.filter(\.isIdempotent)
         #expect(
             Set(idempotent) == [
                 .login, .assistants, .models, .threads, .deleteThread, .embeddings, .rerank, .rerankV2, .fileInfo, .fileContent, .batch,

@@ -170,7 +170,7 @@ let benchmarks: @Sendable () -> Void = {
         timeSource: .system
     )
     Benchmark("Rate limiter acquire, tokens available", configuration: fast) { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(try await limiter.acquire(operation: "bench")) }
+        for _ in benchmark.scaledIterations { blackHole(try await limiter.acquire()) }
     }
     // What the request pipeline calls first; `acquire` only when this says "wait".
     Benchmark("Rate limiter tryAcquire, tokens available", configuration: fast) { benchmark in
@@ -192,11 +192,11 @@ let benchmarks: @Sendable () -> Void = {
             maxWait: .seconds(60),
             timeSource: .system
         )
-        try await limiter.acquire(operation: "empty the bucket")
+        try await limiter.acquire()
         benchmark.startMeasurement()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<64 {
-                group.addTask { for _ in 0..<(task < 8 ? 4 : 3) { try await limiter.acquire(operation: "bench") } }
+                group.addTask { for _ in 0..<(task < 8 ? 4 : 3) { try await limiter.acquire() } }
             }
             try await group.waitForAll()
         }
@@ -220,13 +220,13 @@ let benchmarks: @Sendable () -> Void = {
             maxWait: .seconds(6_450),
             timeSource: .system
         )
-        try await limiter.acquire(operation: "empty the bucket")
-        let waiters = (0..<64).map { _ in Task { try await limiter.acquire(operation: "waiter") } }
+        try await limiter.acquire()
+        let waiters = (0..<64).map { _ in Task { try await limiter.acquire() } }
         while limiter.waitingCount < 64 { await Task.yield() }
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             do {
-                try await limiter.acquire(operation: "bench")
+                try await limiter.acquire()
                 fatalError("expected a refusal")
             } catch {
                 blackHole(error)

@@ -24,7 +24,7 @@ extension AIYouClient {
         maxConcurrentRequests: Int = 4,
         options: RequestOptions = RequestOptions()
     ) async throws -> [ConversationThread] {
-        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "fetch all threads")
+        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: .threads)
         let firstQuery = ThreadQuery(page: 1, itemsPerPage: itemsPerPage, search: search)
         try firstQuery.validate()
         let maxPages = configuration.limits.maxPages
@@ -118,7 +118,7 @@ extension AIYouClient {
         maxConcurrentRequests: Int = 4,
         options: RequestOptions = RequestOptions()
     ) async throws -> ThreadDeletionResult {
-        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: "delete threads")
+        try Self.validate(maxConcurrentRequests: maxConcurrentRequests, operation: .deleteThread)
         for (position, id) in ids.enumerated() {
             do {
                 _ = try PercentEncoding.pathSegment(id, operation: .deleteThread)
@@ -148,9 +148,9 @@ extension AIYouClient {
         return result
     }
 
-    private static func validate(maxConcurrentRequests: Int, operation: String) throws {
+    private static func validate(maxConcurrentRequests: Int, operation: AIYouOperation) throws {
         guard maxConcurrentRequests >= 1 else {
-            throw AIYouError.invalidRequest("\(operation): maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
+            throw AIYouError.invalidRequest("maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))", operation: operation)
         }
     }
 }

@@ -156,7 +156,7 @@ extension AIYouClient {
                     "wait for batch: \(BatchFileCheck.shown(id)) is still \(job.status) after \(polling.timeout.formattedSeconds) (polling.timeout)"
                 )
             }
-            try await pipeline.pause(min(polling.pause(after: polls), deadline - now), operation: "wait for batch", waitingTo: "poll again")
+            try await pipeline.pause(min(polling.pause(after: polls), deadline - now), operation: .batch, waitingTo: "poll again")
             polls += 1
         }
     }
@@ -207,7 +207,7 @@ extension AIYouClient {
         let open: @Sendable (String, APIRequest) async throws -> BatchResults.Connection = { [pipeline] fileID, request in
             try await pipeline.open(request, options: options) { response, mapping, observation in
                 guard case .stream(let body) = response.body else {
-                    throw AIYouError(.decoding, "\(Operation.fileContent.name): the answer could not be read as a stream")
+                    throw AIYouError(.decoding, "the answer could not be read as a stream", operation: .fileContent)
                 }
                 // The call is over once the file is open: its lines are read outside it.
                 observation?.finish(error: nil)
@@ -216,13 +216,13 @@ extension AIYouClient {
         }
         guard let (firstID, firstRequest) = requests.first else {
             return BatchResults(first: nil, following: [], maxLineBytes: maxLineBytes) { _ in
-                throw AIYouError(.invalidRequest, "\(Operation.fileContent.name): no file to read")
+                throw AIYouError(.invalidRequest, "no file to read", operation: .fileContent)
             }
         }
         let byID = Dictionary(requests.dropFirst().map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
         let first = try await open(firstID, firstRequest)
         return BatchResults(first: first, following: requests.dropFirst().map(\.0), maxLineBytes: maxLineBytes) { fileID in
-            guard let request = byID[fileID] else { throw AIYouError(.invalidRequest, "\(Operation.fileContent.name): unknown file") }
+            guard let request = byID[fileID] else { throw AIYouError(.invalidRequest, "unknown file", operation: .fileContent) }
             return try await open(fileID, request)
         }
     }

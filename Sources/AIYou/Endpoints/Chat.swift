@@ -12,7 +12,7 @@ extension AIYouClient {
     ///   the service's or the network's error.
     public func chatCompletion(_ request: ChatCompletionRequest, options: RequestOptions = RequestOptions()) async throws -> ChatCompletion
     {
-        try request.validate(for: configuration.api)
+        try request.validate(for: configuration.api, operation: .chatCompletion)
         if nonStreamingChatUnsupported.load(ordering: .relaxed) {
             return try await chatCompletionStream(request, options: options).collect()
         }
@@ -48,7 +48,7 @@ extension AIYouClient {
         _ request: ChatCompletionRequest,
         options: RequestOptions = RequestOptions()
     ) async throws -> ChatCompletionStream {
-        try request.validate(for: configuration.api)
+        try request.validate(for: configuration.api, operation: .chatStream)
         var streaming = request
         streaming.stream = true
         let asksForUsage = configuration.api == .llmaas && configuration.llmaas.streamUsage && !streamUsageRefused.load(ordering: .relaxed)
@@ -111,7 +111,11 @@ extension AIYouClient {
 
 extension AIYouClient {
     /// The chat request in the configured service's dialect.
-    func chatRequest(_ request: ChatCompletionRequest, operation: Operation, includeUsage: Bool = false) throws(AIYouError) -> APIRequest {
+    func chatRequest(
+        _ request: ChatCompletionRequest,
+        operation: AIYouOperation,
+        includeUsage: Bool = false
+    ) throws(AIYouError) -> APIRequest {
         let accept: APIRequest.Accept = operation == .chatStream ? .eventStream : .json
         switch configuration.api.dialect {
         case .aiyou: return try APIRequest(operation, on: configuration.api, json: request, accept: accept)

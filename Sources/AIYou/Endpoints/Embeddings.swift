@@ -40,13 +40,21 @@ extension AIYouClient {
     ) async throws -> EmbeddingResult {
         try configuration.api.require(.embeddings)
         try Self.validateEmbeddings(model: model)
-        if input.isEmpty { throw AIYouError.invalidRequest("embeddings: input must hold at least one text") }
-        if let position = input.firstIndex(where: \.isEmpty) { throw AIYouError.invalidRequest("embeddings: input[\(position)] is empty") }
+        if input.isEmpty { throw AIYouError.invalidRequest("input must hold at least one text", operation: .embeddings) }
+        if let position = input.firstIndex(where: \.isEmpty) {
+            throw AIYouError.invalidRequest("input[\(position)] is empty", operation: .embeddings)
+        }
         guard batchSize >= 1, batchSize <= Self.maxEmbeddingBatchSize else {
-            throw AIYouError.invalidRequest("embeddings: batchSize must be within 1…\(Self.maxEmbeddingBatchSize) (got \(batchSize))")
+            throw AIYouError.invalidRequest(
+                "batchSize must be within 1…\(Self.maxEmbeddingBatchSize) (got \(batchSize))",
+                operation: .embeddings
+            )
         }
         guard maxConcurrentRequests >= 1 else {
-            throw AIYouError.invalidRequest("embeddings: maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))")
+            throw AIYouError.invalidRequest(
+                "maxConcurrentRequests must be at least 1 (got \(maxConcurrentRequests))",
+                operation: .embeddings
+            )
         }
         let batches = stride(from: 0, to: input.count, by: batchSize).map { start in
             input[start..<min(start + batchSize, input.count)]
@@ -63,7 +71,8 @@ extension AIYouClient {
             if number > 0, answer.dimensions != joined.dimensions {
                 throw AIYouError(
                     .decoding,
-                    "embeddings: batch \(number + 1) has vectors of \(answer.dimensions) numbers, batch 1 of \(joined.dimensions)"
+                    "batch \(number + 1) has vectors of \(answer.dimensions) numbers, batch 1 of \(joined.dimensions)",
+                    operation: .embeddings
                 )
             }
             joined.vectors += answer.vectors
@@ -79,12 +88,12 @@ extension AIYouClient {
     public func embeddings(model: String, input: String, options: RequestOptions = RequestOptions()) async throws -> EmbeddingResult {
         try configuration.api.require(.embeddings)
         try Self.validateEmbeddings(model: model)
-        if input.isEmpty { throw AIYouError.invalidRequest("embeddings: input is empty") }
+        if input.isEmpty { throw AIYouError.invalidRequest("input is empty", operation: .embeddings) }
         return try await embeddingBatch(model: model, input: .one(input), count: 1, options: options)
     }
 
     private static func validateEmbeddings(model: String) throws(AIYouError) {
-        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("embeddings: model must not be empty") }
+        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("model must not be empty", operation: .embeddings) }
     }
 
     /// One request: `count` texts, whose answer must hold `count` vectors. The vectors are asked
@@ -106,7 +115,7 @@ extension AIYouClient {
             answer = try await embeddingRequest(model: model, input: input, base64: false, options: options)
         }
         guard answer.vectors.count == count else {
-            throw AIYouError(.decoding, "embeddings: the service answered \(answer.vectors.count) vectors for \(count) texts")
+            throw AIYouError(.decoding, "the service answered \(answer.vectors.count) vectors for \(count) texts", operation: .embeddings)
         }
         return answer
     }

@@ -39,7 +39,8 @@ extension AIYouClient {
         guard result.images.count <= asked else {
             throw AIYouError(
                 .decoding,
-                "\(Operation.imageGeneration.name): the service answered \(result.images.count) images for \(asked) asked"
+                "the service answered \(result.images.count) images for \(asked) asked",
+                operation: .imageGeneration
             )
         }
         return result

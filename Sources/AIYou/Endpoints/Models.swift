@@ -37,7 +37,7 @@ extension AIYouClient {
         let created = try await pipeline.decode(CreatedModel.self, apiRequest, options: options)
         if let model = created.model { return model }
         if let model = created.catalogue?.models.last(where: { $0.name == request.name }) { return model }
-        throw AIYouError(.decoding, "models.create: the answer does not contain the model \"\(request.name)\"")
+        throw AIYouError(.decoding, "the answer does not contain the model \"\(request.name)\"", operation: .createModel)
     }
 }
 

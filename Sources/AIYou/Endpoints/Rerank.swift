@@ -38,19 +38,23 @@ extension AIYouClient {
         version: RerankVersion? = nil,
         options: RequestOptions = RequestOptions()
     ) async throws -> RerankResult {
-        let operation: Operation = (version ?? configuration.llmaas.rerankVersion) == .v2 ? .rerankV2 : .rerank
+        let operation: AIYouOperation = (version ?? configuration.llmaas.rerankVersion) == .v2 ? .rerankV2 : .rerank
         try configuration.api.require(operation)
-        if model.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: model must not be empty") }
-        if query.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("rerank: query must not be empty") }
+        if model.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("model must not be empty", operation: operation) }
+        if query.allSatisfy(\.isWhitespace) { throw AIYouError.invalidRequest("query must not be empty", operation: operation) }
         guard !documents.isEmpty, documents.count <= Self.maxRerankDocuments else {
             throw AIYouError.invalidRequest(
-                "rerank: documents must hold 1…\(Self.maxRerankDocuments) texts (got \(documents.count))"
+                "documents must hold 1…\(Self.maxRerankDocuments) texts (got \(documents.count))",
+                operation: operation
             )
         }
-        if let topN, topN < 1 { throw AIYouError.invalidRequest("rerank: topN must be at least 1 (got \(topN))") }
+        if let topN, topN < 1 { throw AIYouError.invalidRequest("topN must be at least 1 (got \(topN))", operation: operation) }
         let body = RerankRequestBody(model: model, query: query, documents: documents, topN: topN, returnDocuments: returnDocuments)
         var request = try APIRequest(operation, on: configuration.api, json: body)
         request.call = CallDescription(model: model)
-        return try await pipeline.decode(RerankResult.self, request, options: options).checked(documentCount: documents.count)
+        return try await pipeline.decode(RerankResult.self, request, options: options).checked(
+            documentCount: documents.count,
+            operation: operation
+        )
     }
 }

@@ -45,7 +45,7 @@ extension AIYouClient {
         try configuration.api.require(.speech)
         try request.validate()
         let limit = maxBytes ?? configuration.limits.maxResponseBodyBytes
-        guard limit >= 1 else { throw AIYouError.invalidRequest("speech: maxBytes must be at least 1 (got \(limit))") }
+        guard limit >= 1 else { throw AIYouError.invalidRequest("maxBytes must be at least 1 (got \(limit))", operation: .speech) }
         var apiRequest = try APIRequest(.speech, on: configuration.api, json: SpeechRequestBody(request: request), accept: .audio)
         apiRequest.call = CallDescription(model: request.model)
         // The call's observer lasts until the audio has been read, not until it opens.
@@ -56,8 +56,9 @@ extension AIYouClient {
                 body.close()
                 throw AIYouError(
                     .limitExceeded,
-                    "\(Operation.speech.name): the service announces \(announced) bytes of audio, more than \(limit) (maxBytes); nothing was read",
-                    status: response.status
+                    "the service announces \(announced) bytes of audio, more than \(limit) (maxBytes); nothing was read",
+                    status: response.status,
+                    operation: .speech
                 )
             }
             return SpeechAudio(
@@ -132,7 +133,7 @@ extension AIYouClient {
         )
         if error.code == .decoding {
             error.message = mapping.redactor.clean(
-                "\(Operation.speech.name): the answer is not audio (content type \(contentType))",
+                "the answer is not audio (content type \(contentType))",
                 limit: ErrorMapping.maxMessageLength
             )
         }
@@ -151,15 +152,15 @@ final class AudioFileWriter {
     /// written.
     init(path: String) throws(AIYouError) {
         let shown = SafeText.escapingControlCharacters(path, keepingLineBreaks: false)
-        guard !path.isEmpty else { throw .invalidRequest("speech: the output path is empty") }
+        guard !path.isEmpty else { throw .invalidRequest("the output path is empty", operation: .speech) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw .invalidRequest("speech: \"\(shown)\" is a directory")
+            throw .invalidRequest("\"\(shown)\" is a directory", operation: .speech)
         }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .invalidRequest("speech: the directory of \"\(shown)\" does not exist")
+            throw .invalidRequest("the directory of \"\(shown)\" does not exist", operation: .speech)
         }
         self.path = path
         self.temporaryPath =
@@ -167,7 +168,7 @@ final class AudioFileWriter {
             .appendingPathComponent(".\(url.lastPathComponent).aiyou-\(UInt64.random(in: .min ... .max)).partial").path
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if descriptor < 0 {
-            throw .invalidRequest("speech: cannot write in the directory of \"\(shown)\" (\(String(cString: strerror(errno))))")
+            throw .invalidRequest("cannot write in the directory of \"\(shown)\" (\(String(cString: strerror(errno))))", operation: .speech)
         }
     }
 
@@ -192,7 +193,7 @@ final class AudioFileWriter {
             }
             return nil
         }
-        if let failure { throw .invalidRequest("speech: writing the audio failed (\(String(cString: strerror(failure))))") }
+        if let failure { throw .invalidRequest("writing the audio failed (\(String(cString: strerror(failure))))", operation: .speech) }
     }
 
     /// Closes the file and moves it to ``path``.
@@ -203,7 +204,8 @@ final class AudioFileWriter {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw .invalidRequest(
-                "speech: the audio could not be moved to \"\(SafeText.escapingControlCharacters(path, keepingLineBreaks: false))\" (\(reason))"
+                "the audio could not be moved to \"\(SafeText.escapingControlCharacters(path, keepingLineBreaks: false))\" (\(reason))",
+                operation: .speech
             )
         }
     }

@@ -110,7 +110,8 @@ public struct ThreadSequence: AsyncSequence, Sendable {
                     stoppedAtLimit = false
                     throw AIYouError(
                         .limitExceeded,
-                        "threads: \(client.configuration.limits.maxPages) pages read and the service announces more; stopped (limits.maxPages)"
+                        "\(client.configuration.limits.maxPages) pages read and the service announces more; stopped (limits.maxPages)",
+                        operation: .threads
                     )
                 }
                 let page = try await client.threads(query, options: options)
@@ -122,7 +123,8 @@ public struct ThreadSequence: AsyncSequence, Sendable {
                     index = 0
                     throw AIYouError(
                         .limitExceeded,
-                        "threads: page \(query.page) holds \(held) bytes of threads, more than limits.maxCollectedBytes (\(budget)); stopped"
+                        "page \(query.page) holds \(held) bytes of threads, more than limits.maxCollectedBytes (\(budget)); stopped",
+                        operation: .threads
                     )
                 }
                 buffer = page.threads

@@ -53,7 +53,7 @@ final class Telemetry: Sendable {
     var isActive: Bool { metrics != nil || tracer != nil }
 
     /// Starts observing one call, or returns `nil` when nothing is recorded.
-    func begin(_ operation: Operation, _ call: CallDescription?) -> (any CallObserver)? {
+    func begin(_ operation: AIYouOperation, _ call: CallDescription?) -> (any CallObserver)? {
         guard isActive else { return nil }
         return TelemetryCallObserver(telemetry: self, operation: operation, call: call)
     }

@@ -10,7 +10,7 @@ import Tracing
 /// OpenTelemetry's HTTP and GenAI semantic conventions.
 final class TelemetryCallObserver: CallObserver {
     let telemetry: Telemetry
-    let operation: Operation
+    let operation: AIYouOperation
     let call: CallDescription?
     let span: (any Span)?
     private let started = ContinuousClock.now
@@ -55,7 +55,7 @@ final class TelemetryCallObserver: CallObserver {
         text.map { String($0.utf8Prefix(maxBytes: maxAttributeBytes)) }
     }
 
-    init(telemetry: Telemetry, operation: Operation, call: CallDescription?) {
+    init(telemetry: Telemetry, operation: AIYouOperation, call: CallDescription?) {
         self.telemetry = telemetry
         self.operation = operation
         self.call = call

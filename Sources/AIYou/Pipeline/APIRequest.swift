@@ -24,7 +24,7 @@ struct APIRequest: Sendable {
     }
 
     /// What the request does: its name in logs and errors, and whether it is idempotent.
-    var operation: Operation
+    var operation: AIYouOperation
     var method: HTTPMethod
     /// Path below the base URL, already percent-encoded, starting with `/`.
     var path: String
@@ -59,10 +59,10 @@ struct APIRequest: Sendable {
 
 extension APIRequest {
     /// The request of `operation` on `api`: its method and path from the table of operations
-    /// (``Operation/facts``), followed by `suffix` (already percent-encoded, e.g. `/` + an id).
+    /// (``AIYouOperation/facts``), followed by `suffix` (already percent-encoded, e.g. `/` + an id).
     /// Throws ``AIYouError/Code/unsupported`` when `api` does not offer the operation.
     init(
-        _ operation: Operation,
+        _ operation: AIYouOperation,
         on api: ServiceAPI,
         suffix: String = "",
         method: HTTPMethod? = nil,
@@ -84,7 +84,7 @@ extension APIRequest {
     /// The request of `operation` on `api` whose body is `body` written as JSON (see
     /// ``init(_:on:suffix:method:query:body:accept:)``).
     init(
-        _ operation: Operation,
+        _ operation: AIYouOperation,
         on api: ServiceAPI,
         suffix: String = "",
         method: HTTPMethod? = nil,
@@ -102,12 +102,13 @@ enum PercentEncoding {
     /// before anything is sent when it is empty or blank, `.` or `..` (which a server or proxy
     /// would read as "this" or "the parent" folder), or holds control characters. `operation`
     /// names the call in the error message.
-    static func pathSegment(_ id: String, operation: Operation) throws(AIYouError) -> String {
-        if id.allSatisfy(\.isWhitespace) { throw .invalidRequest("\(operation.name): the id is empty") }
-        if id == "." || id == ".." { throw .invalidRequest("\(operation.name): the id \"\(id)\" is not a valid identifier") }
+    static func pathSegment(_ id: String, operation: AIYouOperation) throws(AIYouError) -> String {
+        if id.allSatisfy(\.isWhitespace) { throw .invalidRequest("the id is empty", operation: operation) }
+        if id == "." || id == ".." { throw .invalidRequest("the id \"\(id)\" is not a valid identifier", operation: operation) }
         if SafeText.containsControlCharacters(id) {
             throw .invalidRequest(
-                "\(operation.name): the id \"\(SafeText.escapingControlCharacters(id, keepingLineBreaks: false))\" contains control characters"
+                "the id \"\(SafeText.escapingControlCharacters(id, keepingLineBreaks: false))\" contains control characters",
+                operation: operation
             )
         }
         return encodeComponent(id)

@@ -100,7 +100,7 @@ final class Authenticator: Sendable {
             do {
                 return try await login.value().value
             } catch is CancellationError {
-                throw AIYouError(.cancelled, "\(Operation.login.name): cancelled while waiting for the login")
+                throw AIYouError(.cancelled, "cancelled while waiting for the login", operation: .login)
             } catch {
                 guard let fallback else { throw error }
                 logger.debug("early token refresh failed; using the current token until it expires")

@@ -33,7 +33,7 @@ struct ErrorMapping: Sendable {
         status: Int,
         headers: HTTPHeaders,
         body: ByteBuffer?,
-        operation: Operation,
+        operation: AIYouOperation,
         serverDelay: Duration?,
         model: String? = nil
     ) -> AIYouError {
@@ -51,20 +51,20 @@ struct ErrorMapping: Sendable {
             message = "login rejected as a bad request" + (serverMessage.map { ": \($0)" } ?? "")
         case 401:
             code = .unauthorized
-            message = "\(operation.name): the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "the service refused the credentials" + (serverMessage.map { " (\($0))" } ?? "")
         case 400 where parsed?.saysUnknownModel == true, 404 where parsed?.saysUnknownModel == true:
             code = .notFound
             let named = model.map { "the model \"\($0)\" does not exist" } ?? "the model does not exist"
-            message = "\(operation.name): \(named)" + (serverMessage.map { " (\($0))" } ?? "")
+            message = named + (serverMessage.map { " (\($0))" } ?? "")
         case 404:
             code = .notFound
-            message = "\(operation.name): not found" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "not found" + (serverMessage.map { " (\($0))" } ?? "")
         case 429:
             code = .rateLimited
-            message = "\(operation.name): rate limited by the service" + (serverMessage.map { " (\($0))" } ?? "")
+            message = "rate limited by the service" + (serverMessage.map { " (\($0))" } ?? "")
         default:
             code = .apiError
-            message = "\(operation.name): " + (serverMessage ?? HTTPResponseStatus(statusCode: status).reasonPhrase)
+            message = serverMessage ?? HTTPResponseStatus(statusCode: status).reasonPhrase
         }
         var error = AIYouError(
             code,
@@ -73,7 +73,8 @@ struct ErrorMapping: Sendable {
             errorType: parsed?.meaningfulType.map { redactor.clean($0, limit: Self.maxFieldLength) },
             bodyExcerpt: body.map { excerpt(of: $0, redactor: redactor) },
             requestID: Self.requestID(in: headers, redactor: redactor),
-            retryAfter: code == .rateLimited ? serverDelay : nil
+            retryAfter: code == .rateLimited ? serverDelay : nil,
+            operation: operation
         )
         if let parsed, parsed.isOpenAIShape {
             error.errorCode = parsed.wordCode.map { redactor.clean($0, limit: Self.maxFieldLength) }
@@ -87,7 +88,7 @@ struct ErrorMapping: Sendable {
     /// (`{"object": "error", …}`, `{"error": {…}}`) becomes an API error; anything else a
     /// decoding error. Only the first ``errorBodyLimit`` bytes of the body are read for it, as
     /// of an error answer: a 2xx body may be as long as a successful answer can be.
-    func decodingError(body: ByteBuffer, status: Int, operation: Operation, expected: String, underlying: any Error) -> AIYouError {
+    func decodingError(body: ByteBuffer, status: Int, operation: AIYouOperation, expected: String, underlying: any Error) -> AIYouError {
         let redactor = self.redactor
         let body = body.readableBytes > errorBodyLimit ? body.getSlice(at: body.readerIndex, length: errorBodyLimit) ?? body : body
         if let parsed = try? JSONCoding.decode(ErrorBody.self, from: body), parsed.isErrorObject {
@@ -96,12 +97,13 @@ struct ErrorMapping: Sendable {
             var error = AIYouError(
                 .apiError,
                 redactor.clean(
-                    "\(operation.name): " + (parsed.readableMessage ?? "the service answered with an error"),
+                    parsed.readableMessage ?? "the service answered with an error",
                     limit: Self.maxMessageLength
                 ),
                 status: namedStatus ?? status,
                 errorType: parsed.meaningfulType.map { redactor.clean($0, limit: Self.maxFieldLength) },
-                bodyExcerpt: excerpt(of: body, redactor: redactor)
+                bodyExcerpt: excerpt(of: body, redactor: redactor),
+                operation: operation
             )
             error.hint = Self.hint(for: parsed.readableMessage)
             return error
@@ -109,15 +111,16 @@ struct ErrorMapping: Sendable {
         let reason = body.readableBytes == 0 ? "the body is empty" : Self.describe(underlying)
         return AIYouError(
             .decoding,
-            redactor.clean("\(operation.name): could not read \(expected) from the answer: \(reason)", limit: Self.maxMessageLength),
+            redactor.clean("could not read \(expected) from the answer: \(reason)", limit: Self.maxMessageLength),
             status: status,
             bodyExcerpt: excerpt(of: body, redactor: redactor),
-            underlying: underlying
+            underlying: underlying,
+            operation: operation
         )
     }
 
     /// An error for a failure on the wire.
-    func error(for failure: TransportError, operation: Operation) -> AIYouError {
+    func error(for failure: TransportError, operation: AIYouOperation) -> AIYouError {
         let code: AIYouError.Code
         let message: String
         switch failure.kind {
@@ -142,8 +145,9 @@ struct ErrorMapping: Sendable {
         }
         return AIYouError(
             code,
-            "\(operation.name): \(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))",
-            underlying: failure.underlying ?? failure
+            "\(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))",
+            underlying: failure.underlying ?? failure,
+            operation: operation
         )
     }
 

@@ -8,19 +8,19 @@ extension APIRequest {
     /// object, an empty name, or a name the body's type models (``JSONBody/modeledFields``).
     func addingExtraBodyFields(_ fields: [String: JSONValue]) throws(AIYouError) -> APIRequest {
         guard !fields.isEmpty else { return self }
-        let name = operation.name
         guard case .json(let body) = body, body.readableBytes >= 2,
             body.getInteger(at: body.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "}")
         else {
-            throw .invalidRequest("\(name): options.extraBodyFields needs a JSON body, and this call sends none")
+            throw .invalidRequest("options.extraBodyFields needs a JSON body, and this call sends none", operation: operation)
         }
         let keys = fields.keys.sorted()
         for key in keys {
             let shown = SafeText.escapingControlCharacters(key, keepingLineBreaks: false)
-            if key.isEmpty { throw .invalidRequest("\(name): options.extraBodyFields has an empty name") }
+            if key.isEmpty { throw .invalidRequest("options.extraBodyFields has an empty name", operation: operation) }
             if modeledFields.contains(key) {
                 throw .invalidRequest(
-                    "\(name): options.extraBodyFields[\"\(shown)\"] is a field the request models; set it on the request instead"
+                    "options.extraBodyFields[\"\(shown)\"] is a field the request models; set it on the request instead",
+                    operation: operation
                 )
             }
         }

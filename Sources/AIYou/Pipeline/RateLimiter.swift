@@ -91,7 +91,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Admits the caller at once when it may go without waiting: `true` means "send now" (a token
-    /// was taken), `false` means "call ``acquire(operation:)``". Never blocks, never allocates.
+    /// was taken), `false` means "call ``acquire()``". Never blocks, never allocates.
     public func tryAcquire() -> Bool {
         // No rate, no pause, nobody waiting: nothing to decide. A pause set concurrently with this
         // read is one that this call raced with anyway; the next call sees it.
@@ -110,15 +110,15 @@ public final class RateLimiter: Sendable {
     /// ``AIYouError/Code/rateLimited`` at once when the wait would exceed `maxWait` (with the
     /// expected wait as `retryAfter`), and ``AIYouError/Code/cancelled`` as soon as the task is cancelled.
     @discardableResult
-    public func acquire(operation: String) async throws -> ContinuousClock.Instant {
+    public func acquire() async throws(AIYouError) -> ContinuousClock.Instant {
         if tryAcquire() { return instant(coarseClock()) }
         let id = nextID.add(1, ordering: .relaxed).newValue
         do {
             return instant(try await wait(id: id))
         } catch let error as AIYouError {
-            throw AIYouError(error.code, "\(operation): \(error.message)", retryAfter: error.retryAfter)
+            throw error
         } catch {
-            throw AIYouError(.cancelled, "\(operation): cancelled while waiting for the rate limiter")
+            throw AIYouError(.cancelled, "cancelled while waiting for the rate limiter")
         }
     }
 

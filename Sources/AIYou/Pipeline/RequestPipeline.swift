@@ -168,7 +168,7 @@ final class RequestPipeline: Sendable {
     }
 
     /// Waits `delay` on the configured clock (a poll's interval); see ``Backoff/pause(_:operation:waitingTo:underlying:)``.
-    func pause(_ delay: Duration, operation: String, waitingTo purpose: String) async throws {
+    func pause(_ delay: Duration, operation: AIYouOperation, waitingTo purpose: String) async throws {
         try await backoff.pause(delay, operation: operation, waitingTo: purpose)
     }
 

@@ -76,7 +76,7 @@ public struct BatchResults: AsyncSequence, Sendable {
             guard let lifetime else {
                 guard !finished else { return nil }
                 finished = true
-                throw AIYouError(.invalidRequest, "\(Operation.fileContent.name): BatchResults can be iterated only once")
+                throw AIYouError(.invalidRequest, "BatchResults can be iterated only once", operation: .fileContent)
             }
             while !finished {
                 guard let current = connection else {
@@ -127,7 +127,7 @@ public struct BatchResults: AsyncSequence, Sendable {
                     var mapped = current.mapping.error(for: failure, operation: .fileContent)
                     if mapped.code == .network {
                         mapped.message =
-                            "\(Operation.fileContent.name): the download broke after \(reader.lineCount) line(s) (\(failure.reason))"
+                            "the download broke after \(reader.lineCount) line(s) (\(failure.reason))"
                     }
                     throw mapped
                 }

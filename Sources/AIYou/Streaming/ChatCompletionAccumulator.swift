@@ -138,7 +138,7 @@ public struct ChatCompletionAccumulator: Sendable {
         try add(chunk, operation: .chatStream)
     }
 
-    mutating func add(_ chunk: ChatCompletionChunk, operation: Operation) throws(AIYouError) {
+    mutating func add(_ chunk: ChatCompletionChunk, operation: AIYouOperation) throws(AIYouError) {
         try check(chunk, operation: operation)
         if id == nil, let chunkID = chunk.id {
             id = chunkID
@@ -158,7 +158,7 @@ public struct ChatCompletionAccumulator: Sendable {
     }
 
     /// Throws when adding `chunk` could exceed a bound; changes nothing.
-    private func check(_ chunk: ChatCompletionChunk, operation: Operation) throws(AIYouError) {
+    private func check(_ chunk: ChatCompletionChunk, operation: AIYouOperation) throws(AIYouError) {
         // What the chunk can add at most: every string in it, as if all were kept.
         var incoming = 0
         if id == nil { incoming = WireValue.sum(incoming, chunk.id?.utf8.count ?? 0) }
@@ -171,14 +171,15 @@ public struct ChatCompletionAccumulator: Sendable {
         guard WireValue.sum(bytes, incoming) <= maxBytes else {
             throw AIYouError(
                 .limitExceeded,
-                "\(operation.name): the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)"
+                "the streamed answer is larger than \(maxBytes) bytes (limits.maxResponseBodyBytes)",
+                operation: operation
             )
         }
         if choices.count + chunk.choices.count > Self.maxChoices {
             var new = Set<Int>()
             for choice in chunk.choices where positions[choice.index] == nil { new.insert(choice.index) }
             guard choices.count + new.count <= Self.maxChoices else {
-                throw AIYouError(.limitExceeded, "\(operation.name): the streamed answer has more than \(Self.maxChoices) choices")
+                throw AIYouError(.limitExceeded, "the streamed answer has more than \(Self.maxChoices) choices", operation: operation)
             }
         }
         // Each piece starts at most one call: only when the pieces could take a choice beyond the
@@ -187,7 +188,8 @@ public struct ChatCompletionAccumulator: Sendable {
         guard staysWithinCalls(chunk) else {
             throw AIYouError(
                 .limitExceeded,
-                "\(operation.name): the streamed answer has more than \(Self.maxToolCallsPerChoice) tool calls in one choice"
+                "the streamed answer has more than \(Self.maxToolCallsPerChoice) tool calls in one choice",
+                operation: operation
             )
         }
     }

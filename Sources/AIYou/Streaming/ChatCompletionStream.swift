@@ -34,7 +34,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     ///     the error to report when it may not.
     init(
         first: Connection,
-        operation: Operation,
+        operation: AIYouOperation,
         limits: Configuration.Limits,
         splitsThinkTags: Bool = false,
         observation: (any CallObserver)? = nil,
@@ -110,7 +110,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             guard lifetime != nil else {
                 guard !finished else { return nil }
                 finished = true
-                throw AIYouError(.invalidRequest, "\(source.operation.name): a ChatCompletionStream can be iterated only once")
+                throw AIYouError(.invalidRequest, "a ChatCompletionStream can be iterated only once", operation: source.operation)
             }
             while !finished {
                 switch decoder.next() {
@@ -132,9 +132,10 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     if !sawEvent {
                         throw AIYouError(
                             .decoding,
-                            "\(source.operation.name): the stream ended before any event",
+                            "the stream ended before any event",
                             status: connection.status,
-                            bodyExcerpt: ""
+                            bodyExcerpt: "",
+                            operation: source.operation
                         )
                     }
                     return nil
@@ -150,7 +151,8 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     connection.body.close()
                     throw AIYouError(
                         .limitExceeded,
-                        "\(source.operation.name): a stream line or event is larger than \(error.limit) bytes (limits.maxStreamEventBytes); the stream was closed"
+                        "a stream line or event is larger than \(error.limit) bytes (limits.maxStreamEventBytes); the stream was closed",
+                        operation: source.operation
                     )
                 }
                 // Only events that move the answer forward reset the idle clock: a stream of
@@ -165,8 +167,9 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
             if case JSONGuard.Violation.tooManyValues(let limit) = underlying {
                 return AIYouError(
                     .limitExceeded,
-                    "\(source.operation.name): a stream event holds more than \(limit) JSON values; the stream was closed",
-                    status: connection.status
+                    "a stream event holds more than \(limit) JSON values; the stream was closed",
+                    status: connection.status,
+                    operation: source.operation
                 )
             }
             return connection.mapping.decodingError(
@@ -215,7 +218,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
     /// Holds the first answer and makes sure only one iterator reads it.
     final class Source: Sendable {
         let first: Connection
-        let operation: Operation
+        let operation: AIYouOperation
         let limits: Configuration.Limits
         let splitsThinkTags: Bool
         let reopen: (@Sendable (TransportError) async throws -> Connection)?
@@ -224,7 +227,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
 
         init(
             first: Connection,
-            operation: Operation,
+            operation: AIYouOperation,
             limits: Configuration.Limits,
             splitsThinkTags: Bool,
             observation: (any CallObserver)?,

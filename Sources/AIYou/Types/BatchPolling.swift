@@ -23,7 +23,8 @@ public struct BatchPolling: Hashable, Sendable {
     func validate() throws(AIYouError) {
         guard interval > .zero, maxInterval >= interval, timeout > .zero else {
             throw .invalidRequest(
-                "wait for batch: polling needs interval > 0, maxInterval ≥ interval and timeout > 0 (got \(interval), \(maxInterval), \(timeout))"
+                "waitForBatch: polling needs interval > 0, maxInterval ≥ interval and timeout > 0 (got \(interval), \(maxInterval), \(timeout))",
+                operation: .batch
             )
         }
     }

@@ -165,9 +165,7 @@ extension BatchResultLine {
             operation: .fileContent,
             serverDelay: nil
         )
-        let prefix = "\(Operation.fileContent.name): "
-        let detail = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
-        failure.message = redactor.clean("\(lead): \(detail)", limit: ErrorMapping.maxMessageLength)
+        failure.message = redactor.clean("\(lead): \(failure.message)", limit: ErrorMapping.maxMessageLength)
         failure.requestID = response.requestID.map { redactor.clean($0, limit: ErrorMapping.maxFieldLength) }
         return failure
     }

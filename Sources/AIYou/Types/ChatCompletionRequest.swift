@@ -126,13 +126,18 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         if let responseFormat { try container.encode(responseFormat.jsonValue, forKey: .responseFormat) }
     }
 
-    /// Refuses requests `api` would reject, naming the field.
-    func validate(for api: ServiceAPI) throws(AIYouError) {
-        switch api.dialect {
-        case .aiyou: try validateForAIYou()
-        case .llmaas: try validateForLLMaaS()
+    /// Refuses requests `api` would reject, naming the field (and `operation`, the call that
+    /// would have sent it).
+    func validate(for api: ServiceAPI, operation: AIYouOperation? = nil) throws(AIYouError) {
+        do {
+            switch api.dialect {
+            case .aiyou: try validateForAIYou()
+            case .llmaas: try validateForLLMaaS()
+            }
+            try validateCommon()
+        } catch {
+            throw error.naming(operation)
         }
-        try validateCommon()
     }
 
     /// The first set field that only LLMaaS has (checked on every AI.YOU call: no allocation).
@@ -150,14 +155,14 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         if let field = llmaasOnlyField {
             throw AIYouError(
                 .unsupported,
-                "chat completion: \(field) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
+                "\(field) is not offered by AI.YOU; it is available with configuration.api = .llmaas"
             )
         }
         for (index, message) in messages.enumerated() where message.role == .tool || !message.toolCalls.isEmpty {
-            throw AIYouError(.unsupported, "chat completion: messages[\(index)] carries tool calls or results, which AI.YOU does not offer")
+            throw AIYouError(.unsupported, "messages[\(index)] carries tool calls or results, which AI.YOU does not offer")
         }
         if assistantID.isBlank && model.isBlank {
-            throw .invalidRequest("chat completion: set assistantID or model to choose what answers")
+            throw .invalidRequest("set assistantID or model to choose what answers")
         }
     }
 
@@ -166,46 +171,46 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
         if let field = aiyouOnly {
             throw AIYouError(
                 .unsupported,
-                "chat completion: \(field) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
+                "\(field) is not offered by LLMaaS; it is available with configuration.api = .aiyou"
             )
         }
-        if model.isBlank { throw .invalidRequest("chat completion: LLMaaS needs a model") }
+        if model.isBlank { throw .invalidRequest("LLMaaS needs a model") }
         if let presencePenalty, !(-2...2).contains(presencePenalty) {
-            throw .invalidRequest("chat completion: presencePenalty must be within -2…2 (got \(presencePenalty))")
+            throw .invalidRequest("presencePenalty must be within -2…2 (got \(presencePenalty))")
         }
         if let frequencyPenalty, !(-2...2).contains(frequencyPenalty) {
-            throw .invalidRequest("chat completion: frequencyPenalty must be within -2…2 (got \(frequencyPenalty))")
+            throw .invalidRequest("frequencyPenalty must be within -2…2 (got \(frequencyPenalty))")
         }
         var names: Set<String> = []
         for (index, tool) in tools.enumerated() {
             if let problem = tool.nameProblem {
                 throw .invalidRequest(
-                    "chat completion: tools[\(index)] name \"\(SafeText.escapingControlCharacters(tool.name, keepingLineBreaks: false))\" \(problem)"
+                    "tools[\(index)] name \"\(SafeText.escapingControlCharacters(tool.name, keepingLineBreaks: false))\" \(problem)"
                 )
             }
             if !names.insert(tool.name).inserted {
-                throw .invalidRequest("chat completion: the tool name \"\(tool.name)\" is used twice")
+                throw .invalidRequest("the tool name \"\(tool.name)\" is used twice")
             }
         }
         if let problem = responseFormat?.problem {
-            throw .invalidRequest("chat completion: responseFormat: \(problem)")
+            throw .invalidRequest("responseFormat: \(problem)")
         }
         if let toolChoice {
-            if tools.isEmpty, toolChoice != .disabled { throw .invalidRequest("chat completion: toolChoice \(toolChoice) needs tools") }
+            if tools.isEmpty, toolChoice != .disabled { throw .invalidRequest("toolChoice \(toolChoice) needs tools") }
             if case .function(let name) = toolChoice.storage, !names.contains(name) {
                 throw .invalidRequest(
-                    "chat completion: toolChoice names \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\", which is not among the tools"
+                    "toolChoice names \"\(SafeText.escapingControlCharacters(name, keepingLineBreaks: false))\", which is not among the tools"
                 )
             }
         }
         for (index, message) in messages.enumerated() {
             if message.role == .tool, message.toolCallID.isBlank {
-                throw .invalidRequest("chat completion: messages[\(index)] is a tool result without the id of the call it answers")
+                throw .invalidRequest("messages[\(index)] is a tool result without the id of the call it answers")
             }
             for part in message.content where part.type == .image {
                 let url = part.text
                 guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("data:") else {
-                    throw .invalidRequest("chat completion: messages[\(index)] has an image whose URL is neither http(s) nor a data: URI")
+                    throw .invalidRequest("messages[\(index)] has an image whose URL is neither http(s) nor a data: URI")
                 }
             }
         }
@@ -213,24 +218,24 @@ public struct ChatCompletionRequest: Sendable, Hashable, Encodable {
 
     private func validateCommon() throws(AIYouError) {
         if messages.isEmpty {
-            throw .invalidRequest("chat completion: messages must not be empty")
+            throw .invalidRequest("messages must not be empty")
         }
         for (index, message) in messages.enumerated() {
             if message.content.isEmpty, message.toolCalls.isEmpty {
-                throw .invalidRequest("chat completion: messages[\(index)] has no content parts")
+                throw .invalidRequest("messages[\(index)] has no content parts")
             }
             if message.role.rawValue.isEmpty {
-                throw .invalidRequest("chat completion: messages[\(index)] has an empty role")
+                throw .invalidRequest("messages[\(index)] has an empty role")
             }
         }
         if let temperature, !(0...2).contains(temperature) {
-            throw .invalidRequest("chat completion: temperature must be within 0…2 (got \(temperature))")
+            throw .invalidRequest("temperature must be within 0…2 (got \(temperature))")
         }
         if let topP, !(0...1).contains(topP) {
-            throw .invalidRequest("chat completion: topP must be within 0…1 (got \(topP))")
+            throw .invalidRequest("topP must be within 0…1 (got \(topP))")
         }
         if let maxTokens, maxTokens < 1 {
-            throw .invalidRequest("chat completion: maxTokens must be at least 1 (got \(maxTokens))")
+            throw .invalidRequest("maxTokens must be at least 1 (got \(maxTokens))")
         }
     }
 }

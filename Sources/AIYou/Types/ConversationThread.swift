@@ -166,9 +166,9 @@ public struct ThreadQuery: Hashable, Sendable {
     }
 
     func validate() throws(AIYouError) {
-        if page < 1 { throw .invalidRequest("threads: page must be at least 1 (got \(page))") }
+        if page < 1 { throw .invalidRequest("page must be at least 1 (got \(page))", operation: .threads) }
         if !(1...Self.maxItemsPerPage).contains(itemsPerPage) {
-            throw .invalidRequest("threads: itemsPerPage must be within 1…\(Self.maxItemsPerPage) (got \(itemsPerPage))")
+            throw .invalidRequest("itemsPerPage must be within 1…\(Self.maxItemsPerPage) (got \(itemsPerPage))", operation: .threads)
         }
     }
 

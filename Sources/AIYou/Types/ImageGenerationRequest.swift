@@ -47,18 +47,22 @@ public struct ImageGenerationRequest: Sendable, Hashable {
     /// outside 1…``maxCount``, the size is not `WIDTHxHEIGHT` (1…16384 pixels each) or `auto`, or
     /// the quality is not a plain word.
     func validate() throws(AIYouError) {
-        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("images: model must not be empty") }
-        if prompt.allSatisfy(\.isWhitespace) { throw .invalidRequest("images: prompt must not be empty") }
+        do { try validateFields() } catch { throw error.naming(.imageGeneration) }
+    }
+
+    private func validateFields() throws(AIYouError) {
+        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("model must not be empty") }
+        if prompt.allSatisfy(\.isWhitespace) { throw .invalidRequest("prompt must not be empty") }
         if let count, !(1...Self.maxCount).contains(count) {
-            throw .invalidRequest("images: count must be within 1…\(Self.maxCount) (got \(count))")
+            throw .invalidRequest("count must be within 1…\(Self.maxCount) (got \(count))")
         }
         if let size, !Self.isSize(size) {
             let shown = SafeText.escapingControlCharacters(String(size.prefix(32)), keepingLineBreaks: false)
-            throw .invalidRequest("images: size \"\(shown)\" is not WIDTHxHEIGHT (e.g. 1024x1024) or auto")
+            throw .invalidRequest("size \"\(shown)\" is not WIDTHxHEIGHT (e.g. 1024x1024) or auto")
         }
         if let quality, quality.isEmpty || quality.utf8.count > 32 || !quality.utf8.allSatisfy(Self.isWordByte) {
             let shown = SafeText.escapingControlCharacters(String(quality.prefix(32)), keepingLineBreaks: false)
-            throw .invalidRequest("images: quality \"\(shown)\" is not a quality name such as hd")
+            throw .invalidRequest("quality \"\(shown)\" is not a quality name such as hd")
         }
     }
 

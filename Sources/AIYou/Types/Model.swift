@@ -187,9 +187,9 @@ public struct CreateModelRequest: Encodable, Hashable, Sendable {
     }
 
     func validate() throws(AIYouError) {
-        if name.allSatisfy(\.isWhitespace) { throw .invalidRequest("create model: name must not be empty") }
+        if name.allSatisfy(\.isWhitespace) { throw .invalidRequest("name must not be empty", operation: .createModel) }
         if let contextWindow, contextWindow < 1 {
-            throw .invalidRequest("create model: contextWindow must be at least 1 (got \(contextWindow))")
+            throw .invalidRequest("contextWindow must be at least 1 (got \(contextWindow))", operation: .createModel)
         }
     }
 }

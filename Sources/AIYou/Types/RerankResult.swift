@@ -89,14 +89,18 @@ extension RerankResult: Decodable {
 
     /// Throws ``AIYouError/Code/decoding`` when an item's index is not the position of one of
     /// the `documentCount` documents sent, or appears twice.
-    func checked(documentCount: Int) throws(AIYouError) -> RerankResult {
+    func checked(documentCount: Int, operation: AIYouOperation) throws(AIYouError) -> RerankResult {
         var seen = Set<Int>()
         for item in results {
             guard item.index >= 0, item.index < documentCount else {
-                throw AIYouError(.decoding, "rerank: a result has index \(item.index), outside the \(documentCount) documents sent")
+                throw AIYouError(
+                    .decoding,
+                    "a result has index \(item.index), outside the \(documentCount) documents sent",
+                    operation: operation
+                )
             }
             guard seen.insert(item.index).inserted else {
-                throw AIYouError(.decoding, "rerank: the index \(item.index) appears twice in the results")
+                throw AIYouError(.decoding, "the index \(item.index) appears twice in the results", operation: operation)
             }
         }
         return self

@@ -58,8 +58,8 @@ public struct SaveConversationRequest: Encodable, Hashable, Sendable {
     }
 
     func validate() throws(AIYouError) {
-        if assistantID.allSatisfy(\.isWhitespace) { throw .invalidRequest("save conversation: assistantID is required") }
-        if conversation.allSatisfy(\.isWhitespace) { throw .invalidRequest("save conversation: conversation is required") }
+        if assistantID.allSatisfy(\.isWhitespace) { throw .invalidRequest("assistantID is required", operation: .saveConversation) }
+        if conversation.allSatisfy(\.isWhitespace) { throw .invalidRequest("conversation is required", operation: .saveConversation) }
     }
 }
 

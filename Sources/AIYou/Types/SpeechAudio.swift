@@ -89,7 +89,7 @@ public struct SpeechAudio: AsyncSequence, Sendable {
             guard lifetime != nil else {
                 guard !finished else { return nil }
                 finished = true
-                throw AIYouError(.invalidRequest, "\(Operation.speech.name): a SpeechAudio can be iterated only once")
+                throw AIYouError(.invalidRequest, "a SpeechAudio can be iterated only once", operation: .speech)
             }
             guard !finished else { return nil }
             do {
@@ -105,7 +105,7 @@ public struct SpeechAudio: AsyncSequence, Sendable {
         }
 
         private mutating func advance() async throws -> ByteBuffer? {
-            let operation = Operation.speech.name
+            let operation = AIYouOperation.speech
             while true {
                 source.body.waitingForEvent()
                 let part: ByteBuffer?
@@ -116,7 +116,7 @@ public struct SpeechAudio: AsyncSequence, Sendable {
                     var mapped = source.mapping.error(for: failure, operation: .speech)
                     if mapped.code == .network || mapped.code == .timeout {
                         mapped.message = SafeText.escapingControlCharacters(
-                            "\(operation): the audio stopped after \(received) bytes (\(failure.reason))",
+                            "the audio stopped after \(received) bytes (\(failure.reason))",
                             keepingLineBreaks: false
                         )
                     }
@@ -126,7 +126,13 @@ public struct SpeechAudio: AsyncSequence, Sendable {
                     finished = true
                     source.body.eventDelivered()
                     if received == 0 {
-                        throw AIYouError(.decoding, "\(operation): the answer holds no audio", status: source.status, bodyExcerpt: "")
+                        throw AIYouError(
+                            .decoding,
+                            "the answer holds no audio",
+                            status: source.status,
+                            bodyExcerpt: "",
+                            operation: operation
+                        )
                     }
                     return nil
                 }
@@ -134,8 +140,9 @@ public struct SpeechAudio: AsyncSequence, Sendable {
                 guard part.readableBytes <= source.maxBytes - received else {
                     throw AIYouError(
                         .limitExceeded,
-                        "\(operation): the audio is larger than \(source.maxBytes) bytes (maxBytes); the connection was closed",
-                        status: source.status
+                        "the audio is larger than \(source.maxBytes) bytes (maxBytes); the connection was closed",
+                        status: source.status,
+                        operation: operation
                     )
                 }
                 received += part.readableBytes

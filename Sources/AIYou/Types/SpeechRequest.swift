@@ -46,14 +46,14 @@ public struct SpeechRequest: Sendable, Hashable {
     /// Throws ``AIYouError/Code/invalidRequest`` when the model, the text or the voice is blank,
     /// or the speed is not a number within ``minimumSpeed``…``maximumSpeed``.
     func validate() throws(AIYouError) {
-        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("speech: model must not be empty") }
-        if input.allSatisfy(\.isWhitespace) { throw .invalidRequest("speech: input (the text to read) must not be empty") }
-        if voice.allSatisfy(\.isWhitespace) { throw .invalidRequest("speech: voice must not be empty") }
+        if model.allSatisfy(\.isWhitespace) { throw .invalidRequest("model must not be empty", operation: .speech) }
+        if input.allSatisfy(\.isWhitespace) { throw .invalidRequest("input (the text to read) must not be empty", operation: .speech) }
+        if voice.allSatisfy(\.isWhitespace) { throw .invalidRequest("voice must not be empty", operation: .speech) }
         if let speed, !(Self.minimumSpeed...Self.maximumSpeed).contains(speed) {
-            throw .invalidRequest("speech: speed must be within \(Self.minimumSpeed)…\(Self.maximumSpeed) (got \(speed))")
+            throw .invalidRequest("speed must be within \(Self.minimumSpeed)…\(Self.maximumSpeed) (got \(speed))", operation: .speech)
         }
         if let instructions, instructions.allSatisfy(\.isWhitespace) {
-            throw .invalidRequest("speech: instructions must not be empty when given")
+            throw .invalidRequest("instructions must not be empty when given", operation: .speech)
         }
     }
 }
@@ -79,7 +79,8 @@ public enum SpeechFormat: String, Sendable, Hashable, CaseIterable {
         guard let format = SpeechFormat(rawValue: name.lowercased()) else {
             let shown = SafeText.escapingControlCharacters(String(name.prefix(32)), keepingLineBreaks: false)
             throw .invalidRequest(
-                "speech: \"\(shown)\" is not an audio format; use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"
+                "\"\(shown)\" is not an audio format; use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))",
+                operation: .speech
             )
         }
         self = format

@@ -213,7 +213,7 @@ struct RerankV2Tests {
             _ = try await client.rerank(model: "qwen3-reranker:0.6b", query: "a", documents: ["a"])
             #expect(server.requestCount(.rerankV2) == 3, "idempotent: the 503 was retried")
             let unknown = await expectAIYouError(.notFound) { try await client.rerank(model: "nope", query: "q", documents: ["a"]) }
-            #expect(unknown?.message.contains("rerank.v2") == true && unknown?.message.contains("\"nope\"") == true)
+            #expect(unknown?.operation == .rerankV2 && unknown?.message.contains("\"nope\"") == true)
             server.enqueueFaults([.absurdNumbers], for: .rerankV2)
             await expectAIYouError(.decoding) { try await client.rerank(model: "qwen3-reranker:0.6b", query: "a", documents: ["a", "b"]) }
         }

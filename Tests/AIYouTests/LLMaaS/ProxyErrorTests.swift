@@ -21,45 +21,45 @@ struct ProxyErrorTests {
         .stringCode: Expected(
             code: .apiError,
             status: 400,
-            message: "chat.completion: max_tokens must be at most 8192 (key [REDACTED])",
+            message: "max_tokens must be at most 8192 (key [REDACTED])",
             errorType: "invalid_request_error",
             errorParameter: "max_tokens"
         ),
         .numericCode: Expected(
             code: .apiError,
             status: 400,
-            message: "chat.completion: max_tokens must be at most 8192 (key [REDACTED])",
+            message: "max_tokens must be at most 8192 (key [REDACTED])",
             errorType: "invalid_request_error",
             errorParameter: "max_tokens"
         ),
         .typeNone: Expected(
             code: .apiError,
             status: 500,
-            message: "chat.completion: Internal error while contacting the backend (key [REDACTED])"
+            message: "Internal error while contacting the backend (key [REDACTED])"
         ),
-        .typeNull: Expected(code: .apiError, status: 422, message: "chat.completion: Unprocessable request (key [REDACTED])"),
+        .typeNull: Expected(code: .apiError, status: 422, message: "Unprocessable request (key [REDACTED])"),
         .pythonDict: Expected(
             code: .apiError,
             status: 400,
-            message: "chat.completion: temperature must be at most 2, got 7 for key '[REDACTED]'"
+            message: "temperature must be at most 2, got 7 for key '[REDACTED]'"
         ),
-        .traceback: Expected(code: .apiError, status: 500, message: "chat.completion: httpx.ConnectError: [Errno 111] Connection refused"),
+        .traceback: Expected(code: .apiError, status: 500, message: "httpx.ConnectError: [Errno 111] Connection refused"),
         .modelNotFound: Expected(
             code: .notFound,
             status: 404,
-            message: #"chat.completion: the model "no-such-model" does not exist (model "no-such-model" not found, try pulling it first)"#,
+            message: #"the model "no-such-model" does not exist (model "no-such-model" not found, try pulling it first)"#,
             errorType: "api_error"
         ),
         .modelDoesNotExist: Expected(
             code: .notFound,
             status: 404,
-            message: #"chat.completion: the model "no-such-model" does not exist (The model `no-such-model` does not exist.)"#,
+            message: #"the model "no-such-model" does not exist (The model `no-such-model` does not exist.)"#,
             errorType: "NotFoundError"
         ),
         .invalidModel: Expected(
             code: .notFound,
             status: 400,
-            message: #"chat.completion: the model "no-such-model" does not exist (Invalid model: no-such-model)"#,
+            message: #"the model "no-such-model" does not exist (Invalid model: no-such-model)"#,
             errorType: "invalid_request_error",
             errorParameter: "model"
         ),
@@ -67,7 +67,7 @@ struct ProxyErrorTests {
             code: .notFound,
             status: 400,
             message:
-                #"chat.completion: the model "no-such-model" does not exist (/chat/completions: Invalid model name passed in model=no-such-model. Call `/v1/models` to view available models for your key.)"#
+                #"the model "no-such-model" does not exist (/chat/completions: Invalid model name passed in model=no-such-model. Call `/v1/models` to view available models for your key.)"#
         ),
     ]
 
@@ -80,6 +80,8 @@ struct ProxyErrorTests {
             let error = try #require(await expectAIYouError(expected.code) { try await client.chatCompletion(request) })
             #expect(error.status == expected.status)
             #expect(error.message == expected.message)
+            #expect(error.operation == .chatCompletion)
+            #expect(error.description.hasPrefix("AIYouError.\(expected.code) in chat.completion (HTTP \(expected.status)): "))
             #expect(error.errorType == expected.errorType)
             #expect(error.errorCode == expected.errorCode)
             #expect(error.errorParameter == expected.errorParameter)
@@ -93,7 +95,8 @@ struct ProxyErrorTests {
 
             // Streamed, the same error before the stream starts.
             let streamed = await expectAIYouError(expected.code) { try await client.chatCompletionStream(request) }
-            #expect(streamed?.message == expected.message.replacingOccurrences(of: "chat.completion:", with: "chat.stream:"))
+            #expect(streamed?.message == expected.message)
+            #expect(streamed?.operation == .chatStream)
         }
     }
 
@@ -106,7 +109,8 @@ struct ProxyErrorTests {
             )
             let request = ChatCompletionRequest(messages: [.text("Bonjour")], model: "mistral-x")
             let error = await expectAIYouError(.notFound) { try await client.chatCompletion(request) }
-            #expect(error?.message == #"chat.completion: the model "mistral-x" does not exist (model not found)"#)
+            #expect(error?.message == #"the model "mistral-x" does not exist (model not found)"#)
+            #expect(error?.operation == .chatCompletion)
             #expect(error?.status == 400 && error?.errorType == "NotFoundError")
         }
     }

@@ -11,7 +11,7 @@ struct Backoff: Sendable {
 
     /// Waits `delay`. `purpose` ends the errors' "while waiting to …"; `underlying` is the error
     /// they wrap, if any.
-    func pause(_ delay: Duration, operation: String, waitingTo purpose: String, underlying: AIYouError? = nil) async throws {
+    func pause(_ delay: Duration, operation: AIYouOperation, waitingTo purpose: String, underlying: AIYouError? = nil) async throws {
         enum Wake: Sendable {
             case slept
             case shutDown
@@ -39,11 +39,12 @@ struct Backoff: Sendable {
         case .shutDown:
             throw AIYouError(
                 .clientShutdown,
-                "\(operation): the client was shut down while the call waited to \(purpose)",
-                underlying: underlying
+                "the client was shut down while the call waited to \(purpose)",
+                underlying: underlying,
+                operation: operation
             )
         case .cancelled:
-            throw AIYouError(.cancelled, "\(operation): cancelled while waiting to \(purpose)", underlying: underlying)
+            throw AIYouError(.cancelled, "cancelled while waiting to \(purpose)", underlying: underlying, operation: operation)
         }
     }
 }

@@ -30,7 +30,7 @@ struct CacheStage: Sendable {
             observer?.cacheAnswered(hit: loaded?.withLock { $0 } == false, group: group)
             return value
         } catch is CancellationError {
-            throw AIYouError(.cancelled, "\(request.operation.name): cancelled")
+            throw AIYouError(.cancelled, "cancelled", operation: request.operation)
         }
     }
 }

@@ -15,9 +15,9 @@ struct LimiterStage: Sendable {
     func send(_ scope: inout CallScope, next: (inout CallScope) async throws -> TransportResponse) async throws -> TransportResponse {
         if scope.request.authenticated, !rateLimiter.tryAcquire() {
             do {
-                try await rateLimiter.acquire(operation: scope.operationName)
+                try await rateLimiter.acquire()
                 scope.observer?.limiterWaited(refused: false)
-            } catch let error as AIYouError where error.code == .rateLimited {
+            } catch  where error.code == .rateLimited {
                 scope.observer?.limiterWaited(refused: true)
                 throw error
             }

@@ -17,8 +17,8 @@ struct RetryStage: Sendable {
         let recorder = scope.request.operation == .login ? nil : MetadataRecorder.current
         let callStarted = recorder.map { _ in timeSource.now() }
         while true {
-            if backoff.isShutDown { throw AIYouError(.clientShutdown, "\(scope.operationName): the client has been shut down") }
-            if Task.isCancelled { throw AIYouError(.cancelled, "\(scope.operationName): cancelled") }
+            if backoff.isShutDown { throw AIYouError(.clientShutdown, "the client has been shut down", operation: scope.request.operation) }
+            if Task.isCancelled { throw AIYouError(.cancelled, "cancelled", operation: scope.request.operation) }
             let outcome: RetryPolicy.Outcome
             let failure: AIYouError
             do {
@@ -58,7 +58,7 @@ struct RetryStage: Sendable {
                 localRetries += 1
             }
             scope.observer?.retrying(reason: Self.retryReason(failure), delay: delay, nextAttempt: scope.attempts + 1)
-            try await backoff.pause(delay, operation: scope.operationName, waitingTo: "retry", underlying: failure)
+            try await backoff.pause(delay, operation: scope.request.operation, waitingTo: "retry", underlying: failure)
         }
     }
 
@@ -71,7 +71,7 @@ struct RetryStage: Sendable {
         let delay = try retryDelay(after: .failure(error), failure: failure, scope: scope, retriesUsed: budget.retriesUsed)
         guard budget.take() else { throw failure }
         scope.observer?.retrying(reason: Self.retryReason(failure), delay: delay, nextAttempt: budget.retriesUsed + 1)
-        try await backoff.pause(delay, operation: scope.operationName, waitingTo: "retry", underlying: failure)
+        try await backoff.pause(delay, operation: scope.request.operation, waitingTo: "retry", underlying: failure)
     }
 
     /// The backoff before the next attempt when `retriesUsed` retries are spent; throws `failure`

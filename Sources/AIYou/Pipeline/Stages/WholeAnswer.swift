@@ -19,8 +19,9 @@ enum WholeAnswer {
         } catch JSONGuard.Violation.tooManyValues(let limit) {
             throw AIYouError(
                 .limitExceeded,
-                "\(scope.operationName): the answer holds more than \(limit) JSON values for its \(body.readableBytes) bytes; it was not decoded",
-                status: response.status
+                "the answer holds more than \(limit) JSON values for its \(body.readableBytes) bytes; it was not decoded",
+                status: response.status,
+                operation: scope.request.operation
             )
         } catch {
             throw scope.mapping.decodingError(
