@@ -85,10 +85,17 @@ public final class AIYouClient: Sendable {
     /// harmless. Throws ``AIYouError/Code/clientShutdown`` when the pool did not close cleanly.
     public func shutdown() async throws {
         guard pipeline.markShutDown() else { return }
+        let failure: (any Error)?
         do {
             try await pipeline.transport.shutdown()
+            failure = nil
         } catch {
-            throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: error)
+            failure = error
+        }
+        // After the pool: a login or cache load still in flight has failed with it by now.
+        await pipeline.tasks.cancelAndJoin()
+        if let failure {
+            throw AIYouError(.clientShutdown, "the connection pool did not shut down cleanly", underlying: failure)
         }
     }
 

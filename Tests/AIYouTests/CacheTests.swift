@@ -108,7 +108,7 @@ struct CacheTests {
 
     @Test("entries never cross credentials: the same request under another identity loads again")
     func identityInKey() async throws {
-        let cache = ResponseCache(maxEntries: 10, timeSource: ManualTime().source)
+        let cache = ResponseCache(maxEntries: 10, timeSource: ManualTime().source, tasks: OwnedTasks())
         let userA = Credentials.bearerToken("user-a-token").hashValue
         let userB = Credentials.bearerToken("user-b-token").hashValue
         #expect(userA != userB)

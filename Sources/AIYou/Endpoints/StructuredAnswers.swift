@@ -88,7 +88,7 @@ extension AIYouClient {
             repairs += 1
             (options.logger ?? configuration.logger).debug(
                 "structured answer did not decode; asking the model to repair it",
-                metadata: ["aiyou.repair": "\(repairs)", "aiyou.problem": "\(reason)"]
+                metadata: [AIYouLogKey.repair: "\(repairs)", AIYouLogKey.problem: "\(reason)"]
             )
             if let answer = completion.choices.first?.message.content, !answer.allSatisfy(\.isWhitespace) {
                 current.messages.append(.text(String(answer.utf8Prefix(maxBytes: Self.maxEchoedAnswerBytes)), role: .assistant))

@@ -72,7 +72,7 @@ final class TelemetryCallObserver: CallObserver {
         let span = tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: .client)
         var attributes = SpanAttributes()
         attributes[OTelAttribute.server.address] = telemetry.serverAddress
-        attributes["aiyou.operation"] = operation.name
+        attributes[AIYouLogKey.operation] = operation.name
         if let call {
             if let genAI = call.genAIOperation {
                 attributes[GenAIAttribute.operationName] = genAI
@@ -136,13 +136,15 @@ final class TelemetryCallObserver: CallObserver {
 
     /// The call will try again after `delay`, because of `reason`.
     func retrying(reason: String, delay: Duration, nextAttempt: Int) {
-        telemetry.counter(AIYouMetric.retries, [("aiyou.operation", operation.name), ("aiyou.retry.reason", reason)])?.increment(by: 1)
+        telemetry.counter(AIYouMetric.retries, [(AIYouLogKey.operation, operation.name), (AIYouLogKey.retryReason, reason)])?.increment(
+            by: 1
+        )
         span?.addEvent(
             SpanEvent(
-                name: "aiyou.retry",
+                name: AIYouLogKey.retry,
                 attributes: [
-                    "aiyou.retry.reason": .string(reason), "aiyou.retry.delay_ms": .int64(Int64(delay.milliseconds)),
-                    "aiyou.attempt": .int64(Int64(nextAttempt)),
+                    AIYouLogKey.retryReason: .string(reason), AIYouLogKey.retryDelayMilliseconds: .int64(Int64(delay.milliseconds)),
+                    AIYouLogKey.attempt: .int64(Int64(nextAttempt)),
                 ]
             )
         )
@@ -150,15 +152,17 @@ final class TelemetryCallObserver: CallObserver {
 
     /// The call waited in the client's rate limiter (`refused`: and was refused).
     func limiterWaited(refused: Bool) {
-        telemetry.counter(refused ? AIYouMetric.limiterRefusals : AIYouMetric.limiterWaits, [("aiyou.operation", operation.name)])?
+        telemetry.counter(refused ? AIYouMetric.limiterRefusals : AIYouMetric.limiterWaits, [(AIYouLogKey.operation, operation.name)])?
             .increment(by: 1)
-        span?.addEvent(SpanEvent(name: refused ? "aiyou.rate_limiter.refused" : "aiyou.rate_limiter.wait"))
+        span?.addEvent(SpanEvent(name: refused ? AIYouLogKey.rateLimiterRefused : AIYouLogKey.rateLimiterWait))
     }
 
     /// A cacheable read was answered from the cache (`hit`) or had to be fetched.
     func cacheAnswered(hit: Bool, group: CacheGroup) {
-        telemetry.counter(hit ? AIYouMetric.cacheHits : AIYouMetric.cacheMisses, [("aiyou.cache.group", group.rawValue)])?.increment(by: 1)
-        span?.attributes["aiyou.cache.hit"] = hit
+        telemetry.counter(hit ? AIYouMetric.cacheHits : AIYouMetric.cacheMisses, [(AIYouLogKey.cacheGroup, group.rawValue)])?.increment(
+            by: 1
+        )
+        span?.attributes[AIYouLogKey.cacheHit] = hit
     }
 
     /// The call's answer, for the response attributes and the token usage.

@@ -39,11 +39,14 @@ final class Authenticator: Sendable {
     private let credentials: Credentials
     private let refreshMargin: Duration
     private let timeSource: TimeSource
+    /// Where the shared login runs (joined by the client's shutdown).
+    private let tasks: OwnedTasks
     private let state = Locked(State())
     /// The redactor of ``redactor``, with the generation of issued tokens it knows.
     private let cachedRedactor = Locked<(generation: UInt64, redactor: Redactor)?>(nil)
 
-    init(credentials: Credentials, refreshMargin: Duration, timeSource: TimeSource) {
+    init(credentials: Credentials, refreshMargin: Duration, timeSource: TimeSource, tasks: OwnedTasks) {
+        self.tasks = tasks
         self.credentials = credentials
         self.refreshMargin = refreshMargin
         self.timeSource = timeSource
@@ -89,7 +92,7 @@ final class Authenticator: Sendable {
                 if token.expiresAt.map({ now < $0 }) ?? false { fallback = token.value }
             }
             if let running = state.login { return .wait(running, fallback: fallback) }
-            let login = SharedWork { try await self.logIn(email: email, password: password, chain: chain, logger: logger) }
+            let login = SharedWork(in: tasks) { try await self.logIn(email: email, password: password, chain: chain, logger: logger) }
             state.login = login
             return .wait(login, fallback: fallback)
         }
@@ -135,7 +138,9 @@ final class Authenticator: Sendable {
             }
             logger.debug(
                 "logged in",
-                metadata: ["aiyou.token.expires_in_s": "\(response.expiresAt.map { WireValue.wholeSeconds(from: now, to: $0) } ?? -1)"]
+                metadata: [
+                    AIYouLogKey.tokenExpiresInSeconds: "\(response.expiresAt.map { WireValue.wholeSeconds(from: now, to: $0) } ?? -1)"
+                ]
             )
             return token
         } catch {

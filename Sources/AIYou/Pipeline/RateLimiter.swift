@@ -63,10 +63,18 @@ public final class RateLimiter: Sendable {
     private let mayDelay: Atomic<Bool>
     private let hasRate: Bool
     private let nextID = Atomic<UInt64>(0)
+    /// Where the timer runs.
+    private let tasks: OwnedTasks
 
     /// A limiter for `configuration`; `nil` configuration means no client-side rate (pauses still
     /// apply). A caller that would wait longer than `maxWait` fails at once.
-    public init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
+    public convenience init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource) {
+        self.init(configuration: configuration, maxWait: maxWait, timeSource: timeSource, tasks: OwnedTasks())
+    }
+
+    /// A limiter whose timer runs among `tasks` (a client's: its shutdown awaits the timer).
+    init(configuration: Configuration.RateLimit?, maxWait: Duration, timeSource: TimeSource, tasks: OwnedTasks) {
+        self.tasks = tasks
         let origin = timeSource.now()
         self.origin = origin
         if let (precise, coarse) = timeSource.nanoseconds {
@@ -244,7 +252,8 @@ public final class RateLimiter: Sendable {
                 case .cancelled:
                     continuation.resume(throwing: CancellationError())
                 case .queued(let startTimer):
-                    if startTimer { Task { await self.runTimer() } }
+                    // Not started only once the client is shutting down, which ends every waiter.
+                    if startTimer { tasks.start { await self.runTimer() } }
                 }
             }
         } onCancel: {
@@ -278,6 +287,8 @@ public final class RateLimiter: Sendable {
             // The timer must keep serving the queue, so it ignores cancellation of its own task. Its
             // deadline is absolute: the time it takes to get here does not push it back.
             try? await timeSource.sleep(until: instant(Self.adding(.nanoseconds(max(sleep, 10_000)), to: now)))
+            // Only the client's shutdown cancels the timer, after ending every waiter.
+            if Task.isCancelled, state.withLock({ $0.isShutDown }) { return }
         }
     }
 }

@@ -29,6 +29,9 @@ final class RequestPipeline: Sendable {
     let cache: ResponseCache?
     let telemetry: Telemetry
     let backoff: Backoff
+    /// The tasks the client starts outside callers' tasks (logins, cache loads, the limiter's
+    /// timer); the client's shutdown joins them.
+    let tasks = OwnedTasks()
     private let retryPolicy: RetryPolicy
     private let numbers = RequestNumbers()
     let observe: ObserveStage
@@ -45,16 +48,18 @@ final class RequestPipeline: Sendable {
         let authenticator = Authenticator(
             credentials: configuration.credentials,
             refreshMargin: configuration.tokenRefreshMargin,
-            timeSource: time
+            timeSource: time,
+            tasks: tasks
         )
         self.authenticator = authenticator
         self.cache =
-            configuration.cache.isEnabled ? ResponseCache(maxEntries: configuration.cache.maxEntries, timeSource: time) : nil
+            configuration.cache.isEnabled ? ResponseCache(maxEntries: configuration.cache.maxEntries, timeSource: time, tasks: tasks) : nil
         self.retryPolicy = RetryPolicy(configuration: configuration.retry)
         self.rateLimiter = RateLimiter(
             configuration: configuration.rateLimit,
             maxWait: configuration.rateLimit?.maxWait ?? configuration.retry.maxRetryAfter,
-            timeSource: time
+            timeSource: time,
+            tasks: tasks
         )
         let (credentials, limit) = (configuration.credentials, configuration.limits.maxErrorBodyBytes)
         self.telemetry = Telemetry(observability: configuration.observability, baseURL: configuration.baseURL) { text in

@@ -38,8 +38,11 @@ final class ResponseCache: Sendable {
     private let state = Locked(State())
     private let maxEntries: Int
     private let timeSource: TimeSource
+    /// Where shared loads run (joined by the client's shutdown).
+    private let tasks: OwnedTasks
 
-    init(maxEntries: Int, timeSource: TimeSource) {
+    init(maxEntries: Int, timeSource: TimeSource, tasks: OwnedTasks) {
+        self.tasks = tasks
         self.maxEntries = maxEntries
         self.timeSource = timeSource
     }
@@ -67,7 +70,7 @@ final class ResponseCache: Sendable {
             let generation = state.generations[key.group, default: 0]
             state.loadCounter += 1
             let id = state.loadCounter
-            let work = SharedWork<any Sendable> {
+            let work = SharedWork<any Sendable>(in: tasks) {
                 do {
                     let value = try await load()
                     self.store(value, for: key, ttl: ttl, generation: generation, load: id)

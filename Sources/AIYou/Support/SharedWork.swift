@@ -11,9 +11,11 @@ final class SharedWork<Value: Sendable>: Sendable {
 
     private let state = Locked(State())
 
-    /// Starts `operation` at once, in a task of its own (it outlives callers who leave).
-    init(_ operation: @escaping @Sendable () async throws -> Value) {
-        Task { [self] in
+    /// Starts `operation` at once, in a task of its own among `tasks` (it outlives callers who
+    /// leave, not the client). Once `tasks` refuses new work (the client is shutting down), the
+    /// work ends at once with ``AIYouError/Code/clientShutdown``.
+    init(in tasks: OwnedTasks, _ operation: @escaping @Sendable () async throws -> Value) {
+        let started = tasks.start { [self] in
             let result: Result<Value, any Error>
             do {
                 result = .success(try await operation())
@@ -22,6 +24,7 @@ final class SharedWork<Value: Sendable>: Sendable {
             }
             complete(result)
         }
+        if !started { complete(.failure(AIYouError(.clientShutdown, "the client has been shut down"))) }
     }
 
     private func complete(_ result: Result<Value, any Error>) {

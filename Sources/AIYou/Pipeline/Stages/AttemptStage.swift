@@ -13,7 +13,7 @@ struct AttemptStage: Sendable {
 
     func send(_ scope: inout CallScope) async throws -> TransportResponse {
         scope.attempts += 1
-        if scope.logsDebug { scope.logger[metadataKey: "aiyou.attempt"] = "\(scope.attempts)" }
+        if scope.logsDebug { scope.logger[metadataKey: AIYouLogKey.attempt] = "\(scope.attempts)" }
         let request = scope.request
         var transportRequest = transportRequest(for: request, token: scope.token, options: scope.options)
         let span = scope.observer?.attemptStarted(
@@ -23,9 +23,12 @@ struct AttemptStage: Sendable {
             headers: &transportRequest.headers
         )
         let logger = scope.logger
-        logger.debug("sending request", metadata: ["aiyou.method": "\(request.method.rawValue)", "aiyou.path": "\(request.path)"])
+        logger.debug("sending request", metadata: [AIYouLogKey.method: "\(request.method.rawValue)", AIYouLogKey.path: "\(request.path)"])
         if logger.logLevel <= .trace, case .json(let body) = request.body {
-            logger.trace("request body", metadata: ["aiyou.body": "\(scope.mapping.excerpt(of: body, redactor: scope.mapping.redactor))"])
+            logger.trace(
+                "request body",
+                metadata: [AIYouLogKey.body: "\(scope.mapping.excerpt(of: body, redactor: scope.mapping.redactor))"]
+            )
         }
         let started = timeSource.now()
         do {
@@ -34,13 +37,13 @@ struct AttemptStage: Sendable {
             scope.observer?.attemptEnded(span, method: request.method, status: response.status, failure: nil, duration: duration)
             logger.debug(
                 "received answer",
-                metadata: ["aiyou.status": "\(response.status)", "aiyou.duration_ms": "\(duration.milliseconds)"]
+                metadata: [AIYouLogKey.status: "\(response.status)", AIYouLogKey.durationMilliseconds: "\(duration.milliseconds)"]
             )
             return response
         } catch let error as TransportError {
             let failure = scope.mapping.error(for: error, operation: request.operation)
             scope.observer?.attemptEnded(span, method: request.method, status: nil, failure: failure, duration: timeSource.now() - started)
-            logger.debug("request failed", metadata: ["aiyou.error": "\(failure.message)"])
+            logger.debug("request failed", metadata: [AIYouLogKey.error: "\(failure.message)"])
             throw AttemptFailure(transport: error, error: failure)
         }
     }

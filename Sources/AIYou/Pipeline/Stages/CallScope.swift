@@ -42,8 +42,8 @@ struct CallScope: Sendable {
         var logger = options.logger ?? defaultLogger
         self.logsDebug = logger.logLevel <= .debug
         if logsDebug {
-            logger[metadataKey: "aiyou.request.id"] = "\(requestID)"
-            logger[metadataKey: "aiyou.operation"] = "\(request.operation.name)"
+            logger[metadataKey: AIYouLogKey.requestID] = "\(requestID)"
+            logger[metadataKey: AIYouLogKey.operation] = "\(request.operation.name)"
         }
         self.logger = logger
         self.observer = observer

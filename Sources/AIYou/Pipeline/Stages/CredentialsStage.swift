@@ -23,7 +23,7 @@ struct CredentialsStage: Sendable {
         guard response.status == 401, canRefresh, !scope.reauthenticated else { return response }
         scope.reauthenticated = true
         authenticator.invalidate(token)
-        scope.logger.debug("token rejected, logging in again", metadata: ["aiyou.status": "401"])
+        scope.logger.debug("token rejected, logging in again", metadata: [AIYouLogKey.status: "401"])
         scope.token = try await authenticator.token(logger: scope.logger, login: login)
         return try await next(&scope)
     }

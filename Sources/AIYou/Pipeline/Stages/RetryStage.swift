@@ -43,6 +43,15 @@ struct RetryStage: Sendable {
                 )
                 outcome = .status(status, serverDelay: serverDelay)
             } catch let attempt as AttemptFailure {
+                // The pool's shutdown cancels what is in flight: the caller sees why.
+                if backoff.isShutDown, attempt.error.code == .cancelled {
+                    throw AIYouError(
+                        .clientShutdown,
+                        "the client was shut down during the call",
+                        underlying: attempt.error,
+                        operation: scope.request.operation
+                    )
+                }
                 failure = attempt.error
                 outcome = .failure(attempt.transport)
             }
@@ -89,7 +98,7 @@ struct RetryStage: Sendable {
             if case .status(_, let serverDelay?) = outcome, serverDelay > policy.configuration.maxRetryAfter {
                 scope.logger.debug(
                     "server delay beyond maxRetryAfter; failing now",
-                    metadata: ["aiyou.retry.delay_ms": "\(serverDelay.milliseconds)"]
+                    metadata: [AIYouLogKey.retryDelayMilliseconds: "\(serverDelay.milliseconds)"]
                 )
             }
             throw failure
@@ -97,8 +106,8 @@ struct RetryStage: Sendable {
         scope.logger.debug(
             "retrying",
             metadata: [
-                "aiyou.status": "\(failure.status.map(String.init) ?? failure.code.description)",
-                "aiyou.retry.delay_ms": "\(delay.milliseconds)",
+                AIYouLogKey.status: "\(failure.status.map(String.init) ?? failure.code.description)",
+                AIYouLogKey.retryDelayMilliseconds: "\(delay.milliseconds)",
             ]
         )
         return delay
