@@ -137,13 +137,9 @@ public func withAIYouClient<Result>(
     _ body: (AIYouClient) async throws -> Result
 ) async throws -> Result {
     let client = try AIYouClient(configuration: configuration)
-    let result: Result
-    do {
-        result = try await body(client)
-    } catch {
-        try? await client.shutdown()
-        throw error
+    return try await withCleanup {
+        try await body(client)
+    } finally: { _ in
+        try await client.shutdown()
     }
-    try await client.shutdown()
-    return result
 }

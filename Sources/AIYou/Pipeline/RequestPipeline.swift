@@ -186,7 +186,8 @@ final class RequestPipeline: Sendable {
         observer: (any CallObserver)?,
         consume: (TransportResponse, CallScope) async throws -> Output
     ) async throws -> Output {
-        try configuration.api.require(request.operation)
+        // The service offers the operation: the request's path was found in the table
+        // (``APIRequest/init(_:on:suffix:method:query:body:accept:)`` threw otherwise).
         try options.validate(operation: request.operation)
         let request = try request.addingExtraBodyFields(options.extraBodyFields)
         var scope = scope(for: request, budget: budget, options: options, observer: observer)
@@ -211,11 +212,5 @@ final class RequestPipeline: Sendable {
             retryPolicy: retryPolicy,
             budget: budget
         )
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        self = .nanoseconds(duration.nanoseconds)
     }
 }
