@@ -106,6 +106,7 @@ let package = Package(
             name: "AIYouMockServerTests",
             dependencies: [
                 "AIYouMockServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,5 +1,5 @@
-/// A fault that lets the route answer an authenticated request, but changes or extends the
-/// answer. Routes it does not apply to ignore it.
+/// A fault that lets the route answer an authenticated request, but changes, extends or
+/// withholds the answer. Routes it does not apply to ignore it.
 enum AnswerFault: Sendable, Equatable {
     /// A streamed chat answer stops after this many content events and the connection is
     /// closed (``MockFault/dropStreamAfter(events:)``).
@@ -21,4 +21,7 @@ enum AnswerFault: Sendable, Equatable {
     case invalidBase64
     /// Only the first half of the answer is written (``MockFault/truncatedBody``).
     case truncatedBody
+    /// The connection is closed instead of the answer being sent
+    /// (``MockFault/dropAfterProcessing``).
+    case dropAfterAnswer
 }

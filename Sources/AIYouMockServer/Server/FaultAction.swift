@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOFoundationCompat
 
-/// What the ``MockRequestHandler`` does for an injected fault.
+/// What ``FaultMiddleware`` does for an injected fault.
 enum FaultAction: Sendable {
     /// Answer with this response instead of the route's.
     case answer(Response)
@@ -12,11 +12,8 @@ enum FaultAction: Sendable {
     case hang
     /// Close the connection without answering.
     case drop
-    /// Authenticate, then let the route answer, changed by this fault.
+    /// Authenticate, then let the route answer, changed, extended or withheld by this fault.
     case alterAnswer(AnswerFault)
-    /// Authenticate and let the route handle the request, then close the connection without
-    /// sending its answer.
-    case dropAfterAnswer
     /// Authenticate, then answer with this hostile chat answer instead of the route's.
     case replaceAnswer(HostileChatFault)
     /// Handle the request normally: the fault does not apply to the route.
@@ -87,7 +84,7 @@ enum FaultAction: Sendable {
         case .escapeSequences(let status):
             self = .answer(HostileAnswers.escapeSequences(status: status, openAIShape: route.isLLMaaS))
         case .dropAfterProcessing:
-            self = .dropAfterAnswer
+            self = .alterAnswer(.dropAfterAnswer)
         case .lyingPageCounts(let totalItems, let fullPages):
             self = .alterAnswer(.lyingPageCounts(totalItems: totalItems, fullPages: fullPages))
         case .bytes(let status, let headers, let body):

@@ -1,13 +1,14 @@
 import Hummingbird
 
 /// Builds the Hummingbird router: one endpoint per ``MockRoute`` of either dialect (AI.YOU under
-/// `/api/`, LLMaaS under `/v1/` and `/v2/`), each behind the ``MockRequestHandler``.
+/// `/api/`, LLMaaS under `/v1/` and `/v2/`), each in its own group behind the middlewares, in
+/// this order: ``RecordMiddleware``, ``FaultMiddleware``, ``AuthMiddleware`` (on the routes that
+/// need a token), ``AnswerFaultMiddleware``, then the route's handler.
 struct MockRouterBuilder: Sendable {
     let state: MockServerState
 
     func build() -> Router<MockRequestContext> {
         let router = Router(context: MockRequestContext.self)
-        let requestHandler = MockRequestHandler(state: self.state)
         let auth = AuthRoutes(state: self.state)
         let chat = ChatRoutes(state: self.state)
         let assistants = AssistantRoutes()
@@ -52,9 +53,16 @@ struct MockRouterBuilder: Sendable {
         ]
         for (route, handler) in handlers {
             guard let method = HTTPRequest.Method(route.method) else { continue }
-            router.on(RouterPath(route.path), method: method) { request, context in
-                try await requestHandler.respond(to: request, context: context, route: route, handler: handler)
+            let group = router.group()
+                .add(middleware: RecordMiddleware(state: self.state, route: route))
+                .add(middleware: FaultMiddleware(state: self.state, route: route))
+            if route.requiresAuthentication {
+                group.add(middleware: AuthMiddleware(state: self.state, route: route))
             }
+            group.add(middleware: AnswerFaultMiddleware(state: self.state, route: route))
+                .on(RouterPath(route.path), method: method) { request, context in
+                    try await handler(RouteRequest(request: request, context: context, settings: self.state.currentSettings))
+                }
         }
         // After the routes, so that it wraps only the not-found answer.
         router.add(middleware: LLMaaSNotFoundMiddleware())

@@ -1,20 +1,20 @@
-import Foundation
 import Hummingbird
-import NIOFoundationCompat
 
-/// What a route handler receives once the ``MockRequestHandler`` has counted, faulted and authenticated
+/// What a route handler receives once the middlewares have recorded, faulted and authenticated
 /// the request.
 struct RouteRequest: Sendable {
     /// The request; its body is still a stream for multipart uploads.
     let request: Request
-    /// The request context, with the connection's channel.
+    /// The request context, with the connection's channel and what the middlewares learnt.
     let context: MockRequestContext
-    /// The collected body of a non-multipart request (empty for multipart).
-    let body: ByteBuffer
-    /// The live settings as they were when the request arrived.
+    /// The live settings as they were when the request reached its route.
     let settings: LiveSettings
+
+    /// The collected body of a non-multipart request (empty for multipart).
+    var body: ByteBuffer { self.context.body }
+
     /// The fault that changes this request's answer, if any.
-    let answerFault: AnswerFault?
+    var answerFault: AnswerFault? { self.context.answerFault }
 
     /// Set when a ``MockFault/dropStreamAfter(events:)`` fault applies to this chat request.
     var dropStreamAfter: Int? {
@@ -41,10 +41,7 @@ struct RouteRequest: Sendable {
     var invalidBase64: Bool { self.answerFault == .invalidBase64 }
 
     /// The body parsed as JSON, or `nil` when it is empty or not JSON.
-    var json: JSONValue? {
-        guard self.body.readableBytes > 0 else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: self.body)
-    }
+    var json: JSONValue? { self.context.json }
 
     /// The response shape for this request.
     var shape: MockResponseShape { self.settings.shape }

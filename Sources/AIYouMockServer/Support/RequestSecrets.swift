@@ -12,6 +12,9 @@ struct RequestSecrets: Sendable, Equatable {
     /// The login body's `password`, when it is a non-empty string.
     var password: String?
 
+    /// No secrets: what a request carries until they are read.
+    init() {}
+
     /// Reads the secrets of `request`, whose collected body is `body`, on `route`.
     init(request: Request, body: ByteBuffer, route: MockRoute) {
         for value in request.headers[values: .authorization] {
