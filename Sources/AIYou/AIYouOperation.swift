@@ -100,7 +100,7 @@ public struct AIYouOperation: Hashable, Sendable, CustomStringConvertible {
     public static var login: AIYouOperation { AIYouOperation(kind: .login) }
     /// A whole chat completion (``AIYouClient/chatCompletion(_:options:)``).
     public static var chatCompletion: AIYouOperation { AIYouOperation(kind: .chatCompletion) }
-    /// A streamed chat completion (``AIYouClient/streamChatCompletion(_:options:)``), opening it
+    /// A streamed chat completion (``AIYouClient/chatCompletionStream(_:options:)``), opening it
     /// or reading it.
     public static var chatStream: AIYouOperation { AIYouOperation(kind: .chatStream) }
     /// The assistants of the account (AI.YOU).
