@@ -139,7 +139,7 @@ public func withAIYouClient<Result>(
     let client = try AIYouClient(configuration: configuration)
     return try await withCleanup {
         try await body(client)
-    } finally: { _ in
+    } finally: {
         try await client.shutdown()
     }
 }

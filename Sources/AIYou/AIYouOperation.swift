@@ -69,9 +69,7 @@ public struct AIYouOperation: Hashable, Sendable, CustomStringConvertible {
     var facts: Facts {
         switch kind {
         case .login: Facts(method: .POST, isIdempotent: true, aiyouPath: "/api/login")
-        case .chatCompletion:
-            Facts(method: .POST, isIdempotent: false, aiyouPath: "/api/v1/chat/completions", llmaasPath: "/v1/chat/completions")
-        case .chatStream:
+        case .chatCompletion, .chatStream:
             Facts(method: .POST, isIdempotent: false, aiyouPath: "/api/v1/chat/completions", llmaasPath: "/v1/chat/completions")
         case .assistants: Facts(method: .GET, isIdempotent: true, aiyouPath: "/api/v1/user/assistants")
         case .models: Facts(method: .GET, isIdempotent: true, aiyouPath: "/api/v1/models", llmaasPath: "/v1/models")
@@ -87,11 +85,9 @@ public struct AIYouOperation: Hashable, Sendable, CustomStringConvertible {
         case .speech: Facts(method: .POST, isIdempotent: false, llmaasPath: "/v1/audio/speech")
         case .imageGeneration: Facts(method: .POST, isIdempotent: false, llmaasPath: "/v1/images/generations")
         case .uploadFile: Facts(method: .POST, isIdempotent: false, llmaasPath: "/v1/files")
-        case .fileInfo: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/files")
-        case .fileContent: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/files")
+        case .fileInfo, .fileContent: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/files")
         case .createBatch: Facts(method: .POST, isIdempotent: false, llmaasPath: "/v1/batches")
-        case .batch: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/batches")
-        case .batches: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/batches")
+        case .batch, .batches: Facts(method: .GET, isIdempotent: true, llmaasPath: "/v1/batches")
         case .cancelBatch: Facts(method: .POST, isIdempotent: true, llmaasPath: "/v1/batches")
         }
     }

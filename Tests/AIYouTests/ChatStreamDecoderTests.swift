@@ -140,7 +140,7 @@ struct ChatStreamDecoderTests {
         reopening.chunkDelivered()
         reopening.chunkDelivered()
         #expect(
-            reopening.breakMessage(.chatStream, TransportError(.broken, "the service closed the connection"))
+            reopening.breakMessage(TransportError(.broken, "the service closed the connection"))
                 == "the stream broke after 2 chunk(s) (the service closed the connection)"
         )
     }

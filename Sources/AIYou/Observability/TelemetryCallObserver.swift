@@ -143,7 +143,7 @@ final class TelemetryCallObserver: CallObserver {
             SpanEvent(
                 name: AIYouLogKey.retry,
                 attributes: [
-                    AIYouLogKey.retryReason: .string(reason), AIYouLogKey.retryDelayMilliseconds: .int64(Int64(delay.milliseconds)),
+                    AIYouLogKey.retryReason: .string(reason), AIYouLogKey.retryDelayMilliseconds: .int64(delay.milliseconds),
                     AIYouLogKey.attempt: .int64(Int64(nextAttempt)),
                 ]
             )

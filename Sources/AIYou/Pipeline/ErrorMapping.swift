@@ -145,7 +145,7 @@ struct ErrorMapping: Sendable {
         }
         return AIYouError(
             code,
-            "\(SafeText.escapingControlCharacters(message, keepingLineBreaks: false))",
+            SafeText.escapingControlCharacters(message, keepingLineBreaks: false),
             underlying: failure.underlying ?? failure,
             operation: operation
         )

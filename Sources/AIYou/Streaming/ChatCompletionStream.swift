@@ -208,7 +208,7 @@ public struct ChatCompletionStream: AsyncSequence, Sendable {
                     }
                     finished = true
                     var mapped = connection.mapping.error(for: failure, operation: source.operation)
-                    if mapped.code == .network { mapped.message = reopening.breakMessage(source.operation, failure) }
+                    if mapped.code == .network { mapped.message = reopening.breakMessage(failure) }
                     throw mapped
                 }
             }

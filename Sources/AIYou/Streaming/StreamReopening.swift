@@ -19,7 +19,7 @@ struct StreamReopening: Sendable {
     }
 
     /// The message of a network break that is not reopened.
-    func breakMessage(_ operation: AIYouOperation, _ failure: TransportError) -> String {
+    func breakMessage(_ failure: TransportError) -> String {
         "the stream broke after \(deliveredChunks) chunk(s) (\(failure.reason))"
     }
 }

@@ -25,8 +25,6 @@ struct CallScope: Sendable {
     /// The bearer token of the next attempt; `nil` for an unauthenticated request.
     var token: String?
 
-    var operationName: String { request.operation.name }
-
     init(
         request: APIRequest,
         options: RequestOptions,
