@@ -31,6 +31,12 @@ public struct Configuration: Sendable {
     /// Client-side rate limit; `nil` (the default) sends as fast as callers ask. Either way, a 429
     /// with `Retry-After` holds every request back until the service's delay has passed.
     public var rateLimit: RateLimit? = nil
+    /// A quota in requests and output tokens per window, kept in a store that several clients
+    /// (the replicas of a service) may share; `nil` (the default) for none. See ``Quota``.
+    public var quota: Quota? = nil
+    /// Pacing from the service's rate-limit headers and 429s; `nil` (the default) for none. See
+    /// ``AdaptivePacing``.
+    public var adaptivePacing: AdaptivePacing? = nil
     /// In-memory cache of rarely changing reads; off unless enabled.
     public var cache: Cache = .disabled
     /// Where the client logs (at `debug` and `trace` only). Default: discards everything.
@@ -371,6 +377,8 @@ extension Configuration {
                 throw .invalidConfiguration("rateLimit: requestsPerSecond > 0, burst ≥ 1 and maxWait ≥ 0 are required")
             }
         }
+        if let problem = quota?.problem { throw .invalidConfiguration("quota: \(problem)") }
+        if let problem = adaptivePacing?.problem { throw .invalidConfiguration("adaptivePacing: \(problem)") }
         if cache.isEnabled,
             cache.maxEntries < 1
                 || [cache.assistantsTTL, cache.modelsTTL, cache.threadsTTL ?? .seconds(1)].contains(where: { $0 <= .zero })

@@ -31,6 +31,10 @@ protocol CallObserver: Sendable {
     /// A cacheable read was answered from the cache (`hit`) or had to be fetched.
     func cacheAnswered(hit: Bool, group: CacheGroup)
 
+    /// An attempt that took output tokens from the quota got an answer: the reservation is
+    /// settled when the call ends (``QuotaSettlingObserver``).
+    func quotaReserved(_ reservation: QuotaGate.Reservation)
+
     /// What the call answered, for the response's attributes and the tokens it used.
     func answered(_ answer: CallAnswer)
 
@@ -48,6 +52,7 @@ extension CallObserver {
     func retrying(reason: String, delay: Duration, nextAttempt: Int) {}
     func limiterWaited(refused: Bool) {}
     func cacheAnswered(hit: Bool, group: CacheGroup) {}
+    func quotaReserved(_ reservation: QuotaGate.Reservation) {}
     func answered(_ answer: CallAnswer) {}
     func chunk(_ chunk: ChatCompletionChunk) {}
     func finish(error: (any Error)?) {}

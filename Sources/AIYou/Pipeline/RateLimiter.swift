@@ -61,7 +61,8 @@ public final class RateLimiter: Sendable {
     /// `true` while a client-side rate is configured, a pause is set or callers wait: when it is
     /// `false`, `acquire` returns without taking the lock.
     private let mayDelay: Atomic<Bool>
-    private let hasRate: Bool
+    /// The configured rate (requests per second), which a paced rate never exceeds.
+    private let configuredRate: Double?
     private let nextID = Atomic<UInt64>(0)
     /// Where the timer runs.
     private let tasks: OwnedTasks
@@ -87,7 +88,7 @@ public final class RateLimiter: Sendable {
         }
         self.timeSource = timeSource
         self.maxWait = maxWait.nanoseconds
-        self.hasRate = configuration != nil
+        self.configuredRate = configuration?.requestsPerSecond
         self.mayDelay = Atomic(configuration != nil)
         self.state = Locked(
             State(bucket: TokenBucket(ratePerSecond: configuration?.requestsPerSecond, burst: configuration?.burst ?? 1, now: 0))
@@ -154,6 +155,22 @@ public final class RateLimiter: Sendable {
         for waiter in refused { waiter.continuation.resume(throwing: refusalError(retryAt: refusal.retryAt, now: now)) }
     }
 
+    /// Paces the client at `perSecond` requests per second (never above the configured rate), as
+    /// adaptive pacing decides from the service's answers; `nil` goes back to the configured rate.
+    func pace(atMost perSecond: Double?) {
+        let rate: Double? =
+            switch (configuredRate, perSecond) {
+            case (let configured?, let paced?): min(configured, paced)
+            case (let configured, nil): configured
+            case (nil, let paced): paced
+            }
+        let now = clock()
+        state.withLock { state in
+            state.bucket.setRate(perSecond: rate, now: now, queued: state.waiting)
+            if rate != nil { mayDelay.store(true, ordering: .releasing) } else { settle(&state, now: now) }
+        }
+    }
+
     /// Ends every wait with ``AIYouError/Code/clientShutdown`` and refuses new ones.
     func shutdown() {
         let waiters: [Waiter] = state.withLock { state in
@@ -187,10 +204,13 @@ public final class RateLimiter: Sendable {
     /// waiter. Called with the lock held.
     private func settle(_ state: inout State, now: Int64) {
         if let refusal = state.refusal, refusal.until <= now { state.refusal = nil }
-        if !hasRate, state.waiting == 0, state.bucket.pausedUntil == nil, state.refusal == nil, !state.isShutDown {
+        if !state.bucket.hasRate, state.waiting == 0, state.bucket.pausedUntil == nil, state.refusal == nil, !state.isShutDown {
             mayDelay.store(false, ordering: .releasing)
         }
     }
+
+    /// Now, in nanoseconds on the limiter's clock.
+    var nanosecondsNow: Int64 { clock() }
 
     /// `true` when `acquire` returns without taking the lock (no rate, no pause, no waiter).
     var isOnFastPath: Bool { !mayDelay.load(ordering: .acquiring) }

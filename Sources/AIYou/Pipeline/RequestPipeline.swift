@@ -65,11 +65,19 @@ final class RequestPipeline: Sendable {
         self.telemetry = Telemetry(observability: configuration.observability, baseURL: configuration.baseURL) { text in
             ErrorMapping(credentials: credentials, authenticator: authenticator, errorBodyLimit: limit).redactor.clean(text, limit: 65_536)
         }
-        self.backoff = Backoff(timeSource: time, shutdownSignal: ShutdownSignal())
-        self.observe = ObserveStage(telemetry: telemetry)
+        let backoff = Backoff(timeSource: time, shutdownSignal: ShutdownSignal())
+        self.backoff = backoff
+        let quota = configuration.quota.map { [tasks] in QuotaGate(quota: $0, backoff: backoff, tasks: tasks, logger: configuration.logger) }
+        self.observe = ObserveStage(telemetry: telemetry, quota: quota)
         self.caching = CacheStage(cache: cache, settings: configuration.cache, credentialIdentity: configuration.credentials.hashValue)
         self.retry = RetryStage(backoff: backoff, timeSource: time)
-        self.limiter = LimiterStage(rateLimiter: rateLimiter, maxRetryAfter: configuration.retry.maxRetryAfter, timeSource: time)
+        self.limiter = LimiterStage(
+            rateLimiter: rateLimiter,
+            maxRetryAfter: configuration.retry.maxRetryAfter,
+            timeSource: time,
+            quota: quota,
+            pacer: configuration.adaptivePacing.map(AdaptivePacer.init)
+        )
         self.attempt = AttemptStage(
             transport: transport,
             headers: RequestHeaders(userAgent: configuration.userAgent),

@@ -6,7 +6,7 @@
 /// when the service says "retry after …") makes every token unavailable until it ends.
 struct TokenBucket: Sendable {
     /// The rate; `nil` means no client-side limit (only pauses apply).
-    private let tokensPerNanosecond: Double?
+    private var tokensPerNanosecond: Double?
     /// Largest number of tokens held at once.
     let capacity: Double
     private(set) var tokens: Double
@@ -35,6 +35,17 @@ struct TokenBucket: Sendable {
         }
         updatedAt = now
         if let pausedUntil, pausedUntil <= now { self.pausedUntil = nil }
+    }
+
+    /// Whether a rate applies (else only pauses hold callers back).
+    var hasRate: Bool { tokensPerNanosecond != nil }
+
+    /// Changes the rate from `now` on (tokens earned so far at the old rate are kept); `nil`
+    /// removes the rate.
+    mutating func setRate(perSecond rate: Double?, now: Int64, queued: Int) {
+        refill(now: now, queued: queued)
+        if tokensPerNanosecond == nil, rate != nil { tokens = min(tokens, capacity) }
+        tokensPerNanosecond = rate.map { $0 / 1e9 }
     }
 
     /// Takes a token when one is available now; call ``refill(now:)`` first.

@@ -63,10 +63,10 @@ public struct QuotaLimits: Sendable, Hashable {
     /// per `tokenWindow`.
     public init(
         requests: Int? = nil,
-        per requestWindow: Duration = .seconds(60),
+        requestWindow: Duration = .seconds(60),
         requestBurst: Int = 1,
         tokens: Int? = nil,
-        per tokenWindow: Duration = .seconds(3600)
+        tokenWindow: Duration = .seconds(3600)
     ) {
         self.requests = requests
         self.requestWindow = requestWindow

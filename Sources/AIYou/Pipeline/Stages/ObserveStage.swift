@@ -7,6 +7,17 @@ import Tracing
 /// (a login that failed inside a chat call is the login's error).
 struct ObserveStage: Sendable {
     let telemetry: Telemetry
+    /// The client's quota, when one is configured: a call that reserves output tokens gets an
+    /// observer that settles them when it ends.
+    var quota: QuotaGate? = nil
+
+    /// The call's observer: telemetry's (`nil` without metrics or spans), wrapped to settle the
+    /// quota's token reservations when the call reserves tokens.
+    private func begin(_ operation: AIYouOperation, _ call: CallDescription?) -> (any CallObserver)? {
+        let observer = telemetry.begin(operation, call)
+        guard let quota, quota.tokens(for: call) > 0 else { return observer }
+        return QuotaSettlingObserver(inner: observer, gate: quota)
+    }
 
     /// Runs a call whose outcome is known when `work` returns. `describe`, when given, says what
     /// the answer was for the observer (the pipeline decodes any type and never looks inside).
@@ -16,7 +27,7 @@ struct ObserveStage: Sendable {
         describe: ((Output) -> CallAnswer)? = nil,
         _ work: ((any CallObserver)?) async throws -> Output
     ) async throws -> Output {
-        guard let observer = telemetry.begin(operation, call) else {
+        guard let observer = begin(operation, call) else {
             do { return try await work(nil) } catch { throw Self.naming(error, operation) }
         }
         do {
@@ -38,7 +49,7 @@ struct ObserveStage: Sendable {
         _ call: CallDescription?,
         _ open: ((any CallObserver)?) async throws -> Output
     ) async throws -> Output {
-        guard let observer = telemetry.begin(operation, call) else {
+        guard let observer = begin(operation, call) else {
             do { return try await open(nil) } catch { throw Self.naming(error, operation) }
         }
         do {
