@@ -60,8 +60,9 @@ struct QuotaTests {
         )
         store.refund(QuotaCost(requests: 0, tokens: 400), key: "k", limits: limits)
         #expect(store.reserve(QuotaCost(requests: 0, tokens: 800), key: "k", limits: limits, maxWait: .zero) == .admitted(after: .zero))
+        // 10 more charged: one token then waits for 11 to refill.
         store.refund(QuotaCost(requests: 0, tokens: -10), key: "k", limits: limits)
-        #expect(store.reserve(QuotaCost(requests: 0, tokens: 1), key: "k", limits: limits, maxWait: .zero) == .refused(retryAfter: .seconds(36)))
+        #expect(store.reserve(QuotaCost(requests: 0, tokens: 1), key: "k", limits: limits, maxWait: .zero) == .refused(retryAfter: .milliseconds(39_600)))
     }
 
     @Test("limits and quotas that cannot work are refused when the client is made")
@@ -121,7 +122,7 @@ struct QuotaTests {
         let limits = QuotaLimits(tokens: 1000, tokenWindow: .seconds(3600))
         try await withLLMaaS(client: {
             $0.timeSource = time.source
-            $0.quota = .init(limits: limits, store: store, maxWait: .zero)
+            $0.quota = .init(limits: limits, store: store, tokenEstimate: 100, maxWait: .zero)
         }) { _, client in
             let whole = try await client.chatCompletion(Self.request(maxTokens: 900))
             let billedWhole = try #require(whole.usage?.completionTokens)
@@ -145,7 +146,7 @@ struct QuotaTests {
     @Test("a request whose max_tokens exceeds the whole budget fails before sending")
     func beyondTheBudget() async throws {
         try await withLLMaaS(client: {
-            $0.quota = .init(limits: QuotaLimits(tokens: 500, tokenWindow: .seconds(3600)), maxWait: .seconds(10))
+            $0.quota = .init(limits: QuotaLimits(tokens: 500, tokenWindow: .seconds(3600)), tokenEstimate: 100, maxWait: .seconds(10))
         }) { server, client in
             let error = await expectAIYouError(.invalidRequest) { try await client.chatCompletion(Self.request(maxTokens: 501)) }
             #expect(error?.message.contains("500") == true)
@@ -160,10 +161,10 @@ struct QuotaTests {
         let limits = QuotaLimits(tokens: 1000, tokenWindow: .seconds(3600))
         try await withLLMaaS(client: {
             $0.timeSource = time.source
-            $0.quota = .init(limits: limits, store: store, maxWait: .zero)
+            $0.quota = .init(limits: limits, store: store, tokenEstimate: 100, maxWait: .zero)
         }) { server, client in
             server.enqueueFaults([.status(400)], for: .llmaasChatCompletions)
-            await expectAIYouError(.invalidRequest) { try await client.chatCompletion(Self.request(maxTokens: 800)) }
+            await expectAIYouError(.apiError) { try await client.chatCompletion(Self.request(maxTokens: 800)) }
             #expect(store.reserve(QuotaCost(requests: 0, tokens: 1000), key: "default", limits: limits, maxWait: .zero) == .admitted(after: .zero))
         }
     }
