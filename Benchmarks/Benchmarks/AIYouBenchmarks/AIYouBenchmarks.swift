@@ -177,6 +177,16 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(limiter.tryAcquire()) }
     }
     let unlimited = RateLimiter(configuration: nil, maxWait: .seconds(1), timeSource: .system)
+    // A quota kept in memory (issue 18): one lock, one dictionary lookup and the GCRA step; a
+    // limit that never binds, so every reservation is admitted at once.
+    let quotaStore = InMemoryQuotaStore()
+    let quotaLimits = QuotaLimits(requests: 1_000_000_000, requestWindow: .seconds(1), requestBurst: 1_000_000_000)
+    let quotaCost = QuotaCost(requests: 1, tokens: 0)
+    Benchmark("Quota store reserve, in memory, admitted", configuration: fast) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(quotaStore.reserve(quotaCost, key: "account", limits: quotaLimits, maxWait: .zero))
+        }
+    }
     Benchmark("Rate limiter tryAcquire, no rate configured", configuration: fast) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(unlimited.tryAcquire()) }
     }

@@ -50,6 +50,27 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "A saved --json record (of this tool, or of another client in the same format) to print this run's ratios against.")
     var compare: String?
 
+    @Option(help: "Client instances in this process, each with its own limiter; --concurrency callers each.")
+    var instances = 1
+
+    @Option(help: "How the instances share the quota: none, adaptive (pacing from the headers), memory (one in-process store) or postgres.")
+    var coordination: BenchCoordination = .none
+
+    @Option(name: .customLong("quota-requests"), help: "The account's quota in requests per --quota-window (with --mock, the embedded server enforces it).")
+    var quotaRequests: Int?
+
+    @Option(name: .customLong("quota-tokens"), help: "The account's quota in output tokens per --quota-window.")
+    var quotaTokens: Int?
+
+    @Option(name: .customLong("quota-window"), help: "The quota's window in seconds.")
+    var quotaWindow = 1.0
+
+    @Option(name: .customLong("quota-margin"), help: "Share of the quota the memory and postgres stores hand out (arrival jitter pushes some calls into the next window).")
+    var quotaMargin = 0.97
+
+    @Option(name: .customLong("postgres-url"), help: "postgres://user[:password]@host:port/database of the postgres store (env AIYOU_POSTGRES_URL).")
+    var postgresURL: String?
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be within 0…86400 seconds") }
@@ -57,6 +78,33 @@ struct BenchCommand: AsyncParsableCommand {
         if let poolSize, poolSize < 1 { throw ValidationError("--pool-size must be at least 1") }
         if let compare, !FileManager.default.isReadableFile(atPath: compare) { throw ValidationError("--compare: cannot read \(compare)") }
         guard streamChunks >= 1 else { throw ValidationError("--stream-chunks must be at least 1") }
+        guard instances >= 1, instances <= 1024 else { throw ValidationError("--instances must be within 1…1024") }
+        if let quotaRequests, quotaRequests < 1 { throw ValidationError("--quota-requests must be at least 1") }
+        if let quotaTokens, quotaTokens < 1 { throw ValidationError("--quota-tokens must be at least 1") }
+        guard quotaWindow > 0, quotaWindow <= 86_400 else { throw ValidationError("--quota-window must be within 0…86400 seconds") }
+        guard quotaMargin > 0, quotaMargin <= 1 else { throw ValidationError("--quota-margin must be within (0, 1]") }
+        if coordination == .memory || coordination == .postgres, quotaRequests == nil, quotaTokens == nil {
+            throw ValidationError("--coordination \(coordination.rawValue) needs --quota-requests or --quota-tokens")
+        }
+    }
+
+    /// The quota the embedded server enforces, from `--quota-*`.
+    var mockQuota: MockSharedQuota? {
+        guard quotaRequests != nil || quotaTokens != nil else { return nil }
+        return MockSharedQuota(requests: quotaRequests, outputTokens: quotaTokens, window: .milliseconds(Int64(quotaWindow * 1000)))
+    }
+
+    /// The limits the memory and postgres stores hand out: the quota less the margin.
+    var storeLimits: QuotaLimits {
+        let window = Duration.milliseconds(Int64(quotaWindow * 1000))
+        let requests = quotaRequests.map { max(1, Int((Double($0) * quotaMargin).rounded(.down))) }
+        return QuotaLimits(
+            requests: requests,
+            requestWindow: window,
+            requestBurst: max(1, (requests ?? 1) / 50),
+            tokens: quotaTokens.map { max(1, Int((Double($0) * quotaMargin).rounded(.down))) },
+            tokenWindow: window
+        )
     }
 
     func run() async throws {
@@ -64,6 +112,7 @@ struct BenchCommand: AsyncParsableCommand {
         if global.mock {
             var configuration = MockServerConfiguration()
             configuration.streamChunkCount = streamChunks
+            configuration.sharedQuota = mockQuota
             do {
                 try await MockAIYouServer.withRunning(configuration: configuration) { server in
                     try await measure(baseURL: server.baseURL, token: MockAccount.demoAPIKey, server: server)
@@ -95,11 +144,20 @@ struct BenchCommand: AsyncParsableCommand {
         configuration.connectionPool.maxConnectionsPerHost = pool
         configuration.allowsInsecureHTTP = true
         let endpoint = self.endpoint
-        let client = try AIYouClient(configuration: configuration)
+        let coordinator = try await BenchQuotaCoordinator(coordination: coordination, limits: storeLimits, postgresURL: postgresURL)
+        defer { coordinator.stop() }
+        try await coordinator.prepare()
+        let clients = try (0..<instances).map { _ in
+            var configuration = configuration
+            coordinator.configure(&configuration)
+            return try AIYouClient(configuration: configuration)
+        }
+        let client = clients[0]
+        let instances = self.instances
         let executors: [any TaskExecutor] =
             executor == .eventLoop ? (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() } : []
         let generator = LoadGenerator(
-            concurrency: concurrency,
+            concurrency: concurrency * instances,
             requests: requests,
             duration: .milliseconds(Int64(duration * 1000)),
             label: "sdk",
@@ -107,6 +165,7 @@ struct BenchCommand: AsyncParsableCommand {
             executors: executors
         )
         let sdkCall: @Sendable (Int) async throws -> Int = { index in
+            let client = clients[index % instances]
             switch endpoint == .mixed ? [BenchEndpoint.chat, .assistants, .stream][index % 3] : endpoint {
             case .chat, .mixed:
                 _ = try await client.chatCompletion(request)
@@ -125,16 +184,19 @@ struct BenchCommand: AsyncParsableCommand {
         let sdk = await countingConnections(to: baseURL, server: server) {
             Terminal.note("sdk: warming up (\(warmup) calls)")
             _ = await LoadGenerator(
-                concurrency: concurrency,
+                concurrency: concurrency * instances,
                 requests: warmup,
                 duration: .seconds(3600),
                 label: "warmup",
                 showsProgress: false,
                 executors: executors
             ).run(sdkCall)
+            // The quota's windows and counts start again with the measured run.
+            if let server, let quota = server.sharedQuota { server.sharedQuota = quota }
             return await generator.run(sdkCall)
         }
-        try await client.shutdown()
+        let quotaUsage = server?.sharedQuotaUsage
+        for client in clients { try await client.shutdown() }
 
         var baselineResult: LoadResult?
         if baseline {
@@ -179,12 +241,29 @@ struct BenchCommand: AsyncParsableCommand {
                 "endpoint": endpoint.rawValue, "concurrency": concurrency, "executor": executor.rawValue, "pool": pool,
                 "sdk": sdk.json(streaming: streaming),
             ]
+            if instances > 1 || quotaUsage != nil {
+                object["instances"] = instances
+                object["coordination"] = coordination.rawValue
+            }
+            if let quotaUsage {
+                object["rate_limited"] = quotaUsage.refusedRequests
+                object["admitted"] = quotaUsage.admittedRequests
+                if let ratio = quotaUsage.requestShareUsed { object["quota_used_ratio"] = (ratio * 1000).rounded() / 1000 }
+                if let ratio = quotaUsage.tokenShareUsed { object["token_quota_used_ratio"] = (ratio * 1000).rounded() / 1000 }
+            }
             if let baselineResult { object["baseline"] = baselineResult.json(streaming: streaming) }
             if let saved { object["compared"] = saved.ratios(of: sdk, streaming: streaming) }
             try Terminal.printJSON(object)
         } else {
             print("endpoint \(endpoint.rawValue), concurrency \(concurrency), pool \(pool)")
             print(sdk.line(label: "sdk     ", streaming: streaming))
+            if let quotaUsage {
+                let share = quotaUsage.requestShareUsed.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a"
+                print(
+                    "quota: \(instances) instances, coordination \(coordination.rawValue): \(quotaUsage.admittedRequests) admitted, "
+                        + "\(quotaUsage.refusedRequests) answered 429, \(share) of the request quota used"
+                )
+            }
             if let baselineResult {
                 print(baselineResult.line(label: "baseline", streaming: streaming))
                 let ratio =
