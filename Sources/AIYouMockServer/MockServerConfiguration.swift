@@ -5,8 +5,8 @@ import Logging
 /// Every property has a default, so `MockServerConfiguration()` gives a server on
 /// `127.0.0.1` with a free port, the ``MockAccount/demo`` account, the
 /// ``MockAccount/demoAPIKey`` API key and the ``MockResponseShape/primary`` shape.
-/// The streaming settings and the shape are only initial values: they can be changed on a
-/// running server through ``MockAIYouServer``'s properties.
+/// The streaming settings, the shape and the shared quota are only initial values: they can be
+/// changed on a running server through ``MockAIYouServer``'s properties.
 public struct MockServerConfiguration: Sendable {
     /// The address to bind. Loopback by default.
     public var host: String = "127.0.0.1"
@@ -50,6 +50,11 @@ public struct MockServerConfiguration: Sendable {
     /// never make it wait; a streamed answer paced by ``streamChunkInterval`` runs to its end
     /// within this time. 10 seconds by default.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// One quota shared by every caller of the server: requests and output tokens admitted per
+    /// window, the excess refused with 429 (see ``MockSharedQuota`` and <doc:SharingAQuota>).
+    /// Its windows start when the server starts listening. `nil` (the default) limits nothing.
+    /// It can be changed on a running server with ``MockAIYouServer/sharedQuota``.
+    public var sharedQuota: MockSharedQuota? = nil
 
     /// Creates the default configuration.
     public init() {}
@@ -69,6 +74,7 @@ public struct MockServerConfiguration: Sendable {
     ///   - requireStreaming: Whether non-streaming chat requests get the "Stream options" error.
     ///   - logger: Where to log; `nil` is silent.
     ///   - shutdownGracePeriod: How long a graceful stop lets requests in flight finish.
+    ///   - sharedQuota: The quota shared by every caller; `nil` limits nothing.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -81,7 +87,8 @@ public struct MockServerConfiguration: Sendable {
         seededThreadCount: Int = 23,
         requireStreaming: Bool = false,
         logger: Logger? = nil,
-        shutdownGracePeriod: Duration = .seconds(10)
+        shutdownGracePeriod: Duration = .seconds(10),
+        sharedQuota: MockSharedQuota? = nil
     ) {
         self.host = host
         self.port = port
@@ -95,5 +102,6 @@ public struct MockServerConfiguration: Sendable {
         self.requireStreaming = requireStreaming
         self.logger = logger
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.sharedQuota = sharedQuota
     }
 }
