@@ -59,6 +59,55 @@ public struct MockServerConfiguration: Sendable {
     /// Creates the default configuration.
     public init() {}
 
+    /// Creates a configuration, overriding any of the defaults, without a shared quota.
+    ///
+    /// The same as ``init(host:port:accounts:apiKeys:tokenLifetime:shape:streamChunkCount:streamChunkInterval:seededThreadCount:requireStreaming:logger:shutdownGracePeriod:sharedQuota:)``
+    /// with `sharedQuota` left `nil`; kept so that existing calls still compile to the same symbol.
+    ///
+    /// - Parameters:
+    ///   - host: The address to bind.
+    ///   - port: The port to bind; `0` picks a free one.
+    ///   - accounts: The accounts that can log in.
+    ///   - apiKeys: Bearer tokens that are always accepted.
+    ///   - tokenLifetime: The lifetime of tokens issued by login.
+    ///   - shape: The initial response shape.
+    ///   - streamChunkCount: The number of content chunks in a streamed answer.
+    ///   - streamChunkInterval: The pause between streamed events.
+    ///   - seededThreadCount: The number of threads present at start.
+    ///   - requireStreaming: Whether non-streaming chat requests get the "Stream options" error.
+    ///   - logger: Where to log; `nil` is silent.
+    ///   - shutdownGracePeriod: How long a graceful stop lets requests in flight finish.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        accounts: [MockAccount] = [.demo],
+        apiKeys: Set<String> = [MockAccount.demoAPIKey],
+        tokenLifetime: Duration = .seconds(3600),
+        shape: MockResponseShape = .primary,
+        streamChunkCount: Int = 8,
+        streamChunkInterval: Duration = .zero,
+        seededThreadCount: Int = 23,
+        requireStreaming: Bool = false,
+        logger: Logger? = nil,
+        shutdownGracePeriod: Duration = .seconds(10)
+    ) {
+        self.init(
+            host: host,
+            port: port,
+            accounts: accounts,
+            apiKeys: apiKeys,
+            tokenLifetime: tokenLifetime,
+            shape: shape,
+            streamChunkCount: streamChunkCount,
+            streamChunkInterval: streamChunkInterval,
+            seededThreadCount: seededThreadCount,
+            requireStreaming: requireStreaming,
+            logger: logger,
+            shutdownGracePeriod: shutdownGracePeriod,
+            sharedQuota: nil
+        )
+    }
+
     /// Creates a configuration, overriding any of the defaults.
     ///
     /// - Parameters:

@@ -304,6 +304,17 @@ struct SharedQuotaTests {
         }
     }
 
+    @Test("the configuration's initializers: with a quota, and without as before")
+    func configurationInitializers() {
+        let quota = MockSharedQuota(requests: 7, outputTokens: 70, window: .milliseconds(500))
+        #expect(MockServerConfiguration(port: 0, shutdownGracePeriod: .seconds(1), sharedQuota: quota).sharedQuota == quota)
+        #expect(MockServerConfiguration(port: 0, shutdownGracePeriod: .seconds(1)).sharedQuota == nil)
+        #expect(MockServerConfiguration(host: "127.0.0.1").sharedQuota == nil)
+        #expect(MockServerConfiguration().sharedQuota == nil)
+        #expect(MockSharedQuota().window == .seconds(1))
+        #expect(MockSharedQuota().requests == nil && MockSharedQuota().outputTokens == nil)
+    }
+
     @Test("the ledger on a stepped clock: window boundaries, resets, tokens of an ended window, shares")
     func ledgerOnSteppedClock() throws {
         let clock = SteppedInstant()
