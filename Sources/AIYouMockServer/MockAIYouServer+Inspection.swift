@@ -20,12 +20,34 @@ extension MockAIYouServer {
     }
 
     /// Sets the request counts, the recorded requests, ``issuedTokenCount`` and
-    /// ``connectionsOpened`` back to zero. Tokens, threads, models, queued and persistent
-    /// faults, the random failure rate, ``lastUpload`` and ``secretsSeen`` are kept.
+    /// ``connectionsOpened`` back to zero, and starts the windows and the usage of the shared
+    /// quota (``sharedQuotaUsage``) again from now, its limits unchanged. Tokens, threads,
+    /// models, queued and persistent faults, the random failure rate, ``lastUpload`` and
+    /// ``secretsSeen`` are kept.
     public func resetCounters() {
         self.state.recorder.reset()
         self.state.tokens.resetIssuedCount()
         self.state.connections.resetOpenedCount()
+        self.state.sharedQuota.restart()
+    }
+
+    /// The quota shared by every caller of the server (see ``MockSharedQuota``), or `nil` for
+    /// none; it starts as ``MockServerConfiguration/sharedQuota``.
+    ///
+    /// Setting it, even to the value it has, starts its windows and its usage
+    /// (``sharedQuotaUsage``) again from now; requests already admitted keep their answers, and
+    /// the output tokens of those still being answered are not charged to the new quota.
+    /// Setting `nil` removes the quota: answers lose its headers and nothing is refused.
+    public var sharedQuota: MockSharedQuota? {
+        get { self.state.sharedQuota.quota }
+        set { self.state.sharedQuota.set(newValue) }
+    }
+
+    /// What the callers used of the shared quota since it was set (or since
+    /// ``resetCounters()``): requests admitted and refused, output tokens charged, windows in
+    /// which someone called, and the time elapsed; `nil` when no quota is set.
+    public var sharedQuotaUsage: MockSharedQuotaUsage? {
+        self.state.sharedQuota.usage
     }
 
     /// The response shape of the AI.YOU routes; changing it affects the requests that arrive

@@ -105,6 +105,8 @@ public final class MockAIYouServer: Service, Sendable {
             throw MockServerError.failedToStart
         }
         self.boundPort.store(port, ordering: .releasing)
+        // A configured quota's windows start now, when callers can first reach the server.
+        self.state.sharedQuota.restart()
         self.listening.markListening()
         self.state.logger.info("Mock AI.YOU server listening", metadata: ["aiyou.mock.url": "\(self.baseURL)"])
     }

@@ -5,8 +5,8 @@ import Logging
 /// Every property has a default, so `MockServerConfiguration()` gives a server on
 /// `127.0.0.1` with a free port, the ``MockAccount/demo`` account, the
 /// ``MockAccount/demoAPIKey`` API key and the ``MockResponseShape/primary`` shape.
-/// The streaming settings and the shape are only initial values: they can be changed on a
-/// running server through ``MockAIYouServer``'s properties.
+/// The streaming settings, the shape and the shared quota are only initial values: they can be
+/// changed on a running server through ``MockAIYouServer``'s properties.
 public struct MockServerConfiguration: Sendable {
     /// The address to bind. Loopback by default.
     public var host: String = "127.0.0.1"
@@ -50,11 +50,19 @@ public struct MockServerConfiguration: Sendable {
     /// never make it wait; a streamed answer paced by ``streamChunkInterval`` runs to its end
     /// within this time. 10 seconds by default.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// One quota shared by every caller of the server: requests and output tokens admitted per
+    /// window, the excess refused with 429 (see ``MockSharedQuota`` and <doc:SharingAQuota>).
+    /// Its windows start when the server starts listening. `nil` (the default) limits nothing.
+    /// It can be changed on a running server with ``MockAIYouServer/sharedQuota``.
+    public var sharedQuota: MockSharedQuota? = nil
 
     /// Creates the default configuration.
     public init() {}
 
-    /// Creates a configuration, overriding any of the defaults.
+    /// Creates a configuration, overriding any of the defaults, without a shared quota.
+    ///
+    /// The same as ``init(host:port:accounts:apiKeys:tokenLifetime:shape:streamChunkCount:streamChunkInterval:seededThreadCount:requireStreaming:logger:shutdownGracePeriod:sharedQuota:)``
+    /// with `sharedQuota` left `nil`; kept so that existing calls still compile to the same symbol.
     ///
     /// - Parameters:
     ///   - host: The address to bind.
@@ -83,6 +91,54 @@ public struct MockServerConfiguration: Sendable {
         logger: Logger? = nil,
         shutdownGracePeriod: Duration = .seconds(10)
     ) {
+        self.init(
+            host: host,
+            port: port,
+            accounts: accounts,
+            apiKeys: apiKeys,
+            tokenLifetime: tokenLifetime,
+            shape: shape,
+            streamChunkCount: streamChunkCount,
+            streamChunkInterval: streamChunkInterval,
+            seededThreadCount: seededThreadCount,
+            requireStreaming: requireStreaming,
+            logger: logger,
+            shutdownGracePeriod: shutdownGracePeriod,
+            sharedQuota: nil
+        )
+    }
+
+    /// Creates a configuration, overriding any of the defaults.
+    ///
+    /// - Parameters:
+    ///   - host: The address to bind.
+    ///   - port: The port to bind; `0` picks a free one.
+    ///   - accounts: The accounts that can log in.
+    ///   - apiKeys: Bearer tokens that are always accepted.
+    ///   - tokenLifetime: The lifetime of tokens issued by login.
+    ///   - shape: The initial response shape.
+    ///   - streamChunkCount: The number of content chunks in a streamed answer.
+    ///   - streamChunkInterval: The pause between streamed events.
+    ///   - seededThreadCount: The number of threads present at start.
+    ///   - requireStreaming: Whether non-streaming chat requests get the "Stream options" error.
+    ///   - logger: Where to log; `nil` is silent.
+    ///   - shutdownGracePeriod: How long a graceful stop lets requests in flight finish.
+    ///   - sharedQuota: The quota shared by every caller; `nil` limits nothing.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        accounts: [MockAccount] = [.demo],
+        apiKeys: Set<String> = [MockAccount.demoAPIKey],
+        tokenLifetime: Duration = .seconds(3600),
+        shape: MockResponseShape = .primary,
+        streamChunkCount: Int = 8,
+        streamChunkInterval: Duration = .zero,
+        seededThreadCount: Int = 23,
+        requireStreaming: Bool = false,
+        logger: Logger? = nil,
+        shutdownGracePeriod: Duration = .seconds(10),
+        sharedQuota: MockSharedQuota? = nil
+    ) {
         self.host = host
         self.port = port
         self.accounts = accounts
@@ -95,5 +151,6 @@ public struct MockServerConfiguration: Sendable {
         self.requireStreaming = requireStreaming
         self.logger = logger
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.sharedQuota = sharedQuota
     }
 }

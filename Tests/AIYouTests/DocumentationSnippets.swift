@@ -1124,6 +1124,48 @@ func documentationSnippet47(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
+func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    var serverConfiguration = MockServerConfiguration()
+    serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
+    try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        // Two clients, each with its own limiter, spend the one quota.
+        try await withAIYouClient(configuration) { first in
+            try await withAIYouClient(configuration) { second in
+                _ = try await first.models()
+                _ = try await second.models()
+            }
+        }
+        let usage = try #require(server.sharedQuotaUsage)
+        #expect(usage.admittedRequests == 2)
+        #expect(usage.refusedRequests == 0)
+        #expect((usage.requestShareUsed ?? 0) > 0)
+    }
+    _ = serverConfiguration
+}
+
+@MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    var serverConfiguration = MockServerConfiguration()
+    serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
+    try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        // Two clients, each with its own limiter, spend the one quota.
+        try await withAIYouClient(configuration) { first in
+            try await withAIYouClient(configuration) { second in
+                _ = try await first.models()
+                _ = try await second.models()
+            }
+        }
+        let usage = try #require(server.sharedQuotaUsage)
+        #expect(usage.admittedRequests == 2)
+        #expect(usage.refusedRequests == 0)
+        #expect((usage.requestShareUsed ?? 0) > 0)
+    }
+    _ = serverConfiguration
+}
+
 @Suite("DocC snippets: the blocks marked to run, against the embedded server")
 struct DocumentationSnippetRuns {
     @Test("block 2 (Sources/AIYou/Documentation.docc/Caching.md, “Overview”) runs (aiyou)")
@@ -1386,6 +1428,14 @@ struct DocumentationSnippetRuns {
     func block47() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet47OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 48 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    func block48() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet48OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

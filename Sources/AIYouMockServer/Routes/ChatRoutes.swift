@@ -49,6 +49,7 @@ struct ChatRoutes: Sendable {
             completionTokens: chunkCount,
             absurdNumbers: input.absurdNumbers
         )
+        input.reportOutputTokens(completion.completionTokens)
         guard request.stream else {
             return MockResponses.json(completion.json(shape: input.shape))
         }

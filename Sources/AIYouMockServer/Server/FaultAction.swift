@@ -36,13 +36,13 @@ enum FaultAction: Sendable {
             if route.isLLMaaS {
                 var headers = LLMaaSQuota.exhaustedHeaders(retryAfter: retryAfter)
                 headers[.retryAfter] = retryAfter
-                self = .answer(OpenAIErrors.response(.tooManyRequests, message: "Too Many Requests", headers: headers))
+                self = .answer(Self.tooManyRequests(openAIShape: true, headers: headers))
             } else {
                 var headers = HTTPFields()
                 headers[.retryAfter] = retryAfter
                 headers[Self.rateLimitLimit] = "60"
                 headers[Self.rateLimitRemaining] = "0"
-                self = .answer(MockResponses.error(.tooManyRequests, message: "Too Many Requests", headers: headers))
+                self = .answer(Self.tooManyRequests(openAIShape: false, headers: headers))
             }
         case .delay(let duration):
             self = .delay(duration)
@@ -120,6 +120,14 @@ enum FaultAction: Sendable {
         case .proxyError(let kind):
             self = .answer(ProxyErrorAnswers.response(kind, secrets: secrets, body: body))
         }
+    }
+
+    /// A 429 "Too Many Requests" answer with `headers`, its body in the service's error shape:
+    /// OpenAI's error object on the LLMaaS routes (`openAIShape`), AI.YOU's error otherwise.
+    static func tooManyRequests(openAIShape: Bool, headers: HTTPFields) -> Response {
+        openAIShape
+            ? OpenAIErrors.response(.tooManyRequests, message: "Too Many Requests", headers: headers)
+            : MockResponses.error(.tooManyRequests, message: "Too Many Requests", headers: headers)
     }
 
     private static let rateLimitLimit = HTTPFieldName("X-RateLimit-Limit-Requests")!

@@ -21,6 +21,9 @@ struct MockRequestContext: RequestContext {
     var answerFault: AnswerFault?
     /// The hostile chat answer that replaces the route's answer, set by ``FaultMiddleware``.
     var hostileChatFault: HostileChatFault?
+    /// Where a chat route reports its answer's output tokens, set by ``SharedQuotaMiddleware``
+    /// when a shared quota is in force; `nil` otherwise.
+    var outputTokenMeter: OutputTokenMeter?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

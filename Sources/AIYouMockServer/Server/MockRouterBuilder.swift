@@ -2,8 +2,9 @@ import Hummingbird
 
 /// Builds the Hummingbird router: one endpoint per ``MockRoute`` of either dialect (AI.YOU under
 /// `/api/`, LLMaaS under `/v1/` and `/v2/`), each in its own group behind the middlewares, in
-/// this order: ``RecordMiddleware``, ``FaultMiddleware``, ``AuthMiddleware`` (on the routes that
-/// need a token), ``AnswerFaultMiddleware``, then the route's handler.
+/// this order: ``RecordMiddleware``, ``FaultMiddleware``, ``AuthMiddleware`` and
+/// ``SharedQuotaMiddleware`` (on the routes that need a token), ``AnswerFaultMiddleware``, then
+/// the route's handler.
 struct MockRouterBuilder: Sendable {
     let state: MockServerState
 
@@ -58,6 +59,7 @@ struct MockRouterBuilder: Sendable {
                 .add(middleware: FaultMiddleware(state: self.state, route: route))
             if route.requiresAuthentication {
                 group.add(middleware: AuthMiddleware(state: self.state, route: route))
+                    .add(middleware: SharedQuotaMiddleware(state: self.state, route: route))
             }
             group.add(middleware: AnswerFaultMiddleware(state: self.state, route: route))
                 .on(RouterPath(route.path), method: method) { request, context in

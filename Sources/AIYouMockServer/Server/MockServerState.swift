@@ -21,6 +21,8 @@ final class MockServerState: Sendable {
     let llmaasQuota = LLMaaSQuota()
     /// The files and batches of the LLMaaS batch routes.
     let batches = BatchStore()
+    /// The quota shared by every caller (``MockSharedQuota``), if any.
+    let sharedQuota: SharedQuotaLedger
     /// Set once shutdown begins, so that hanging requests let go.
     let isStopping = Atomic<Bool>(false)
     private let completionCounter = Atomic<Int>(0)
@@ -31,6 +33,7 @@ final class MockServerState: Sendable {
         self.settings = NIOLockedValueBox(LiveSettings(configuration: configuration))
         self.tokens = TokenStore(apiKeys: configuration.apiKeys, lifetime: configuration.tokenLifetime)
         self.threads = ThreadStore(seededCount: configuration.seededThreadCount)
+        self.sharedQuota = SharedQuotaLedger(quota: configuration.sharedQuota)
     }
 
     /// A snapshot of the live settings, taken once per request.

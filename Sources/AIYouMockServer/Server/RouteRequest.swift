@@ -45,6 +45,12 @@ struct RouteRequest: Sendable {
 
     /// The response shape for this request.
     var shape: MockResponseShape { self.settings.shape }
+
+    /// Reports the output tokens (`usage.completion_tokens`) of this request's chat answer, to
+    /// be charged to the shared quota (``MockSharedQuota``); does nothing without one.
+    func reportOutputTokens(_ tokens: Int) {
+        self.context.outputTokenMeter?.add(tokens)
+    }
 }
 
 /// A route's handler.

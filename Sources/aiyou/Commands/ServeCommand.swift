@@ -55,6 +55,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("grace-period"), help: "On SIGTERM or SIGINT, seconds the requests in flight get to finish.")
     var gracePeriod = 10.0
 
+    @Option(name: .customLong("quota-requests"), help: "Requests admitted per window, all callers together (the excess gets 429).")
+    var quotaRequests: Int?
+
+    @Option(name: .customLong("quota-tokens"), help: "Output tokens admitted per window, all callers together (the excess gets 429).")
+    var quotaTokens: Int?
+
+    @Option(name: .customLong("quota-window"), help: "The shared quota's window, in seconds (default 1).")
+    var quotaWindow: Double?
+
+    /// The shared quota of `--quota-requests`, `--quota-tokens` and `--quota-window`.
+    var sharedQuota: MockSharedQuota? {
+        SharedQuotaOption.quota(requests: quotaRequests, tokens: quotaTokens, windowSeconds: quotaWindow)
+    }
+
     func validate() throws {
         guard MockResponseShape(rawValue: shape) != nil else { throw ValidationError("--shape must be primary or alternate") }
         guard chunks >= 1 else { throw ValidationError("--chunks must be at least 1") }
@@ -66,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1") }
         guard (400...599).contains(failureStatus) else { throw ValidationError("--failure-status must be an error status (400…599)") }
         guard (0...86_400).contains(gracePeriod) else { throw ValidationError("--grace-period must be within 0…86400 seconds") }
+        try SharedQuotaOption.validate(requests: quotaRequests, tokens: quotaTokens, windowSeconds: quotaWindow, prefix: "quota")
     }
 
     func run() async throws {
@@ -79,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requireStreaming = requireStreaming
         configuration.shutdownGracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.logger = root.global.logger
+        configuration.sharedQuota = sharedQuota
         let server = MockAIYouServer(configuration: configuration)
         for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
         server.enqueueBatchOutcomes(batchOutcomes.map(\.outcome))
@@ -116,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
         print("AI.YOU mock server listening on \(server.baseURL)")
         for fault in faults { print("faults for \(fault.route): \(fault.faults.count) queued") }
         if failureRate > 0 { print("random failures: \(Int(failureRate * 100)) % of requests answer \(failureStatus)") }
+        if let quota = server.sharedQuota { print("shared quota: \(SharedQuotaOption.summary(quota)), the excess answered 429") }
         print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
         print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
         print("LLMaaS (OpenAI-compatible) routes on the same port: \(server.baseURL)/v1/chat/completions, /v1/embeddings, /v1/models…")

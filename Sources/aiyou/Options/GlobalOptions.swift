@@ -33,11 +33,42 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Run against an embedded AI.YOU-compatible server started in-process (no account needed).")
     var mock = false
 
+    @Option(
+        name: .customLong("mock-quota-requests"),
+        help: "With --mock: requests the embedded server admits per window, all callers together."
+    )
+    var mockQuotaRequests: Int?
+
+    @Option(
+        name: .customLong("mock-quota-tokens"),
+        help: "With --mock: output tokens the embedded server admits per window, all callers together."
+    )
+    var mockQuotaTokens: Int?
+
+    @Option(name: .customLong("mock-quota-window"), help: "With --mock: the quota's window, in seconds (default 1).")
+    var mockQuotaWindow: Double?
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         _ = try serviceAPI()
+        try SharedQuotaOption.validate(
+            requests: mockQuotaRequests,
+            tokens: mockQuotaTokens,
+            windowSeconds: mockQuotaWindow,
+            prefix: "mock-quota"
+        )
+        if !mock, mockSharedQuota != nil {
+            throw ValidationError("--mock-quota-requests and --mock-quota-tokens need --mock")
+        }
+    }
+
+    /// The embedded server's shared quota of `--mock-quota-requests`, `--mock-quota-tokens` and
+    /// `--mock-quota-window`; `nil` when neither limit is given. `withClient` applies it; a
+    /// command that builds its own `MockServerConfiguration` sets it as its `sharedQuota`.
+    var mockSharedQuota: MockSharedQuota? {
+        SharedQuotaOption.quota(requests: mockQuotaRequests, tokens: mockQuotaTokens, windowSeconds: mockQuotaWindow)
     }
 
     /// The service chosen by `--api` or `AIYOU_API`.
@@ -70,6 +101,7 @@ struct GlobalOptions: ParsableArguments {
             if mock {
                 var serverConfiguration = MockServerConfiguration()
                 serverConfiguration.streamChunkInterval = .milliseconds(30)
+                serverConfiguration.sharedQuota = mockSharedQuota
                 adjust(&serverConfiguration)
                 let api = try serviceAPI()
                 try await MockAIYouServer.withRunning(configuration: serverConfiguration) { server in

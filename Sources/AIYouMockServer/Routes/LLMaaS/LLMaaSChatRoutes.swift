@@ -20,6 +20,7 @@ struct LLMaaSChatRoutes: Sendable {
         }
 
         let completion = LLMaaSChatCompletion(request: request, absurdNumbers: input.absurdNumbers, flaw: input.answerFlaw)
+        input.reportOutputTokens(completion.completionTokens)
         guard request.stream else {
             return LLMaaSResponses.json(completion.json, quota: self.state.llmaasQuota)
         }
