@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .library(name: "AIYou", targets: ["AIYou"]),
         .library(name: "AIYouMockServer", targets: ["AIYouMockServer"]),
+        // A quota store in PostgreSQL, shared by every replica of a service: a product of its own,
+        // so that the core library does not depend on a database driver.
+        .library(name: "AIYouPostgres", targets: ["AIYouPostgres"]),
         .executable(name: "aiyou", targets: ["aiyou"]),
     ],
     dependencies: [
@@ -17,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // Documentation only: `swift package generate-documentation` (no target depends on it).
@@ -57,6 +61,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "AIYouPostgres",
+            dependencies: [
+                "AIYou",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // The load-test engine of `aiyou bench`: load generation, measurements, the raw
         // AsyncHTTPClient baseline and the connection counter.
         .target(
@@ -77,6 +91,8 @@ let package = Package(
                 "AIYou",
                 "AIYouMockServer",
                 "AIYouLoad",
+                "AIYouPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +104,8 @@ let package = Package(
             dependencies: [
                 "AIYou",
                 "AIYouMockServer",
+                "AIYouPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "aiyou",
                 "AIYouLoad",
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -100,6 +118,19 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AIYouPostgresTests",
+            dependencies: [
+                "AIYouPostgres",
+                "AIYou",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(

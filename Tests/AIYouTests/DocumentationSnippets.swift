@@ -5,9 +5,11 @@
 
 import AIYou
 import AIYouMockServer
+import AIYouPostgres
 import CoreMetrics
 import Foundation
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import Testing
 import Tracing
@@ -901,15 +903,120 @@ func documentationSnippet37(client: AIYouClient, secret: String, key: String, lo
 }
 
 func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.adaptivePacing = .init()  // headroom 0.9; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    _ = configuration
 }
 
 @MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.adaptivePacing = .init()  // headroom 0.9; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    _ = configuration
+}
+
+func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
+        tokenEstimate: 2_048,  // reserved by a request without max_tokens
+        maxWait: .seconds(10)
+    )
+    _ = configuration
+}
+
+@MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
+        tokenEstimate: 2_048,  // reserved by a request without max_tokens
+        maxWait: .seconds(10)
+    )
+    _ = configuration
+}
+
+func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let store = InMemoryQuotaStore()
+    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
+    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
+    var second = first
+    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
+    _ = store
+    _ = first
+    _ = second
+}
+
+@MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let store = InMemoryQuotaStore()
+    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
+    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
+    var second = first
+    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
+    _ = store
+    _ = first
+    _ = second
+}
+
+func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var database = PostgresClient.Configuration(
+        host: "db.internal", port: 5432, username: "app", password: secret, database: "app", tls: .disable
+    )
+    // A limiter's table does not need each change flushed to disk before it answers.
+    database.options.additionalStartupParameters = [("synchronous_commit", "off")]
+    let postgres = PostgresClient(configuration: database)
+    let running = Task { await postgres.run() }  // or: a service of your ServiceGroup
+
+    let store = try PostgresQuotaStore(client: postgres, queryTimeout: .milliseconds(250))
+    try await store.migrate()  // CREATE UNLOGGED TABLE IF NOT EXISTS aiyou_quota …
+
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 970, requestWindow: .seconds(60), requestBurst: 10),
+        store: store,
+        key: "account-42",
+        whenStoreFails: .useLocalLimit(localShare: 0.25)  // 4 replicas: each takes a quarter alone
+    )
+    try await withAIYouClient(configuration) { client in
+        _ = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"))
+    }
+    running.cancel()
+    _ = database
+    _ = postgres
+    _ = running
+    _ = store
+    _ = configuration
+}
+
+@MainActor func documentationSnippet41OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var database = PostgresClient.Configuration(
+        host: "db.internal", port: 5432, username: "app", password: secret, database: "app", tls: .disable
+    )
+    // A limiter's table does not need each change flushed to disk before it answers.
+    database.options.additionalStartupParameters = [("synchronous_commit", "off")]
+    let postgres = PostgresClient(configuration: database)
+    let running = Task { await postgres.run() }  // or: a service of your ServiceGroup
+
+    let store = try PostgresQuotaStore(client: postgres, queryTimeout: .milliseconds(250))
+    try await store.migrate()  // CREATE UNLOGGED TABLE IF NOT EXISTS aiyou_quota …
+
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 970, requestWindow: .seconds(60), requestBurst: 10),
+        store: store,
+        key: "account-42",
+        whenStoreFails: .useLocalLimit(localShare: 0.25)  // 4 replicas: each takes a quarter alone
+    )
+    try await withAIYouClient(configuration) { client in
+        _ = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"))
+    }
+    running.cancel()
+    _ = database
+    _ = postgres
+    _ = running
+    _ = store
+    _ = configuration
+}
+
+func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
 
     for try await chunk in try await client.chatCompletionStream(request) {
@@ -918,185 +1025,182 @@ func documentationSnippet38(client: AIYouClient, secret: String, key: String, lo
     _ = request
 }
 
-func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-@MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
-    }
-    _ = request
-}
-
-func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-@MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
-    _ = request
-    _ = assembled
-}
-
-func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
-@MainActor func documentationSnippet41OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
-func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
-    }
-}
-
 @MainActor func documentationSnippet42OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
 
-    try await MockAIYouServer.withRunning { server in
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
-        }
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
     }
+    _ = request
 }
 
 func documentationSnippet43(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
     }
+    _ = request
 }
 
 @MainActor func documentationSnippet43OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
     }
+    _ = request
 }
 
 func documentationSnippet44(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 @MainActor func documentationSnippet44OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 @MainActor func documentationSnippet45OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 func documentationSnippet46(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
     }
 }
 
 @MainActor func documentationSnippet46OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
+        }
+    }
+}
+
+func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+@MainActor func documentationSnippet47OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+@MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet49(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+@MainActor func documentationSnippet49OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+func documentationSnippet50(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
         // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
@@ -1106,7 +1210,19 @@ func documentationSnippet46(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet50OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+func documentationSnippet51(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1115,7 +1231,7 @@ func documentationSnippet47(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet47OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet51OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1124,7 +1240,7 @@ func documentationSnippet47(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet52(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1145,7 +1261,7 @@ func documentationSnippet48(client: AIYouClient, secret: String, key: String, lo
     _ = serverConfiguration
 }
 
-@MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet52OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1360,63 +1476,39 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 38 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block38() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet38OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 39 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block39() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet39OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 40 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block40() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet40OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 41 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
-    func block41() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet41OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
-        }
-    }
-
-    @Test("block 42 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
+    @Test("block 42 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block42() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet42OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 43 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    @Test("block 43 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block43() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet43OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 44 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    @Test("block 44 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block44() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet44OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
+        }
+    }
+
+    @Test("block 45 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
+    func block45() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet45OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 46 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    @Test("block 46 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
     func block46() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet46OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1424,7 +1516,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 47 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    @Test("block 47 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
     func block47() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet47OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1432,10 +1524,34 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 48 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    @Test("block 48 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
     func block48() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet48OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 50 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    func block50() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet50OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 51 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    func block51() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet51OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 52 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    func block52() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet52OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

@@ -62,7 +62,10 @@ struct QuotaTests {
         #expect(store.reserve(QuotaCost(requests: 0, tokens: 800), key: "k", limits: limits, maxWait: .zero) == .admitted(after: .zero))
         // 10 more charged: one token then waits for 11 to refill.
         store.refund(QuotaCost(requests: 0, tokens: -10), key: "k", limits: limits)
-        #expect(store.reserve(QuotaCost(requests: 0, tokens: 1), key: "k", limits: limits, maxWait: .zero) == .refused(retryAfter: .milliseconds(39_600)))
+        #expect(
+            store.reserve(QuotaCost(requests: 0, tokens: 1), key: "k", limits: limits, maxWait: .zero)
+                == .refused(retryAfter: .milliseconds(39_600))
+        )
     }
 
     @Test("limits and quotas that cannot work are refused when the client is made")
@@ -90,7 +93,11 @@ struct QuotaTests {
     @Test("a spent request quota refuses the call before sending, with the time it refills")
     func requestQuota() async throws {
         try await withLLMaaS(client: {
-            $0.quota = .init(limits: QuotaLimits(requests: 3, requestWindow: .seconds(60), requestBurst: 3), store: InMemoryQuotaStore(timeSource: $0.timeSource), maxWait: .zero)
+            $0.quota = .init(
+                limits: QuotaLimits(requests: 3, requestWindow: .seconds(60), requestBurst: 3),
+                store: InMemoryQuotaStore(timeSource: $0.timeSource),
+                maxWait: .zero
+            )
         }) { server, client in
             for _ in 0..<3 { _ = try await client.chatCompletion(Self.request()) }
             let error = await expectAIYouError(.rateLimited) { try await client.chatCompletion(Self.request()) }
@@ -106,7 +113,11 @@ struct QuotaTests {
         let time = ManualTime()
         try await withLLMaaS(client: {
             $0.timeSource = time.source
-            $0.quota = .init(limits: QuotaLimits(requests: 2, requestWindow: .seconds(1)), store: InMemoryQuotaStore(timeSource: time.source), maxWait: .seconds(5))
+            $0.quota = .init(
+                limits: QuotaLimits(requests: 2, requestWindow: .seconds(1)),
+                store: InMemoryQuotaStore(timeSource: time.source),
+                maxWait: .seconds(5)
+            )
         }) { server, client in
             for _ in 0..<3 { _ = try await client.chatCompletion(Self.request()) }
             #expect(server.requestCount(.llmaasChatCompletions) == 3)
@@ -165,7 +176,10 @@ struct QuotaTests {
         }) { server, client in
             server.enqueueFaults([.status(400)], for: .llmaasChatCompletions)
             await expectAIYouError(.apiError) { try await client.chatCompletion(Self.request(maxTokens: 800)) }
-            #expect(store.reserve(QuotaCost(requests: 0, tokens: 1000), key: "default", limits: limits, maxWait: .zero) == .admitted(after: .zero))
+            #expect(
+                store.reserve(QuotaCost(requests: 0, tokens: 1000), key: "default", limits: limits, maxWait: .zero)
+                    == .admitted(after: .zero)
+            )
         }
     }
 
@@ -246,7 +260,13 @@ struct QuotaTests {
             let waiting = Task { try await client.chatCompletion(Self.request()) }
             // Its place is taken (600 s ahead) once the next free one is more than 600 s away.
             let nextPlace = { () -> Duration in
-                guard case .refused(let retryAfter) = store.reserve(QuotaCost(requests: 1, tokens: 0), key: "default", limits: limits, maxWait: .zero)
+                guard
+                    case .refused(let retryAfter) = store.reserve(
+                        QuotaCost(requests: 1, tokens: 0),
+                        key: "default",
+                        limits: limits,
+                        maxWait: .zero
+                    )
                 else { return .zero }
                 return retryAfter
             }

@@ -5,9 +5,11 @@
 
 import AIYou
 import AIYouMockServer
+import AIYouPostgres
 import CoreMetrics
 import Foundation
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import Testing
 import Tracing
@@ -477,14 +479,36 @@ func readmeSnippet18(client: AIYouClient, secret: String, key: String, logger: L
 }
 
 func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    // No infrastructure: spread what the rate-limit headers say is left over the time to the reset,
+    // in proportion to this replica's share of the traffic; AWS's CUBIC rule after a 429.
+    configuration.adaptivePacing = .init()
+    // Exact: requests and output tokens per window, kept in a store. A chat completion reserves its
+    // max_tokens (or tokenEstimate) and is settled to the usage it was billed, streams included.
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
+        store: InMemoryQuotaStore(),  // or PostgresQuotaStore (product AIYouPostgres): one quota for every replica
+        maxWait: .seconds(10)
+    )
     _ = configuration
 }
 
 @MainActor func readmeSnippet19OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    // No infrastructure: spread what the rate-limit headers say is left over the time to the reset,
+    // in proportion to this replica's share of the traffic; AWS's CUBIC rule after a 429.
+    configuration.adaptivePacing = .init()
+    // Exact: requests and output tokens per window, kept in a store. A chat completion reserves its
+    // max_tokens (or tokenEstimate) and is settled to the usage it was billed, streams included.
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
+        store: InMemoryQuotaStore(),  // or PostgresQuotaStore (product AIYouPostgres): one quota for every replica
+        maxWait: .seconds(10)
+    )
+    _ = configuration
+}
+
+func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
     // is created. Or name the backends for this client only:
@@ -492,26 +516,25 @@ func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: L
     _ = configuration
 }
 
-func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
-}
-
 @MainActor func readmeSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
 }
 
 func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
 @MainActor func readmeSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+}
+
+func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     // One caller, calls one after another: keep them on the event loop that does their I/O.
     let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
         try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
@@ -520,7 +543,16 @@ func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: L
     _ = answer
 }
 
-func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -538,7 +570,7 @@ func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: L
     }
 }
 
-@MainActor func readmeSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -654,15 +686,7 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 20 (README.md, “Errors”) runs (aiyou)")
-    func block20() async throws {
-        try await withServerAndClient { server, client in
-            try await readmeSnippet20OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 21 (README.md, “Performance”) runs (aiyou)")
+    @Test("block 21 (README.md, “Errors”) runs (aiyou)")
     func block21() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -670,10 +694,18 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 22 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    @Test("block 22 (README.md, “Performance”) runs (aiyou)")
     func block22() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet22OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
+        }
+    }
+
+    @Test("block 23 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    func block23() async throws {
+        try await withServerAndClient { server, client in
+            try await readmeSnippet23OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

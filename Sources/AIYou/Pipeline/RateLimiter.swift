@@ -157,17 +157,23 @@ public final class RateLimiter: Sendable {
 
     /// Paces the client at `perSecond` requests per second (never above the configured rate), as
     /// adaptive pacing decides from the service's answers; `nil` goes back to the configured rate.
-    func pace(atMost perSecond: Double?) {
-        let rate: Double? =
-            switch (configuredRate, perSecond) {
-            case (let configured?, let paced?): min(configured, paced)
-            case (let configured, nil): configured
-            case (nil, let paced): paced
-            }
+    /// `then` is the rate from an instant on (the service's window resets then).
+    func pace(atMost perSecond: Double?, then: (at: Int64, perSecond: Double?)? = nil) {
+        let rate = bounded(perSecond)
+        let next = then.map { (at: $0.at, perSecond: bounded($0.perSecond)) }
         let now = clock()
         state.withLock { state in
-            state.bucket.setRate(perSecond: rate, now: now, queued: state.waiting)
+            state.bucket.setRate(perSecond: rate, now: now, queued: state.waiting, then: next)
             if rate != nil { mayDelay.store(true, ordering: .releasing) } else { settle(&state, now: now) }
+        }
+    }
+
+    /// `perSecond` bounded by the configured rate.
+    private func bounded(_ perSecond: Double?) -> Double? {
+        switch (configuredRate, perSecond) {
+        case (let configured?, let paced?): min(configured, paced)
+        case (let configured, nil): configured
+        case (nil, let paced): paced
         }
     }
 

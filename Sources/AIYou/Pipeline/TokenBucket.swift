@@ -23,12 +23,21 @@ struct TokenBucket: Sendable {
         self.updatedAt = now
     }
 
+    /// A rate that takes over at an instant (the end of the service's window, after which the
+    /// rate paced for its end no longer holds).
+    private(set) var scheduled: (at: Int64, tokensPerNanosecond: Double?)?
+
     /// Adds the tokens earned since the last update. With `queued` callers waiting, tokens are
     /// not capped at the burst until they are served: the waiters would have taken each token the
     /// moment it was earned, so a timer that wakes late must not lose them (at 100/s with burst 1,
     /// capping cost 1.5 % of the rate to sleep overshoot).
     mutating func refill(now: Int64, queued: Int = 0) {
         guard now > updatedAt else { return }
+        if let scheduled, scheduled.at <= now {
+            self.scheduled = nil
+            if scheduled.at > updatedAt { refill(now: scheduled.at, queued: queued) }
+            tokensPerNanosecond = scheduled.tokensPerNanosecond
+        }
         let ceiling = capacity + Double(queued)
         if let tokensPerNanosecond, tokens < ceiling {
             tokens = min(ceiling, tokens + Double(now - updatedAt) * tokensPerNanosecond)
@@ -42,10 +51,12 @@ struct TokenBucket: Sendable {
 
     /// Changes the rate from `now` on (tokens earned so far at the old rate are kept); `nil`
     /// removes the rate.
-    mutating func setRate(perSecond rate: Double?, now: Int64, queued: Int) {
+    /// `then`, when given, is the rate from the instant `then.at` on.
+    mutating func setRate(perSecond rate: Double?, now: Int64, queued: Int, then: (at: Int64, perSecond: Double?)? = nil) {
         refill(now: now, queued: queued)
         if tokensPerNanosecond == nil, rate != nil { tokens = min(tokens, capacity) }
         tokensPerNanosecond = rate.map { $0 / 1e9 }
+        scheduled = then.flatMap { $0.at > now ? ($0.at, $0.perSecond.map { $0 / 1e9 }) : nil }
     }
 
     /// Takes a token when one is available now; call ``refill(now:)`` first.
@@ -65,7 +76,13 @@ struct TokenBucket: Sendable {
         let available = min(capacity, tokens + Double(pause) * tokensPerNanosecond)
         let missing = Double(count) - available
         guard missing > Self.epsilon else { return pause }
-        return pause + Int64((missing / tokensPerNanosecond).rounded(.up))
+        let delay = pause + Int64(min((missing / tokensPerNanosecond).rounded(.up), 1e17))
+        // A scheduled rate that takes over before then: the rest is earned at that rate.
+        guard let scheduled, scheduled.at - now < delay, scheduled.at > now else { return delay }
+        guard let next = scheduled.tokensPerNanosecond else { return max(scheduled.at - now, pause) }
+        let earned = Double(max(scheduled.at - now - pause, 0)) * tokensPerNanosecond
+        let rest = max(missing - earned, 0)
+        return max(scheduled.at - now, pause) + Int64(min((rest / next).rounded(.up), 1e17))
     }
 
     /// Makes every token unavailable until `instant` (a later pause extends an earlier one).

@@ -40,6 +40,12 @@ final class AdaptivePacer: Sendable {
             return known - remaining
         }
 
+        /// The whole limit per window, in units per second, once both are known.
+        var fairRatePerSecond: Double? {
+            guard let limit, window > 0 else { return nil }
+            return limit / (Double(window) / 1e9)
+        }
+
         /// Units per second left to spend until the reset (the whole limit per window once the
         /// reset has passed and no answer of the new window came yet).
         func ratePerSecond(now: Int64) -> Double? {
@@ -96,12 +102,20 @@ final class AdaptivePacer: Sendable {
 
     private static let decay = 0.98
 
-    /// Takes one answer into account and returns the rate (requests per second) to pace at, or
-    /// `nil` when nothing calls for pacing. `sentAt` is when the request was admitted; `now` and
-    /// `sentAt` are on the limiter's nanosecond clock, `wallClock` reads Unix reset times.
-    func observe(status: Int, headers: HTTPHeaders, sentAt: Int64, now: Int64, wallClock: Date) -> Double? {
+    /// What the client paces at after an answer: `rate` (requests per second; `nil`: no pacing)
+    /// and, when the service's window resets before the rate would be revised, the rate from the
+    /// reset on (`then`): the rate for the end of a window is wrong for the start of the next.
+    struct Pace: Sendable {
+        var rate: Double?
+        var then: (at: Int64, perSecond: Double?)?
+    }
+
+    /// Takes one answer into account and returns the pace. `sentAt` is when the request was
+    /// admitted; `now` and `sentAt` are on the limiter's nanosecond clock, `wallClock` reads Unix
+    /// reset times.
+    func observe(status: Int, headers: HTTPHeaders, sentAt: Int64, now: Int64, wallClock: Date) -> Pace {
         let requests = Self.reading(headers, suffix: "requests", wallClock: wallClock)
-        let tokens = Self.reading(headers, suffix: "tokens", wallClock: wallClock)
+        let tokens = requests == nil ? nil : Self.reading(headers, suffix: "tokens", wallClock: wallClock)
         let settings = settings
         return state.withLock { state in
             state.measured.record(now: now)
@@ -126,41 +140,65 @@ final class AdaptivePacer: Sendable {
                 let elapsed = Double(now - state.lastThrottle) / 1e9 - state.cubicWindow
                 state.cubicRate = settings.cubicScale * elapsed * elapsed * elapsed + state.lastMaxRate
             }
-            var rate = Double.infinity
-            if state.cubicEnabled {
-                rate = max(min(state.cubicRate, 2 * max(state.measured.rate, settings.minimumRate)), settings.minimumRate)
+            if state.sawHeaders, let (rate, fair) = Self.headerRates(state, now: now, headroom: settings.headroom) {
+                // With headers, a 429 scales the rate they allow: the same cubic, on a factor
+                // that falls to `decrease` and is back at 1 after cbrt((1 − decrease) ÷ scale) seconds.
+                let factor = Self.throttleFactor(state, now: now, settings: settings)
+                let then = fair.map { (at: state.requests.resetAt, perSecond: max($0 * factor, settings.minimumRate) as Double?) }
+                return Pace(rate: max(rate * factor, settings.minimumRate), then: then)
             }
-            if state.sawHeaders, let headerRate = Self.headerRate(state, now: now, headroom: settings.headroom) {
-                rate = min(rate, max(headerRate, settings.minimumRate))
-            }
-            return rate.isFinite ? rate : nil
+            guard state.cubicEnabled else { return Pace(rate: nil, then: nil) }
+            // No headers: AWS's rule on the measured rate, as its SDKs apply it.
+            return Pace(
+                rate: max(min(state.cubicRate, 2 * max(state.measured.rate, settings.minimumRate)), settings.minimumRate),
+                then: nil
+            )
         }
     }
 
-    /// The rate the headers allow this client: its share of what is left until the reset.
-    private static func headerRate(_ state: State, now: Int64, headroom: Double) -> Double? {
+    /// The factor (decrease…1) a 429 leaves on the rate the headers allow, climbing back along
+    /// the cubic; 1 without a 429.
+    private static func throttleFactor(_ state: State, now: Int64, settings: Configuration.AdaptivePacing) -> Double {
+        guard state.cubicEnabled else { return 1 }
+        let window = cbrt((1 - settings.decrease) / settings.cubicScale)
+        let elapsed = Double(now - state.lastThrottle) / 1e9 - window
+        return min(1, max(settings.decrease, settings.cubicScale * elapsed * elapsed * elapsed + 1))
+    }
+
+    /// The rate the headers allow this client (its share of what is left until the reset), and
+    /// its share of a whole window (for after the reset).
+    private static func headerRates(_ state: State, now: Int64, headroom: Double) -> (rate: Double, fair: Double?)? {
         let share = state.requestFall > state.own ? state.own / state.requestFall : 1
         guard let requestRate = state.requests.ratePerSecond(now: now) else { return nil }
         var rate = requestRate
-        if let tokenRate = state.tokens.ratePerSecond(now: now), state.tokenFall > 0, state.requestFall > 0 {
+        var fair = state.requests.fairRatePerSecond
+        if state.tokenFall > 0, state.requestFall > 0 {
             let tokensPerRequest = state.tokenFall / state.requestFall
-            rate = min(rate, tokenRate / tokensPerRequest)
+            if let tokenRate = state.tokens.ratePerSecond(now: now) { rate = min(rate, tokenRate / tokensPerRequest) }
+            if let tokenFair = state.tokens.fairRatePerSecond { fair = fair.map { min($0, tokenFair / tokensPerRequest) } }
         }
-        return headroom * share * rate
+        return (headroom * share * rate, fair.map { headroom * share * $0 })
     }
 
     /// `X-RateLimit-Limit-<suffix>`, `-Remaining-` and `-Reset-` (for requests, the variants
     /// without a suffix too), read through the bounded wire reader; `nil` unless `Remaining` and
     /// the reset are both present and valid.
-    private static func reading(_ headers: HTTPHeaders, suffix: String, wallClock: Date) -> (limit: Double?, remaining: Double, resetIn: Int64)? {
+    private static func reading(
+        _ headers: HTTPHeaders,
+        suffix: String,
+        wallClock: Date
+    ) -> (limit: Double?, remaining: Double, resetIn: Int64)? {
         func first(_ name: String) -> String? {
-            headers.first(name: "x-ratelimit-\(name)-\(suffix)") ?? (suffix == "requests" ? headers.first(name: "x-ratelimit-\(name)") : nil)
+            headers.first(name: "x-ratelimit-\(name)-\(suffix)")
+                ?? (suffix == "requests" ? headers.first(name: "x-ratelimit-\(name)") : nil)
         }
         guard let remainingText = first("remaining"), remainingText.utf8.count <= 32,
             let remaining = WireValue.decimal(remainingText[...]), remaining >= 0, remaining.isFinite,
             let resetText = first("reset"), let reset = RetryPolicy.resetDelay(resetText, now: wallClock)
         else { return nil }
-        let limit = first("limit").flatMap { $0.utf8.count <= 32 ? WireValue.decimal($0[...]) : nil }.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        let limit = first("limit").flatMap { $0.utf8.count <= 32 ? WireValue.decimal($0[...]) : nil }.flatMap {
+            $0 > 0 && $0.isFinite ? $0 : nil
+        }
         return (limit, remaining, reset.nanoseconds)
     }
 }

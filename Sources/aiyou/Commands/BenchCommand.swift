@@ -56,7 +56,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "How the instances share the quota: none, adaptive (pacing from the headers), memory (one in-process store) or postgres.")
     var coordination: BenchCoordination = .none
 
-    @Option(name: .customLong("quota-requests"), help: "The account's quota in requests per --quota-window (with --mock, the embedded server enforces it).")
+    @Option(
+        name: .customLong("quota-requests"),
+        help: "The account's quota in requests per --quota-window (with --mock, the embedded server enforces it)."
+    )
     var quotaRequests: Int?
 
     @Option(name: .customLong("quota-tokens"), help: "The account's quota in output tokens per --quota-window.")
@@ -65,10 +68,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("quota-window"), help: "The quota's window in seconds.")
     var quotaWindow = 1.0
 
-    @Option(name: .customLong("quota-margin"), help: "Share of the quota the memory and postgres stores hand out (arrival jitter pushes some calls into the next window).")
+    @Option(
+        name: .customLong("quota-margin"),
+        help: "Share of the quota the memory and postgres stores hand out (arrival jitter pushes some calls into the next window)."
+    )
     var quotaMargin = 0.97
 
-    @Option(name: .customLong("postgres-url"), help: "postgres://user[:password]@host:port/database of the postgres store (env AIYOU_POSTGRES_URL).")
+    @Option(
+        name: .customLong("postgres-url"),
+        help: "postgres://user[:password]@host:port/database of the postgres store (env AIYOU_POSTGRES_URL)."
+    )
     var postgresURL: String?
 
     func validate() throws {

@@ -47,7 +47,11 @@ struct LimiterStage: Sendable {
         if let quota {
             let call = scope.request.call
             do throws(AIYouError) {
-                reservation = try await quota.reserve(tokens: quota.tokens(for: call), model: call?.model, operation: scope.request.operation)
+                reservation = try await quota.reserve(
+                    tokens: quota.tokens(for: call),
+                    model: call?.model,
+                    operation: scope.request.operation
+                )
             } catch {
                 if error.code == .rateLimited { scope.observer?.limiterWaited(refused: true) }
                 throw error
@@ -57,14 +61,14 @@ struct LimiterStage: Sendable {
         let response = try await next(&scope)
         pace(by: response)
         if let pacer {
-            let rate = pacer.observe(
+            let pace = pacer.observe(
                 status: response.status,
                 headers: response.headers,
                 sentAt: sentAt,
                 now: rateLimiter.nanosecondsNow,
                 wallClock: timeSource.wallClock()
             )
-            rateLimiter.pace(atMost: rate)
+            rateLimiter.pace(atMost: pace.rate, then: pace.then)
         }
         if let quota, let reservation, reservation.cost.tokens > 0 {
             if response.status >= 300 { quota.attemptRefused(reservation) } else { scope.observer?.quotaReserved(reservation) }
