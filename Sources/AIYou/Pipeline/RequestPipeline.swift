@@ -67,7 +67,8 @@ final class RequestPipeline: Sendable {
         }
         let backoff = Backoff(timeSource: time, shutdownSignal: ShutdownSignal())
         self.backoff = backoff
-        let quota = configuration.quota.map { [tasks] in QuotaGate(quota: $0, backoff: backoff, tasks: tasks, logger: configuration.logger) }
+        let quota = configuration.quota.map { [tasks] in QuotaGate(quota: $0, backoff: backoff, tasks: tasks, logger: configuration.logger)
+        }
         self.observe = ObserveStage(telemetry: telemetry, quota: quota)
         self.caching = CacheStage(cache: cache, settings: configuration.cache, credentialIdentity: configuration.credentials.hashValue)
         self.retry = RetryStage(backoff: backoff, timeSource: time)
