@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "AIYouPostgres",
                 "AIYou",
+                "AIYouMockServer",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

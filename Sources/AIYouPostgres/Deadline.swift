@@ -4,16 +4,16 @@ import NIOConcurrencyHelpers
 /// passed, whichever comes first, even when `operation` does not react to cancellation (a
 /// PostgresNIO query waits for the server's answer whatever its task is told).
 ///
-/// How: the operation runs in a task of its own and a timer in another; the first of the two to
-/// finish settles a one-shot ``Deadline/Outcome``, which resumes the caller exactly once (a lock
-/// guards its state: a second settlement finds it settled and is dropped). The caller then
-/// cancels both tasks: the timer ends at once; the operation's task ends when the operation
-/// returns, on its own (the store's statements also carry a server-side lock timeout, so a query
-/// stuck behind a row lock is ended by the server at the same deadline). Cancelling the caller
-/// settles the outcome with `CancellationError`.
+/// How: the operation runs in a task of its own and a timer in a child task; the first of the two
+/// to finish settles a one-shot ``Deadline/Outcome``, which resumes the caller exactly once (a
+/// lock guards its state: a later settlement finds it settled and is dropped). The caller then
+/// cancels both: the timer ends at once (the task group waits for it); the operation's task ends
+/// when the operation returns, on its own (the store's statements also carry a server-side lock
+/// timeout, so a query stuck behind a row lock is ended by the database at the same deadline).
+/// Cancelling the caller settles the outcome with `CancellationError`.
 ///
-/// The two tasks are unstructured by necessity: a child task would make the caller wait for an
-/// operation that ignores cancellation, which is exactly what the deadline must not do.
+/// The operation's task is unstructured by necessity: as a child task, it would make the caller
+/// wait for an operation that ignores cancellation, which is what the deadline must not do.
 package enum Deadline {
     /// The deadline passed before the operation finished.
     package struct Expired: Error, Hashable {}
@@ -29,20 +29,20 @@ package enum Deadline {
             do { result = .success(try await operation()) } catch { result = .failure(error) }
             outcome.settle(result)
         }
-        let timer = Task {
-            // A cancelled timer (the operation finished first) settles nothing: the outcome is
-            // already settled, or the caller was cancelled and settled it.
-            do { try await Task.sleep(for: timeout) } catch { return }
-            outcome.settle(.failure(Expired()))
-        }
-        defer {
-            timer.cancel()
-            work.cancel()
-        }
-        return try await withTaskCancellationHandler {
-            try await outcome.value()
-        } onCancel: {
-            outcome.settle(.failure(CancellationError()))
+        defer { work.cancel() }
+        return try await withThrowingTaskGroup(of: Void.self) { timer in
+            timer.addTask {
+                // Cancelled (the operation finished first, or the caller was cancelled): the
+                // outcome is settled already, or is being settled by the caller's cancellation.
+                do { try await Task.sleep(for: timeout) } catch { return }
+                outcome.settle(.failure(Expired()))
+            }
+            defer { timer.cancelAll() }
+            return try await withTaskCancellationHandler {
+                try await outcome.value()
+            } onCancel: {
+                outcome.settle(.failure(CancellationError()))
+            }
         }
     }
 

@@ -66,9 +66,11 @@ import PostgresNIO
 /// already run when its answer came late may still have taken its reservation: the quota then
 /// errs on the safe side.)
 ///
-/// **The table.** `key text PRIMARY KEY, request_tat bigint, token_tat bigint, last_wait bigint`,
-/// with times in nanoseconds since the Unix epoch on the database's clock
-/// (`clock_timestamp()`), so that the replicas' clocks do not matter. By default it is
+/// **The table.** `key text PRIMARY KEY, request_tat bigint, token_tat bigint, last_now bigint,
+/// last_wait bigint`, with times in nanoseconds since the Unix epoch on the database's clock
+/// (`clock_timestamp()`), so that the replicas' clocks do not matter; `last_now`, the time of the
+/// key's last reservation, keeps a key's time from going back (a statement that waited for the
+/// row's lock read the clock before it waited). By default it is
 /// `UNLOGGED`: its changes are not written to the write-ahead log, which makes each reservation
 /// cheaper, at the price that a crash of the database (not a clean restart) empties it and that
 /// replicas and a promoted standby do not have its rows. A limiter can afford it: a quota that
@@ -88,8 +90,10 @@ public final class PostgresQuotaStore: QuotaStore {
     private let client: PostgresClient
     private let logger: Logger
     private let sql: QuotaSQL
-    /// `queryTimeout` as a PostgreSQL setting, rounded up to whole milliseconds (`"250ms"`).
+    /// `queryTimeout` as the statements' `lock_timeout`, rounded up to whole milliseconds (`"250ms"`).
     private let lockTimeout: String
+    /// The same, in nanoseconds.
+    private let lockTimeoutNanoseconds: Int64
 
     /// A store on `client`, in the table `tableName`.
     ///
@@ -123,9 +127,11 @@ public final class PostgresQuotaStore: QuotaStore {
         self.unlogged = unlogged
         self.logger = logger
         self.sql = QuotaSQL(table: tableName, unlogged: unlogged)
+        // Whole milliseconds, rounded up, within PostgreSQL's range for the setting (2³¹ - 1 ms).
         let nanoseconds = queryTimeout.wholeNanoseconds
-        let milliseconds = nanoseconds / 1_000_000 + (nanoseconds % 1_000_000 == 0 ? 0 : 1)
-        self.lockTimeout = "\(max(milliseconds, 1))ms"
+        let milliseconds = min(max(nanoseconds / 1_000_000 + (nanoseconds % 1_000_000 == 0 ? 0 : 1), 1), Int64(Int32.max))
+        self.lockTimeout = "\(milliseconds)ms"
+        self.lockTimeoutNanoseconds = milliseconds * 1_000_000
     }
 
     /// Creates the store's table when it does not exist (`CREATE [UNLOGGED] TABLE IF NOT EXISTS`);
@@ -165,7 +171,7 @@ public final class PostgresQuotaStore: QuotaStore {
         try Self.check(key)
         let step = limits.gcraStep(for: cost)
         let maxWait = maxWait.wholeNanoseconds
-        var binds = PostgresBindings(capacity: 7)
+        var binds = PostgresBindings(capacity: 8)
         binds.append(key)
         binds.append(step.requestIncrement)
         binds.append(step.requestTolerance)
@@ -173,16 +179,16 @@ public final class PostgresQuotaStore: QuotaStore {
         binds.append(step.tokenTolerance)
         binds.append(maxWait)
         binds.append(lockTimeout)
+        binds.append(lockTimeoutNanoseconds)
         let reserve = PostgresQuery(unsafeSQL: sql.reserve, binds: binds)
-        var keyOnly = PostgresBindings(capacity: 1)
-        keyOnly.append(key)
-        let insert = PostgresQuery(unsafeSQL: sql.insert, binds: keyOnly)
 
         let wait = try await withDeadline(queryTimeout, call: "reserve") { [self] in
             if let wait = try await waitReturned(by: reserve) { return wait }
             // No row: the key's first use. Insert it (a concurrent first use may win: nothing
             // then), and reserve again.
-            try await execute(insert)
+            var keyOnly = PostgresBindings(capacity: 1)
+            keyOnly.append(key)
+            try await execute(PostgresQuery(unsafeSQL: sql.insert, binds: keyOnly))
             guard let wait = try await waitReturned(by: reserve) else {
                 throw PostgresQuotaStoreError.unexpectedAnswer("the key's row was deleted while reserving")
             }

@@ -9,6 +9,15 @@
 ///
 /// In an `UPDATE`, every expression of `SET` and the `CASE` see the row as it was, so the wait is
 /// computed on the old TATs in each place it is needed; ``wait`` writes it once for all of them.
+///
+/// **A clock that never goes back for a key.** The clock is read once per statement, before the
+/// statement waits for the key's row lock; a statement that waited may so carry an older time
+/// than the one that held the lock before it, and GCRA on a time that goes back gives waits that
+/// are not there (a key with no token limit keeps its token TAT at the last `now`: an older `now`
+/// would find it ahead, and refuse). So each row keeps the time of its last reservation
+/// (`last_now`), and a reservation decides at ``now``: the later of the clock and that time, the
+/// latter trusted up to the lock timeout ahead of the clock (the longest a statement waits), so
+/// that a clock stepped back by more than that does not freeze the key.
 struct QuotaSQL: Sendable {
     /// `CREATE … TABLE IF NOT EXISTS`.
     let create: String
@@ -16,7 +25,8 @@ struct QuotaSQL: Sendable {
     let insert: String
     /// One reservation: returns the wait, taken when it is ≤ `$6`. No row: the key is new.
     /// `$1` key, `$2` request increment, `$3` request tolerance, `$4` token increment,
-    /// `$5` token tolerance, `$6` max wait, `$7` lock timeout (`"250ms"`).
+    /// `$5` token tolerance, `$6` max wait, `$7` lock timeout (`"250ms"`), `$8` lock timeout in
+    /// nanoseconds.
     let reserve: String
     /// Gives a cost back. `$1` key, `$2` request increment, `$3` token increment, `$4` lock timeout.
     let refund: String
@@ -31,13 +41,17 @@ struct QuotaSQL: Sendable {
     /// `bigint`'s range: an absurd cost saturates instead of breaking the key with an overflow.
     static let ceiling = "4000000000000000000"
 
-    /// The wait of a reservation, on the row's old TATs: `q` is the row, `n.now` the clock.
-    static let wait =
-        "GREATEST(GREATEST(GREATEST(q.request_tat, n.now) + $2 - $3, GREATEST(q.token_tat, n.now) + $4 - $5) - n.now, 0)"
+    /// The time a reservation decides at: the clock (`n.now`), or the row's `last_now` when that
+    /// is later, by at most `$8` (the lock timeout).
+    static let now = "GREATEST(n.now, LEAST(q.last_now, n.now + $8))"
+
+    /// The wait of a reservation, on the row's old TATs: `q` is the row.
+    static let wait = "GREATEST(GREATEST(GREATEST(q.request_tat, \(now)) + $2 - $3, GREATEST(q.token_tat, \(now)) + $4 - $5) - \(now), 0)"
 
     init(table: String, unlogged: Bool) {
         // A validated identifier ([a-z_][a-z0-9_]{0,62}), quoted so that a reserved word works.
         let table = "\"\(table)\""
+        let now = Self.now
         let wait = Self.wait
         let ceiling = Self.ceiling
         // The statement's own lock timeout (is_local: it ends with the statement's implicit
@@ -49,14 +63,16 @@ struct QuotaSQL: Sendable {
             key text PRIMARY KEY, \
             request_tat bigint NOT NULL, \
             token_tat bigint NOT NULL, \
+            last_now bigint NOT NULL DEFAULT 0, \
             last_wait bigint NOT NULL DEFAULT 0\
             ) WITH (fillfactor = 70)
             """
         insert = "INSERT INTO \(table) (key, request_tat, token_tat) VALUES ($1, 0, 0) ON CONFLICT (key) DO NOTHING"
         reserve = """
             UPDATE \(table) AS q SET \
-            request_tat = CASE WHEN \(wait) <= $6 THEN LEAST(GREATEST(q.request_tat, n.now) + $2, \(ceiling)) ELSE q.request_tat END, \
-            token_tat = CASE WHEN \(wait) <= $6 THEN LEAST(GREATEST(q.token_tat, n.now) + $4, \(ceiling)) ELSE q.token_tat END, \
+            request_tat = CASE WHEN \(wait) <= $6 THEN LEAST(GREATEST(q.request_tat, \(now)) + $2, \(ceiling)) ELSE q.request_tat END, \
+            token_tat = CASE WHEN \(wait) <= $6 THEN LEAST(GREATEST(q.token_tat, \(now)) + $4, \(ceiling)) ELSE q.token_tat END, \
+            last_now = \(now), \
             last_wait = \(wait) \
             FROM (SELECT \(Self.clock) AS now, \(lockTimeout("$7"))) AS n \
             WHERE q.key = $1 \

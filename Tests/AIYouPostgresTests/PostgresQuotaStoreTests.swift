@@ -24,7 +24,7 @@ struct PostgresQuotaStoreTests {
             // A reserved word as the table name: the store quotes it.
             let names = ["aiyou_quota_migrate_\(UInt32.random(in: 0...UInt32.max))", "user"]
             for (name, unlogged) in [(names[0], true), (names[1], false)] {
-                let store = try PostgresQuotaStore(client: clients[0], tableName: name, queryTimeout: .seconds(10), unlogged: unlogged)
+                let store = try PostgresQuotaStore(client: clients[0], tableName: name, queryTimeout: .seconds(30), unlogged: unlogged)
                 try await store.migrate()
                 try await store.migrate()
                 // Several replicas migrating at once.
@@ -71,7 +71,7 @@ struct PostgresQuotaStoreTests {
         let decisions = try await environment.withClients(4, maximumConnections: 8) { clients in
             var stores: [PostgresQuotaStore] = []
             for client in clients {
-                let store = try PostgresQuotaStore(client: client, tableName: sharedTable, queryTimeout: .seconds(10))
+                let store = try PostgresQuotaStore(client: client, tableName: sharedTable, queryTimeout: .seconds(30))
                 try await store.migrate()
                 stores.append(store)
             }
@@ -81,6 +81,31 @@ struct PostgresQuotaStoreTests {
         #expect(decisions.filter { $0.refusedRetryAfter != nil }.count == 140)
     }
 
+    /// Statements that waited for the row's lock read the clock before they waited: without the
+    /// row's `last_now`, the key's time would go back, and a key with no token limit (its token
+    /// TAT is the last reservation's time) would refuse with a wait of a few microseconds.
+    @Test(.timeLimit(.minutes(2)))
+    func concurrentReservationsWithinTheBurstNeverWait() async throws {
+        let environment = try PostgresTestEnvironment.require()
+        let limits = QuotaLimits(requests: 100_000, requestWindow: .seconds(1), requestBurst: 100_000)
+        let key = uniqueKey()
+        let decisions = try await environment.withClients(4, maximumConnections: 8) { clients in
+            var stores: [PostgresQuotaStore] = []
+            for client in clients {
+                let store = try PostgresQuotaStore(client: client, tableName: sharedTable, queryTimeout: .seconds(30))
+                try await store.migrate()
+                stores.append(store)
+            }
+            var decisions: [QuotaDecision] = []
+            for _ in 0..<5 {
+                decisions += try await reserveConcurrently(64, stores: stores, key: key, limits: limits, maxWait: .zero)
+            }
+            return decisions
+        }
+        #expect(decisions.count == 320)
+        #expect(decisions.allSatisfy { $0 == .admitted(after: .zero) }, "\(decisions.filter { $0 != .admitted(after: .zero) })")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func reservationsAheadAreSpacedByTheInterval() async throws {
         let environment = try PostgresTestEnvironment.require()
@@ -88,13 +113,15 @@ struct PostgresQuotaStoreTests {
         let limits = QuotaLimits(requests: 10, requestWindow: .seconds(1), requestBurst: 1)
         let key = uniqueKey()
         let clock = ContinuousClock()
-        // Each decision with the local time its call started and ended: the database's clock
-        // advanced at most that much between two calls.
-        let calls = try await environment.withClients { clients in
+        let interval = Duration.milliseconds(100)
+        // One by one, until the first refusal: each decision with the local time its call started
+        // and ended (the database's clock advanced at most that much between two calls). Then
+        // thirty at once: a slow machine, whose calls one by one take the interval, cannot keep
+        // the quota from filling up.
+        let (calls, burst) = try await environment.withClients { clients in
             try await withStore(clients[0]) { store in
-                // Until the first refusal.
                 var calls: [(decision: QuotaDecision, started: ContinuousClock.Instant, ended: ContinuousClock.Instant)] = []
-                while calls.count < 30, calls.last?.decision.refusedRetryAfter == nil {
+                while calls.count < 15, calls.last?.decision.refusedRetryAfter == nil {
                     let started = clock.now
                     let decision = try await store.reserve(
                         QuotaCost(requests: 1, tokens: 0),
@@ -104,11 +131,11 @@ struct PostgresQuotaStoreTests {
                     )
                     calls.append((decision, started, clock.now))
                 }
-                return calls
+                let burst = try await reserveConcurrently(30, stores: [store], key: key, limits: limits, maxWait: .seconds(1))
+                return (calls, burst)
             }
         }
-        let interval = Duration.milliseconds(100)
-        let admitted = calls.dropLast()
+        let admitted = calls.prefix { $0.decision.admittedAfter != nil }
         #expect(admitted.first?.decision == .admitted(after: .zero))
         // Eleven places fit within a second when the calls take no time; fewer cannot.
         #expect(admitted.count >= 11)
@@ -121,10 +148,14 @@ struct PostgresQuotaStoreTests {
             #expect(spacing >= interval - (next.ended - previous.started))
             #expect(waits.1 <= .seconds(1))
         }
-        // Once a second of places is taken, the next is refused, with the time its place comes.
-        let retryAfter = try #require(calls.last?.decision.refusedRetryAfter)
-        #expect(retryAfter > .seconds(1))
-        #expect(retryAfter <= .seconds(1) + interval)
+        // Beyond a second of places taken, callers are refused, with the time a place comes.
+        let refusals = (calls.map(\.decision) + burst).compactMap(\.refusedRetryAfter)
+        #expect(!refusals.isEmpty)
+        for retryAfter in refusals {
+            #expect(retryAfter > .seconds(1))
+            #expect(retryAfter <= .seconds(1) + interval)
+        }
+        #expect(burst.compactMap(\.admittedAfter).allSatisfy { $0 <= .seconds(1) })
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -189,42 +220,41 @@ struct PostgresQuotaStoreTests {
         let limits = QuotaLimits(requests: 1000, requestWindow: .seconds(1), requestBurst: 1000)
         let key = uniqueKey()
         try await environment.withClients { clients in
-            try await withStore(clients[0], queryTimeout: .seconds(1)) { store in
-                let one = QuotaCost(requests: 1, tokens: 0)
-                #expect(try await store.reserve(one, key: key, limits: limits, maxWait: .zero) == .admitted(after: .zero))
+            // A deadline shorter than the outage: calls fail while the database is down (with a
+            // longer one they would wait for the pool to reconnect, and succeed).
+            let store = try PostgresQuotaStore(client: clients[0], tableName: sharedTable, queryTimeout: .milliseconds(200))
+            let relaxed = try PostgresQuotaStore(client: clients[0], tableName: sharedTable, queryTimeout: .seconds(30))
+            try await relaxed.migrate()
+            let one = QuotaCost(requests: 1, tokens: 0)
+            #expect(try await relaxed.reserve(one, key: key, limits: limits, maxWait: .zero) == .admitted(after: .zero))
 
-                // Down for half a second, as after a crash (the unlogged table comes back empty).
-                async let restarted = runShell("\(restart) 0.5")
-                var failuresWhileRestarting = 0
-                var calls = 0
-                while calls < 200 {
-                    calls += 1
-                    do {
-                        _ = try await store.reserve(one, key: key, limits: limits, maxWait: .zero)
-                    } catch let error as PostgresQuotaStoreError {
-                        #expect([.timeout, .unavailable].contains(error.code), "\(error)")
-                        failuresWhileRestarting += 1
-                    }
-                    if failuresWhileRestarting > 0 { break }
-                    try await Task.sleep(for: .milliseconds(20))
+            // Down for a second, as after a crash (the unlogged table comes back empty).
+            async let restarted = runShell("\(restart) 1")
+            var failuresWhileRestarting = 0
+            var calls = 0
+            while calls < 200 {
+                calls += 1
+                do {
+                    _ = try await store.reserve(one, key: key, limits: limits, maxWait: .zero)
+                } catch let error as PostgresQuotaStoreError {
+                    #expect([.timeout, .unavailable].contains(error.code), "\(error)")
+                    failuresWhileRestarting += 1
                 }
-                print("DEBUG loop done", calls, failuresWhileRestarting)
-                #expect(try await restarted == 0)
-                print("DEBUG restarted")
-                #expect(failuresWhileRestarting > 0, "no call failed while the database was down")
-
-                // The pool reconnects (its back-off is short after a few failures).
-                let recovered = try await eventuallySucceeds(attempts: 40, pause: .milliseconds(250)) {
-                    try await store.reserve(one, key: key, limits: limits, maxWait: .zero)
-                }
-                #expect(recovered?.admittedAfter != nil)
-                print("DEBUG recovered", String(describing: recovered))
+                if failuresWhileRestarting > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
             }
+            #expect(try await restarted == 0)
+            #expect(failuresWhileRestarting > 0, "no call failed while the database was down")
+
+            // The pool reconnects (its back-off is short after a few failures).
+            let recovered = try await eventuallySucceeds(attempts: 80, pause: .milliseconds(250)) {
+                try await store.reserve(one, key: key, limits: limits, maxWait: .zero)
+            }
+            #expect(recovered?.admittedAfter != nil)
         }
-        print("DEBUG closed")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func theStoreRecoversAfterItsConnectionsAreTerminated() async throws {
         let environment = try PostgresTestEnvironment.require()
         let limits = QuotaLimits(requests: 1000, requestWindow: .seconds(1), requestBurst: 1000)
@@ -234,7 +264,7 @@ struct PostgresQuotaStoreTests {
             try await withStore(clients[0], queryTimeout: .seconds(2)) { store in
                 // Several connections open in the pool.
                 let warm = try await reserveConcurrently(10, stores: [store], key: key, limits: limits, maxWait: .zero)
-                #expect(warm.allSatisfy { $0 == .admitted(after: .zero) })
+                #expect(warm.allSatisfy { $0 == .admitted(after: .zero) }, "\(warm)")
 
                 let terminated = try await environment.withConnection { connection in
                     var count = 0
@@ -250,7 +280,7 @@ struct PostgresQuotaStoreTests {
                 }
                 #expect(terminated >= 1)
 
-                let recovered = try await eventuallySucceeds(attempts: 20, pause: .milliseconds(100)) {
+                let recovered = try await eventuallySucceeds(attempts: 50, pause: .milliseconds(100)) {
                     try await store.reserve(one, key: key, limits: limits, maxWait: .zero)
                 }
                 #expect(recovered?.admittedAfter != nil)
@@ -268,7 +298,7 @@ struct PostgresQuotaStoreTests {
         try await environment.withClients { clients in
             // The store under test, and one with a deadline generous enough for a slow build.
             let store = try PostgresQuotaStore(client: clients[0], tableName: sharedTable, queryTimeout: .milliseconds(300))
-            let relaxed = try PostgresQuotaStore(client: clients[0], tableName: sharedTable, queryTimeout: .seconds(10))
+            let relaxed = try PostgresQuotaStore(client: clients[0], tableName: sharedTable, queryTimeout: .seconds(30))
             try await relaxed.migrate()
             // The first place, and the key's row.
             #expect(try await relaxed.reserve(one, key: key, limits: limits, maxWait: .zero) == .admitted(after: .zero))
@@ -330,18 +360,15 @@ struct PostgresQuotaStoreTests {
         let client = PostgresClient(configuration: configuration)
         try await withRunning([client]) { clients in
             let store = try PostgresQuotaStore(client: clients[0], queryTimeout: .milliseconds(300))
-            for call in 0..<3 {
+            // (migrate() would throw alike, after its own deadline of 10 s.)
+            for _ in 0..<3 {
                 let error = await #expect(throws: PostgresQuotaStoreError.self) {
-                    if call == 0 {
-                        try await store.migrate()
-                    } else {
-                        _ = try await store.reserve(
-                            QuotaCost(requests: 1, tokens: 0),
-                            key: "k",
-                            limits: QuotaLimits(requests: 1),
-                            maxWait: .zero
-                        )
-                    }
+                    _ = try await store.reserve(
+                        QuotaCost(requests: 1, tokens: 0),
+                        key: "k",
+                        limits: QuotaLimits(requests: 1),
+                        maxWait: .zero
+                    )
                 }
                 let code = try #require(error).code
                 #expect(code == .timeout || code == .unavailable)
@@ -456,18 +483,22 @@ func binds(_ values: String...) -> PostgresBindings {
     return binds
 }
 
-/// Runs `command` with `/bin/sh -c`; its exit status.
+/// Runs `command` with `/bin/sh -c`; its exit status. The waiting blocks, so it happens on a
+/// thread of its own, not on the cooperative pool (as CLITests does).
 func runShell(_ command: String) async throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    return try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        Thread.detachNewThread {
+            continuation.resume(
+                with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                    process.arguments = ["-c", command]
+                    process.standardInput = FileHandle.nullDevice
+                    try process.run()
+                    process.waitUntilExit()
+                    return process.terminationStatus
+                }
+            )
         }
     }
 }

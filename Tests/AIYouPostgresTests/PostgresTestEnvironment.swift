@@ -145,7 +145,7 @@ let sharedTable = "aiyou_quota_tests"
 /// (a debug or ThreadSanitizer build on two busy cores is slow to open its first connections).
 func withStore<Result: Sendable>(
     _ client: PostgresClient,
-    queryTimeout: Duration = .seconds(10),
+    queryTimeout: Duration = .seconds(30),
     _ body: (PostgresQuotaStore) async throws -> Result
 ) async throws -> Result {
     let store = try PostgresQuotaStore(client: client, tableName: sharedTable, queryTimeout: queryTimeout)

@@ -904,13 +904,13 @@ func documentationSnippet37(client: AIYouClient, secret: String, key: String, lo
 
 func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.adaptivePacing = .init()  // headroom 0.9; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
     _ = configuration
 }
 
 @MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.adaptivePacing = .init()  // headroom 0.9; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
     _ = configuration
 }
 

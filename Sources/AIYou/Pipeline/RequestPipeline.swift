@@ -79,6 +79,7 @@ final class RequestPipeline: Sendable {
             quota: quota,
             pacer: configuration.adaptivePacing.map(AdaptivePacer.init)
         )
+        if let initialRate = configuration.adaptivePacing?.initialRate { rateLimiter.pace(atMost: initialRate) }
         self.attempt = AttemptStage(
             transport: transport,
             headers: RequestHeaders(userAgent: configuration.userAgent),

@@ -23,8 +23,9 @@ final class AdaptivePacer: Sendable {
         var resetAt: Int64 = 0
         /// The longest reset delay seen: the window's length, as far as the client can tell.
         var window: Int64 = 0
-        /// How far `Remaining` fell since the previous answer (0 when the window changed).
-        mutating func update(limit: Double?, remaining: Double, resetIn: Int64, now: Int64) -> Double {
+        /// How far `Remaining` fell since the previous answer; `nil` when this answer is the first
+        /// of a window (nothing to compare it with).
+        mutating func update(limit: Double?, remaining: Double, resetIn: Int64, now: Int64) -> Double? {
             if let limit { self.limit = limit }
             window = max(window, resetIn)
             let resetAt = now &+ resetIn
@@ -33,7 +34,7 @@ final class AdaptivePacer: Sendable {
             guard let known = self.remaining, resetAt <= self.resetAt &+ slack else {
                 self.remaining = remaining
                 self.resetAt = resetAt
-                return 0
+                return nil
             }
             guard remaining < known else { return 0 }
             self.remaining = remaining
@@ -121,11 +122,20 @@ final class AdaptivePacer: Sendable {
             state.measured.record(now: now)
             if let requests {
                 state.sawHeaders = true
-                let fall = state.requests.update(limit: requests.limit, remaining: requests.remaining, resetIn: requests.resetIn, now: now)
-                state.own = state.own * Self.decay + 1
-                state.requestFall = state.requestFall * Self.decay + fall
-                if let tokens {
+                // The first answer of a window has nothing to compare with: it counts neither as
+                // this client's nor as the account's (counting it as its own would overstate the share).
+                if let fall = state.requests.update(
+                    limit: requests.limit,
+                    remaining: requests.remaining,
+                    resetIn: requests.resetIn,
+                    now: now
+                ) {
+                    state.own = state.own * Self.decay + 1
+                    state.requestFall = state.requestFall * Self.decay + fall
+                }
+                if let tokens,
                     let tokenFall = state.tokens.update(limit: tokens.limit, remaining: tokens.remaining, resetIn: tokens.resetIn, now: now)
+                {
                     state.tokenFall = state.tokenFall * Self.decay + tokenFall
                 }
             }
@@ -144,8 +154,14 @@ final class AdaptivePacer: Sendable {
                 // With headers, a 429 scales the rate they allow: the same cubic, on a factor
                 // that falls to `decrease` and is back at 1 after cbrt((1 − decrease) ÷ scale) seconds.
                 let factor = Self.throttleFactor(state, now: now, settings: settings)
-                let then = fair.map { (at: state.requests.resetAt, perSecond: max($0 * factor, settings.minimumRate) as Double?) }
-                return Pace(rate: max(rate * factor, settings.minimumRate), then: then)
+                // A slow start, as AWS's rule has it: never more than twice the measured rate (or
+                // the initial rate), so that a share estimated from the first few answers cannot
+                // spend a window at once.
+                let ceiling = max(2 * state.measured.rate, settings.initialRate ?? settings.minimumRate)
+                let then = fair.map {
+                    (at: state.requests.resetAt, perSecond: max(min($0 * factor, ceiling), settings.minimumRate) as Double?)
+                }
+                return Pace(rate: max(min(rate * factor, ceiling), settings.minimumRate), then: then)
             }
             guard state.cubicEnabled else { return Pace(rate: nil, then: nil) }
             // No headers: AWS's rule on the measured rate, as its SDKs apply it.
@@ -168,7 +184,7 @@ final class AdaptivePacer: Sendable {
     /// The rate the headers allow this client (its share of what is left until the reset), and
     /// its share of a whole window (for after the reset).
     private static func headerRates(_ state: State, now: Int64, headroom: Double) -> (rate: Double, fair: Double?)? {
-        let share = state.requestFall > state.own ? state.own / state.requestFall : 1
+        let share = state.requestFall > state.own && state.own > 0 ? state.own / state.requestFall : 1
         guard let requestRate = state.requests.ratePerSecond(now: now) else { return nil }
         var rate = requestRate
         var fair = state.requests.fairRatePerSecond

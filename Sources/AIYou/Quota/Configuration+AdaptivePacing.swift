@@ -17,7 +17,7 @@ extension Configuration {
     /// The rate applies to every request of the client, on top of ``Configuration/rateLimit``
     /// (the lower of both).
     public struct AdaptivePacing: Sendable, Hashable {
-        /// Share (0…1] of the rate the headers allow that the client uses. Default 0.9.
+        /// Share (0…1] of the rate the headers allow that the client uses. Default 0.95.
         public var headroom: Double
         /// Factor (0…1) of the measured rate after a 429 (AWS: 0.7).
         public var decrease: Double
@@ -25,13 +25,26 @@ extension Configuration {
         public var cubicScale: Double
         /// The lowest rate pacing sets, in requests per second (AWS: 0.5).
         public var minimumRate: Double
+        /// The rate before the first answer says anything of the quota, in requests per second
+        /// (a slow start: N replicas starting at once with callers waiting do not spend a window's
+        /// quota before the first answer comes back); `nil` starts unpaced. The first answer without
+        /// rate-limit headers or a 429 lifts it. Default 10.
+        public var initialRate: Double?
 
-        /// Pacing with the given parameters (defaults: headroom 0.9, AWS's 0.7, 0.4 and 0.5).
-        public init(headroom: Double = 0.9, decrease: Double = 0.7, cubicScale: Double = 0.4, minimumRate: Double = 0.5) {
+        /// Pacing with the given parameters (defaults: headroom 0.95, AWS's 0.7, 0.4 and 0.5, a
+        /// start at 10 requests per second).
+        public init(
+            headroom: Double = 0.95,
+            decrease: Double = 0.7,
+            cubicScale: Double = 0.4,
+            minimumRate: Double = 0.5,
+            initialRate: Double? = 10
+        ) {
             self.headroom = headroom
             self.decrease = decrease
             self.cubicScale = cubicScale
             self.minimumRate = minimumRate
+            self.initialRate = initialRate
         }
 
         /// Why these parameters cannot be used, or `nil` when they can.
@@ -40,6 +53,7 @@ extension Configuration {
             guard decrease > 0, decrease < 1 else { return "decrease must be within (0, 1)" }
             guard cubicScale > 0, cubicScale.isFinite else { return "cubicScale must be positive" }
             guard minimumRate > 0, minimumRate.isFinite else { return "minimumRate must be positive" }
+            if let initialRate, !(initialRate > 0 && initialRate.isFinite) { return "initialRate must be positive" }
             return nil
         }
     }
