@@ -6,7 +6,7 @@
 /// A store applies the generic cell rate algorithm (GCRA): a key holds one "theoretical arrival
 /// time" for its requests and one for its tokens, moved forward by each reservation's cost. Both
 /// calls must be atomic for a key: two clients reserving at once never both get the last place.
-/// ``QuotaLimits/gcraStep(for:)`` gives the numbers a store applies, so that every store
+/// `QuotaLimits.gcraStep(for:)` (package access) gives the numbers a store applies, so that every store
 /// decides alike.
 public protocol QuotaStore: AnyObject, Sendable {
     /// Takes `cost` from the quota of `key` under `limits` when it can be sent within `maxWait`:
