@@ -68,6 +68,20 @@ struct QuotaTests {
         )
     }
 
+    @Test("absurd costs under a huge maxWait: the times saturate, never wrap around into 'admitted at once'")
+    func saturates() {
+        let store = InMemoryQuotaStore(timeSource: ManualTime().source)
+        let limits = QuotaLimits(tokens: 1, tokenWindow: .seconds(86_400 * 365 * 100))
+        let huge = Duration.seconds(Int64.max / 2_000_000_000)
+        for _ in 0..<100 {
+            _ = store.reserve(QuotaCost(requests: 0, tokens: 1_000_000_000), key: "k", limits: limits, maxWait: huge)
+        }
+        guard case .refused = store.reserve(QuotaCost(requests: 0, tokens: 1), key: "k", limits: limits, maxWait: .zero) else {
+            Issue.record("the theoretical arrival time wrapped around")
+            return
+        }
+    }
+
     @Test("limits and quotas that cannot work are refused when the client is made")
     func validation() {
         let bad: [Configuration.Quota] = [

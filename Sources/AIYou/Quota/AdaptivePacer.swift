@@ -196,6 +196,19 @@ final class AdaptivePacer: Sendable {
         return (headroom * share * rate, fair.map { headroom * share * $0 })
     }
 
+    /// The header names, built once: for each of `limit`, `remaining` and `reset`, the name with
+    /// the suffix, and for requests the one without.
+    private static let requestHeaderNames: [String: (String, String?)] = [
+        "limit": ("x-ratelimit-limit-requests", "x-ratelimit-limit"),
+        "remaining": ("x-ratelimit-remaining-requests", "x-ratelimit-remaining"),
+        "reset": ("x-ratelimit-reset-requests", "x-ratelimit-reset"),
+    ]
+    private static let tokenHeaderNames: [String: (String, String?)] = [
+        "limit": ("x-ratelimit-limit-tokens", nil),
+        "remaining": ("x-ratelimit-remaining-tokens", nil),
+        "reset": ("x-ratelimit-reset-tokens", nil),
+    ]
+
     /// `X-RateLimit-Limit-<suffix>`, `-Remaining-` and `-Reset-` (for requests, the variants
     /// without a suffix too), read through the bounded wire reader; `nil` unless `Remaining` and
     /// the reset are both present and valid.
@@ -204,9 +217,10 @@ final class AdaptivePacer: Sendable {
         suffix: String,
         wallClock: Date
     ) -> (limit: Double?, remaining: Double, resetIn: Int64)? {
+        let names = suffix == "requests" ? requestHeaderNames : tokenHeaderNames
         func first(_ name: String) -> String? {
-            headers.first(name: "x-ratelimit-\(name)-\(suffix)")
-                ?? (suffix == "requests" ? headers.first(name: "x-ratelimit-\(name)") : nil)
+            guard let (suffixed, plain) = names[name] else { return nil }
+            return headers.first(name: suffixed) ?? plain.flatMap { headers.first(name: $0) }
         }
         guard let remainingText = first("remaining"), remainingText.utf8.count <= 32,
             let remaining = WireValue.decimal(remainingText[...]), remaining >= 0, remaining.isFinite,

@@ -7,8 +7,9 @@ extension Configuration {
     /// ``tokenEstimate`` when the request sets none) before it is sent; the reservation is settled
     /// to the output tokens the answer was billed (`usage.completion_tokens`, streams included:
     /// the client asks LLMaaS for streamed usage), given back whole when the service refused the
-    /// attempt (an error status), and kept when the answer says nothing of its usage. A call that
-    /// would wait longer than ``maxWait`` fails at once with ``AIYouError/Code/rateLimited`` and
+    /// attempt (an error status), and kept when the answer says nothing of its usage or the
+    /// attempt failed on the wire (the service may have generated it: the quota errs on the safe
+    /// side). A call that would wait longer than ``maxWait`` fails at once with ``AIYouError/Code/rateLimited`` and
     /// the time the quota refills enough in ``AIYouError/retryAfter``.
     ///
     /// The article "Sharing a quota across instances" tells when to use it and how.

@@ -44,8 +44,8 @@ public final class InMemoryQuotaStore: QuotaStore {
         let step = limits.gcraStep(for: cost)
         records.withLock { records in
             guard var record = records[key] else { return }
-            record.requestTAT &-= step.requestIncrement
-            record.tokenTAT &-= step.tokenIncrement
+            record.requestTAT = GCRAStep.sum(record.requestTAT, -step.requestIncrement)
+            record.tokenTAT = GCRAStep.sum(record.tokenTAT, -step.tokenIncrement)
             records[key] = record
         }
     }

@@ -132,10 +132,20 @@ extension QuotaLimits {
 
 extension GCRAStep {
     /// Applies the step to the TATs at `now`: the new TATs and the wait, without deciding.
+    /// Saturating: TATs pushed far ahead (a huge `maxWait`, absurd costs) stop at `Int64.max / 2`
+    /// instead of wrapping around.
     package func apply(requestTAT: Int64, tokenTAT: Int64, now: Int64) -> (requestTAT: Int64, tokenTAT: Int64, wait: Int64) {
-        let newRequest = max(requestTAT, now) &+ requestIncrement
-        let newToken = max(tokenTAT, now) &+ tokenIncrement
-        let wait = max(newRequest &- requestTolerance, newToken &- tokenTolerance) &- now
+        let newRequest = Self.sum(max(requestTAT, now), requestIncrement)
+        let newToken = Self.sum(max(tokenTAT, now), tokenIncrement)
+        let wait = Self.sum(max(Self.sum(newRequest, -requestTolerance), Self.sum(newToken, -tokenTolerance)), -now)
         return (newRequest, newToken, max(wait, 0))
+    }
+
+    /// `a + b`, within ±`Int64.max / 2`.
+    package static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        let bound = Int64.max / 2
+        if overflow { return b > 0 ? bound : -bound }
+        return min(max(value, -bound), bound)
     }
 }
