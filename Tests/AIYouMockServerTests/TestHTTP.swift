@@ -36,7 +36,7 @@ struct TestFailure: Error, CustomStringConvertible {
 struct TestHTTP: Sendable {
     let baseURL: String
     var client: HTTPClient = .shared
-    var timeout: TimeAmount = .seconds(10)
+    var timeout: TimeAmount = .seconds(10 * Int64(TestTiming.slowdown))
 
     init(_ server: MockAIYouServer, client: HTTPClient = .shared) {
         self.baseURL = server.baseURL

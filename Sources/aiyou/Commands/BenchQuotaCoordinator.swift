@@ -47,7 +47,8 @@ final class BenchQuotaCoordinator: Sendable {
             configuration.adaptivePacing = .init()
         case .memory, .postgres:
             guard let store else { return }
-            configuration.quota = .init(limits: limits, store: store, key: key, maxWait: .seconds(60))
+            // Fail closed: a store that fails shows as failed calls, not as a run without coordination.
+            configuration.quota = .init(limits: limits, store: store, key: key, maxWait: .seconds(60), whenStoreFails: .refuse)
         }
     }
 
