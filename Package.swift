@@ -10,6 +10,9 @@ let package = Package(
         // A quota store in PostgreSQL, shared by every replica of a service: a product of its own,
         // so that the core library does not depend on a database driver.
         .library(name: "AIYouPostgres", targets: ["AIYouPostgres"]),
+        // Tools of Model Context Protocol servers in the tool loop: a product of its own, so that
+        // the core library does not depend on the MCP SDK.
+        .library(name: "AIYouMCP", targets: ["AIYouMCP"]),
         .executable(name: "aiyou", targets: ["aiyou"]),
     ],
     dependencies: [
@@ -23,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         // Documentation only: `swift package generate-documentation` (no target depends on it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         // The GenAI attribute names are "experimental" upstream: pinned to the minor version as
@@ -71,6 +76,20 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "AIYouMCP",
+            dependencies: [
+                "AIYou",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
         // The load-test engine of `aiyou bench`: load generation, measurements, the raw
         // AsyncHTTPClient baseline and the connection counter.
         .target(
@@ -92,6 +111,8 @@ let package = Package(
                 "AIYouMockServer",
                 "AIYouLoad",
                 "AIYouPostgres",
+                "AIYouMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,6 +138,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AIYouMCPTests",
+            dependencies: [
+                "AIYouMCP",
+                "AIYou",
+                "AIYouMockServer",
+                "aiyou",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -18,7 +18,7 @@ struct AIYouCommand: AsyncParsableCommand {
         subcommands: [
             ChatCommand.self, AssistantsCommand.self, ModelsCommand.self, ThreadsCommand.self, ThreadCommand.self,
             DeleteThreadCommand.self, SaveCommand.self, TranscribeCommand.self, EmbedCommand.self, RerankCommand.self, ServeCommand.self,
-            BenchCommand.self, SpeakCommand.self, ImageCommand.self, BatchCommand.self,
+            BenchCommand.self, SpeakCommand.self, ImageCommand.self, BatchCommand.self, MCPCommand.self,
         ]
     )
 

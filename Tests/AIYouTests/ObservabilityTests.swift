@@ -264,5 +264,11 @@ struct ObservabilityTests {
         #expect(GenAIAttribute.usageInputTokens == OTelAttribute.genAi.usage.inputTokens)
         #expect(GenAIAttribute.usageOutputTokens == OTelAttribute.genAi.usage.outputTokens)
         #expect(GenAIAttribute.tokenType == OTelAttribute.genAi.token.type)
+        #expect(GenAIAttribute.toolName == OTelAttribute.genAi.tool.name)
+        #expect(GenAIAttribute.toolCallID == OTelAttribute.genAi.tool.call.id)
+        #expect(GenAIAttribute.toolType == OTelAttribute.genAi.tool.type)
+        #expect(GenAIAttribute.toolDescription == OTelAttribute.genAi.tool.description)
+        #expect(GenAIAttribute.toolCallArguments == OTelAttribute.genAi.tool.call.arguments)
+        #expect(GenAIAttribute.toolCallResult == OTelAttribute.genAi.tool.call.result)
     }
 }

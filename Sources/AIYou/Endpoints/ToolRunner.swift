@@ -56,7 +56,7 @@ extension AIYouClient {
                     "runTools: the model asked for \(message.toolCalls.count) tool calls in one answer, more than limits.maxToolCallsPerRound (\(limits.maxToolCallsPerRound)); none was run"
                 )
             }
-            let results = try await Self.run(message.toolCalls, tools: byName, limits: limits)
+            let results = try await Self.run(message.toolCalls, tools: byName, limits: limits, telemetry: pipeline.telemetry)
             toolCallCount += message.toolCalls.count
             transcriptBytes = WireValue.sum(transcriptBytes, Self.size(of: message, results: results))
             guard transcriptBytes <= limits.maxTranscriptBytes else {
@@ -90,10 +90,12 @@ extension AIYouClient {
 
     /// Runs `calls`, at most `limits.maxConcurrentTools` at a time, and returns their results in
     /// call order.
-    private static func run(_ calls: [ToolCall], tools: [String: Tool], limits: ToolRunLimits) async throws -> [String] {
+    private static func run(_ calls: [ToolCall], tools: [String: Tool], limits: ToolRunLimits, telemetry: Telemetry) async throws
+        -> [String]
+    {
         do {
             return try await concurrentMap(calls, limit: limits.maxConcurrentTools) { call in
-                try await answer(call, with: tools[call.name], maxBytes: limits.maxResultBytes)
+                try await answer(call, with: tools[call.name], maxBytes: limits.maxResultBytes, telemetry: telemetry)
             }
         } catch is CancellationError {
             throw AIYouError(.cancelled, "runTools: cancelled")
@@ -101,15 +103,17 @@ extension AIYouClient {
     }
 
     /// The text sent back for one call, at most `maxBytes`: the tool's result, or what went
-    /// wrong. Only cancellation is thrown.
-    private static func answer(_ call: ToolCall, with tool: Tool?, maxBytes: Int) async throws -> String {
+    /// wrong. Only cancellation is thrown. A tool that exists runs under its `execute_tool` span.
+    private static func answer(_ call: ToolCall, with tool: Tool?, maxBytes: Int, telemetry: Telemetry) async throws -> String {
         guard let tool else {
             let text = "error: there is no tool named \"\(call.name.utf8Prefix(maxBytes: 64))\"; the tools are the ones in the request"
             return String(text.utf8Prefix(maxBytes: maxBytes))
         }
         do {
             try Task.checkCancellation()
-            return String(try await tool.run(call).utf8Prefix(maxBytes: maxBytes))
+            return try await ToolSpan.run(call, definition: tool.definition, telemetry: telemetry) {
+                String(try await tool.run(call).utf8Prefix(maxBytes: maxBytes))
+            }
         } catch is CancellationError {
             throw CancellationError()
         } catch {

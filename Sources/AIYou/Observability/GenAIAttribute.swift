@@ -38,4 +38,16 @@ public enum GenAIAttribute {
     public static let usageOutputTokens = "gen_ai.usage.output_tokens"
     /// `gen_ai.token.type` (`input` or `output`), a dimension of ``AIYouMetric/tokenUsage``.
     public static let tokenType = "gen_ai.token.type"
+    /// `gen_ai.tool.name`: the tool a call of ``AIYouClient/runTools(_:tools:limits:options:)`` ran.
+    public static let toolName = "gen_ai.tool.name"
+    /// `gen_ai.tool.call.id`: the id the model gave the tool call.
+    public static let toolCallID = "gen_ai.tool.call.id"
+    /// `gen_ai.tool.type`: `function`.
+    public static let toolType = "gen_ai.tool.type"
+    /// `gen_ai.tool.description`.
+    public static let toolDescription = "gen_ai.tool.description"
+    /// `gen_ai.tool.call.arguments` (only with ``Configuration/Observability/recordsMessageContent``).
+    public static let toolCallArguments = "gen_ai.tool.call.arguments"
+    /// `gen_ai.tool.call.result` (only with ``Configuration/Observability/recordsMessageContent``).
+    public static let toolCallResult = "gen_ai.tool.call.result"
 }

@@ -4,16 +4,16 @@ import NIOHTTP1
 /// What an endpoint asks the pipeline to do: a description, not an action. Endpoint methods build
 /// one from the table of operations (``init(_:on:suffix:method:query:body:accept:)``) and hand it
 /// to ``RequestPipeline``.
-struct APIRequest: Sendable {
+package struct APIRequest: Sendable {
     /// How the body is produced; it is produced anew for every attempt so retries resend it whole.
-    enum Body: Sendable {
+    package enum Body: Sendable {
         case none
         case json(ByteBuffer)
         case multipart(MultipartUpload)
     }
 
     /// What the caller expects back.
-    enum Accept: Sendable {
+    package enum Accept: Sendable {
         case json
         case eventStream
         /// Audio bytes: a successful answer of an audio (or `application/octet-stream`, or
@@ -21,6 +21,9 @@ struct APIRequest: Sendable {
         case audio
         /// A body read piece by piece whatever its content type (a JSONL file's content).
         case jsonLines
+        /// A successful answer read piece by piece whatever its content type, for a caller that
+        /// tells a JSON body from an event stream itself (an MCP server's answers).
+        case anyBody
     }
 
     /// What the request does: its name in logs and errors, and whether it is idempotent.

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// Uploads use the write-acknowledged body stream of that API: each file chunk is read only after
 /// the previous one was accepted by the connection, so a large file never piles up in memory.
-final class HTTPClientTransport: Transport {
+package final class HTTPClientTransport: Transport {
     let http: HTTPClient
     private let ownsHTTPClient: Bool
     private let baseURL: String
@@ -23,14 +23,14 @@ final class HTTPClientTransport: Transport {
     private let executors: [EventLoopTaskExecutor]
     private let nextExecutor = Atomic<Int>(0)
 
-    init(http: HTTPClient, ownsHTTPClient: Bool, baseURL: String) {
+    package init(http: HTTPClient, ownsHTTPClient: Bool, baseURL: String) {
         self.http = http
         self.ownsHTTPClient = ownsHTTPClient
         self.baseURL = baseURL
         self.executors = http.eventLoopGroup.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) }
     }
 
-    func nextEventLoopExecutor() -> EventLoopTaskExecutor {
+    package func nextEventLoopExecutor() -> EventLoopTaskExecutor {
         executors[nextExecutor.add(1, ordering: .relaxed).oldValue % executors.count]
     }
 
@@ -42,7 +42,7 @@ final class HTTPClientTransport: Transport {
         return executors.contains { $0.eventLoop === loop } ? loop : nil
     }
 
-    func shutdown() async throws {
+    package func shutdown() async throws {
         guard ownsHTTPClient else { return }
         // Let every event loop finish what it is doing first. A call's answer reaches its caller a
         // moment before AsyncHTTPClient puts the connection back into its pool, on the event loop;
@@ -58,7 +58,7 @@ final class HTTPClientTransport: Transport {
         try await http.shutdown()
     }
 
-    func send(_ request: TransportRequest) async throws -> TransportResponse {
+    package func send(_ request: TransportRequest) async throws -> TransportResponse {
         let current = currentEventLoop
         // `.delegate(on:)`, not `.delegateAndChannel(on:)`: the answer comes back on the caller's
         // loop, and the pool prefers (and opens) connections on it, but may use an idle one on
@@ -104,8 +104,8 @@ final class HTTPClientTransport: Transport {
             return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
-        case .jsonLines:
-            // A file's content: any successful answer is read piece by piece.
+        case .jsonLines, .anyBody:
+            // A file's content, or an MCP answer: any successful answer is read piece by piece.
             return try await sendStream(
                 prepared,
                 request,

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// A transport sends exactly one attempt and never retries. It bounds everything it reads
 /// (``TransportRequest/limits``) and gives every read a deadline, and it reports failures as
 /// ``TransportError`` only.
-protocol Transport: Sendable {
+package protocol Transport: Sendable {
     /// Sends one attempt and returns its answer: a whole body, or for a successful event stream
     /// a source of body pieces. Throws ``TransportError``.
     func send(_ request: TransportRequest) async throws -> TransportResponse
@@ -21,29 +21,49 @@ protocol Transport: Sendable {
 }
 
 /// One attempt, as the transport needs it.
-struct TransportRequest: Sendable {
-    var method: HTTPMethod
+package struct TransportRequest: Sendable {
+    package var method: HTTPMethod
     /// Path and query below the base URL, percent-encoded.
-    var target: String
-    var headers: HTTPHeaders
-    var body: APIRequest.Body
+    package var target: String
+    package var headers: HTTPHeaders
+    package var body: APIRequest.Body
     /// `.eventStream` asks for a stream source when the answer is a successful event stream,
     /// `.audio` when it is successful audio.
-    var accept: APIRequest.Accept
+    package var accept: APIRequest.Accept
     /// How long the attempt may take until its answer is in hand (see ``Configuration/Timeouts/request``).
-    var timeout: Duration
+    package var timeout: Duration
     /// How long an open stream may go without an event.
-    var eventTimeout: Duration
-    var limits: Configuration.Limits
+    package var eventTimeout: Duration
+    package var limits: Configuration.Limits
+
+    package init(
+        method: HTTPMethod,
+        target: String,
+        headers: HTTPHeaders,
+        body: APIRequest.Body,
+        accept: APIRequest.Accept,
+        timeout: Duration,
+        eventTimeout: Duration,
+        limits: Configuration.Limits
+    ) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.accept = accept
+        self.timeout = timeout
+        self.eventTimeout = eventTimeout
+        self.limits = limits
+    }
 }
 
 /// What came back for one attempt.
-struct TransportResponse: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: Body
+package struct TransportResponse: Sendable {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var body: Body
 
-    enum Body: Sendable {
+    package enum Body: Sendable {
         /// The whole body: of a successful JSON answer (up to ``Configuration/Limits/maxResponseBodyBytes``),
         /// or the beginning of any other answer (up to ``Configuration/Limits/maxErrorBodyBytes``).
         case whole(ByteBuffer)
@@ -53,14 +73,14 @@ struct TransportResponse: Sendable {
     }
 
     /// The whole body, or an empty buffer for a stream.
-    var wholeBody: ByteBuffer {
+    package var wholeBody: ByteBuffer {
         if case .whole(let buffer) = body { return buffer }
         return ByteBuffer()
     }
 }
 
 /// The body of an open event stream. Read by one consumer, one call at a time.
-protocol EventStreamSource: Sendable {
+package protocol EventStreamSource: Sendable {
     /// The next piece of the body; `nil` at its end. Throws ``TransportError`` (a broken
     /// connection, or ``TransportError/Kind/idleTimeout`` when no event came for the event timeout).
     func next() async throws -> ByteBuffer?
@@ -79,8 +99,8 @@ protocol EventStreamSource: Sendable {
 }
 
 /// Why an attempt failed on the wire, as the policy needs to know it.
-struct TransportError: Error, Sendable {
-    enum Kind: Sendable, Hashable {
+package struct TransportError: Error, Sendable {
+    package enum Kind: Sendable, Hashable {
         /// No connection could be made: refused, unreachable, name not resolved.
         case connectionFailed
         /// The connection could not be opened before the connect timeout.
@@ -101,16 +121,16 @@ struct TransportError: Error, Sendable {
         case invalidRequest
     }
 
-    var kind: Kind
+    package var kind: Kind
     /// A short, secret-free description of the cause, for the error message.
-    var reason: String
+    package var reason: String
     /// Whether the whole request (head and body) had been written to the connection when the
     /// failure came. `false` proves that the service did not process it: a server acts on a
     /// request only once it has read all of it.
-    var requestSent: Bool
-    var underlying: (any Error)?
+    package var requestSent: Bool
+    package var underlying: (any Error)?
 
-    init(_ kind: Kind, _ reason: String, requestSent: Bool = true, underlying: (any Error)? = nil) {
+    package init(_ kind: Kind, _ reason: String, requestSent: Bool = true, underlying: (any Error)? = nil) {
         self.kind = kind
         self.reason = reason
         self.requestSent = requestSent

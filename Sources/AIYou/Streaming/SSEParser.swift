@@ -1,18 +1,18 @@
 import NIOCore
 
 /// One Server-Sent Event.
-struct ServerSentEvent: Sendable, Hashable {
+package struct ServerSentEvent: Sendable, Hashable {
     /// The `event:` field, when the event named its type.
-    var type: String?
+    package var type: String?
     /// The `data:` lines joined with `\n`, as raw UTF-8 bytes.
-    var data: [UInt8]
+    package var data: [UInt8]
     /// The last `id:` seen so far in the stream.
-    var id: String?
+    package var id: String?
     /// The `retry:` field, when present on this event.
-    var retry: Int?
+    package var retry: Int?
 
     /// The data as text.
-    var text: String { String(decoding: data, as: UTF8.self) }
+    package var text: String { String(decoding: data, as: UTF8.self) }
 }
 
 /// A Server-Sent Events parser (WHATWG HTML, "event stream interpretation") as a pure state
@@ -23,10 +23,10 @@ struct ServerSentEvent: Sendable, Hashable {
 ///
 /// Memory is bounded: a line, or an event's data, longer than `maxEventBytes` throws
 /// ``TooLarge`` instead of growing (a server could otherwise send one endless line).
-struct SSEParser: Sendable {
+package struct SSEParser: Sendable {
     /// A line or an event went beyond the parser's limit; the stream cannot continue.
-    struct TooLarge: Error, Sendable {
-        var limit: Int
+    package struct TooLarge: Error, Sendable {
+        package var limit: Int
     }
 
     /// The longest line, and the largest event data, accepted.
@@ -41,12 +41,12 @@ struct SSEParser: Sendable {
     private var retry: Int?
 
     /// A parser that accepts lines and events of up to `maxEventBytes` (default 1 MiB).
-    init(maxEventBytes: Int = Configuration.Limits().maxStreamEventBytes) {
+    package init(maxEventBytes: Int = Configuration.Limits().maxStreamEventBytes) {
         self.maxEventBytes = maxEventBytes
     }
 
     /// Feeds one chunk; calls `emit` for each event completed by it. Throws ``TooLarge``.
-    mutating func parse(_ buffer: ByteBuffer, emit: (ServerSentEvent) -> Void) throws(TooLarge) {
+    package mutating func parse(_ buffer: ByteBuffer, emit: (ServerSentEvent) -> Void) throws(TooLarge) {
         try buffer.withUnsafeReadableBytes { (bytes) throws(TooLarge) in
             try parse(bytes, emit: emit)
         }
@@ -104,7 +104,7 @@ struct SSEParser: Sendable {
     /// The stream ended: an unterminated last line is taken as a line, and an event whose data
     /// lines were all received is delivered even without the final blank line (servers that close
     /// right after the last event are common; nothing is lost that was fully received).
-    mutating func finish(emit: (ServerSentEvent) -> Void) throws(TooLarge) {
+    package mutating func finish(emit: (ServerSentEvent) -> Void) throws(TooLarge) {
         if !partialLine.isEmpty {
             let line = partialLine
             partialLine.removeAll()

@@ -11,7 +11,7 @@ import Darwin
 /// A `multipart/form-data` body made of small text fields and one file that is streamed from disk
 /// in fixed-size chunks: the file is never held in memory whole. The body is produced anew for
 /// each attempt, so a retry re-reads the file from its start.
-struct MultipartUpload: Sendable {
+package struct MultipartUpload: Sendable {
     struct Field: Sendable {
         var name: String
         var value: String

@@ -1,4 +1,5 @@
 import AIYou
+import AIYouMCP
 import ArgumentParser
 import Foundation
 
@@ -44,6 +45,8 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "LLMaaS: let the model call a local get_weather tool until it answers, printing each call.")
     var toolDemo = false
 
+    @OptionGroup var mcp: MCPOptions
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -63,6 +66,9 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         let global = root.global
         try await global.withClient(configure: { $0.splitsThinkTags = splitThinkTags }) { client in
+            if !mcp.servers.isEmpty {
+                return try await MCPChat(model: model, json: global.json, options: mcp).run(prompt.joined(separator: " "), client: client)
+            }
             if toolDemo {
                 return try await ToolDemo(model: model, json: global.json).run(prompt.joined(separator: " "), client: client)
             }

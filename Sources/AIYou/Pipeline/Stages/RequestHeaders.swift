@@ -6,7 +6,7 @@ import NIOHTTP1
 final class RequestHeaders: Sendable {
     private struct State: Sendable {
         var token: String?
-        var sets: [HTTPHeaders?] = Array(repeating: nil, count: 8)
+        var sets: [HTTPHeaders?] = Array(repeating: nil, count: 10)
     }
 
     private let base: HTTPHeaders
@@ -32,6 +32,7 @@ final class RequestHeaders: Sendable {
             case .eventStream: 2
             case .audio: 4
             case .jsonLines: 6
+            case .anyBody: 8
             }
         let slot = kind + (hasJSONBody ? 1 : 0)
         if let cached = state.withLock({ $0.token == token ? $0.sets[slot] : nil }) { return cached }
@@ -53,6 +54,7 @@ final class RequestHeaders: Sendable {
         // JSON too: that is how a service explains a refusal.
         case .audio: headers.add(name: "Accept", value: "audio/*, application/octet-stream, application/json;q=0.5")
         case .jsonLines: headers.add(name: "Accept", value: "application/jsonl, application/x-ndjson, application/octet-stream, */*")
+        case .anyBody: headers.add(name: "Accept", value: "application/json, text/event-stream")
         }
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         return headers

@@ -1,0 +1,353 @@
+import AIYou
+import AsyncHTTPClient
+import Logging
+import MCP
+import NIOHTTP1
+import Synchronization
+
+/// One server of an ``MCPToolbox``: the SDK's client over its transport, the server's tools, and
+/// the calls in flight. Connected lazily again after the server lost the session or the
+/// connection died.
+final class MCPServerConnection: Sendable {
+    let server: MCPServer
+    private let options: MCPToolboxOptions
+    private let httpClient: HTTPClient
+    private let onToolsChanged: @Sendable () -> Void
+
+    private struct Live: Sendable {
+        var client: MCP.Client
+        var transport: any MCP.Transport
+        var httpTransport: StreamableHTTPTransport?
+        var process: StdioServerProcess?
+    }
+
+    private struct State: Sendable {
+        var live: Live?
+        var tools: [MCP.Tool] = []
+        var closed = false
+        /// Tasks started by notifications and cancellations, ended at close.
+        var tasks: [Int: Task<Void, Never>] = [:]
+        var nextTask = 0
+    }
+
+    private let state = Mutex(State())
+
+    init(server: MCPServer, options: MCPToolboxOptions, httpClient: HTTPClient, onToolsChanged: @escaping @Sendable () -> Void) {
+        self.server = server
+        self.options = options
+        self.httpClient = httpClient
+        self.onToolsChanged = onToolsChanged
+    }
+
+    /// The server's tools as last listed.
+    var tools: [MCP.Tool] { state.withLock { $0.tools } }
+
+    // MARK: - Connecting
+
+    /// Connects (when not connected) and lists the tools. Throws ``MCPConnectionError``.
+    func connect() async throws {
+        let live = try await liveConnection()
+        try await list(on: live)
+    }
+
+    private func liveConnection() async throws -> Live {
+        if let live = state.withLock({ $0.live }) { return live }
+        let live = try await open()
+        let kept: Live? = state.withLock { state in
+            guard !state.closed else { return nil }
+            if let existing = state.live { return existing }
+            state.live = live
+            return live
+        }
+        guard let kept else {
+            await Self.shut(live)
+            throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed")
+        }
+        if kept.client !== live.client { await Self.shut(live) }
+        return kept
+    }
+
+    private func open() async throws -> Live {
+        let client = MCP.Client(name: "aiyou-swift", version: "1.0.0")
+        let live: Live
+        switch server.connection {
+        case .streamableHTTP(let url, let token, let extraHeaders):
+            let transport = try makeHTTPTransport(url: url, token: token, extraHeaders: extraHeaders)
+            live = Live(client: client, transport: transport, httpTransport: transport)
+        case .stdio(let executable, let arguments, let environment):
+            let process = try StdioServerProcess(
+                server: server.name,
+                executable: executable,
+                arguments: arguments,
+                environment: environment,
+                logger: options.logger
+            )
+            let transport = process.transport(onExit: { [weak self] in self?.connectionLost() })
+            live = Live(client: client, transport: transport, process: process)
+        }
+        await client.onNotification(ToolListChangedNotification.self) { [weak self] _ in
+            self?.startTask { [weak self] in try? await self?.connect() }
+        }
+        do {
+            let result = try await within(options.connectTimeout, what: "connecting") {
+                try await client.connect(transport: live.transport)
+            } onTimeout: {
+                await client.disconnect()
+            }
+            guard result.capabilities.tools != nil else {
+                throw MCPConnectionError(.invalidAnswer, server: server.name, "the server offers no tools")
+            }
+        } catch {
+            await Self.shut(live)
+            throw Self.mapped(error, server: server.name)
+        }
+        return live
+    }
+
+    private func makeHTTPTransport(url: String, token: String?, extraHeaders: [String: String]) throws -> StreamableHTTPTransport {
+        guard let endpoint = MCPEndpoint(url) else {
+            throw MCPConnectionError(.invalidConfiguration, server: server.name, "the URL is not an http(s) URL without user info")
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: "AIYou-Swift-MCP/1.0")
+        for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) {
+            guard MCPHeaderCheck.isToken(name), MCPHeaderCheck.isFieldValue(value) else {
+                throw MCPConnectionError(.invalidConfiguration, server: server.name, "the header \"\(MCPHeaderCheck.printable(name))\" is not a valid HTTP header")
+            }
+            headers.replaceOrAdd(name: name, value: value)
+        }
+        if let token {
+            guard !token.isEmpty, MCPHeaderCheck.isFieldValue(token) else {
+                throw MCPConnectionError(.invalidConfiguration, server: server.name, "the bearer token is empty or holds a line break or control character")
+            }
+            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        }
+        if endpoint.scheme == "http", !options.allowsInsecureHTTP, !MCPHeaderCheck.isLoopback(endpoint.host) {
+            throw MCPConnectionError(
+                .invalidConfiguration,
+                server: server.name,
+                "plain http to a host other than loopback; use https or set allowsInsecureHTTP"
+            )
+        }
+        return StreamableHTTPTransport(
+            server: server.name,
+            endpoint: endpoint,
+            headers: headers,
+            httpClient: httpClient,
+            settings: .init(
+                requestTimeout: options.requestTimeout,
+                eventTimeout: options.eventTimeout,
+                limits: options.limits,
+                reconnectAttempts: options.reconnectAttempts,
+                listens: options.listensForToolChanges
+            ),
+            logger: options.logger
+        )
+    }
+
+    /// Lists every page of tools (at most ``MCPToolboxOptions/maxToolsPerServer`` tools).
+    private func list(on live: Live) async throws {
+        var tools: [MCP.Tool] = []
+        var cursor: String?
+        var seenCursors: Set<String> = []
+        repeat {
+            let page: (tools: [MCP.Tool], nextCursor: String?)
+            do {
+                let current = cursor
+                page = try await within(options.requestTimeout, what: "listing the tools") {
+                    try await live.client.listTools(cursor: current)
+                } onTimeout: {}
+            } catch {
+                throw Self.mapped(error, server: server.name)
+            }
+            tools += page.tools
+            guard tools.count <= options.maxToolsPerServer else {
+                throw MCPConnectionError(
+                    .invalidAnswer,
+                    server: server.name,
+                    "the server lists more than \(options.maxToolsPerServer) tools (maxToolsPerServer)"
+                )
+            }
+            cursor = page.nextCursor
+            if let next = cursor, !seenCursors.insert(next).inserted {
+                throw MCPConnectionError(.invalidAnswer, server: server.name, "the server's tool pages loop (a cursor came twice)")
+            }
+        } while cursor != nil
+        let changed = state.withLock { state in
+            defer { state.tools = tools }
+            return state.tools != tools
+        }
+        if changed { onToolsChanged() }
+    }
+
+    // MARK: - Calling
+
+    /// Calls `tool` with `arguments`, within `timeout`. Cancelling the calling task cancels the
+    /// request (the server is told with `notifications/cancelled`). A session the server forgot
+    /// is opened anew and the call sent once more (the server refused it unread).
+    func call(_ tool: String, arguments: [String: Value], timeout: Duration) async throws -> CallTool.Result {
+        do {
+            return try await callOnce(tool, arguments: arguments, timeout: timeout)
+        } catch let error as MCPConnectionError where error.kind == .sessionExpired {
+            await dropLive()
+            return try await callOnce(tool, arguments: arguments, timeout: timeout)
+        }
+    }
+
+    private func callOnce(_ tool: String, arguments: [String: Value], timeout: Duration) async throws -> CallTool.Result {
+        let live = try await liveConnection()
+        let context: RequestContext<CallTool.Result>
+        do {
+            context = try await live.client.send(CallTool.request(.init(name: tool, arguments: arguments)))
+        } catch {
+            throw Self.mapped(error, server: server.name)
+        }
+        let requestID = context.requestID
+        let server = self.server.name
+        do {
+            return try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: CallTool.Result?.self) { group in
+                    group.addTask { try await context.value }
+                    group.addTask {
+                        try? await Task.sleep(for: timeout)
+                        return nil
+                    }
+                    while let next = try await group.next() {
+                        if let result = next {
+                            group.cancelAll()
+                            return result
+                        }
+                        // The timer ended (or the call was cancelled): the request is given up,
+                        // which ends the value's task.
+                        giveUp(requestID, on: live, reason: Task.isCancelled ? "cancelled" : "timeout")
+                        if Task.isCancelled { throw CancellationError() }
+                        throw MCPConnectionError(.timeout, server: server, "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)")
+                    }
+                    throw CancellationError()
+                }
+            } onCancel: {
+                giveUp(requestID, on: live, reason: "cancelled")
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as MCPConnectionError {
+            throw error
+        } catch {
+            throw Self.mapped(error, server: server)
+        }
+    }
+
+    /// Stops waiting for `requestID`: its answer stream is closed, its waiter resumed, and the
+    /// server told with `notifications/cancelled`.
+    private func giveUp(_ requestID: ID, on live: Live, reason: String) {
+        startTask {
+            await live.httpTransport?.abandon(requestID: requestID.description)
+            try? await live.client.cancelRequest(requestID, reason: reason)
+        }
+    }
+
+    /// The connection died (a child process exited): its calls fail now, the next call reconnects.
+    private func connectionLost() {
+        startTask { [weak self] in await self?.dropLive() }
+    }
+
+    private func dropLive() async {
+        guard let live = state.withLock({ state -> Live? in defer { state.live = nil }; return state.live }) else { return }
+        await Self.shut(live)
+    }
+
+    /// Disconnects and ends the tasks this connection started.
+    func close() async {
+        let (live, tasks) = state.withLock { state in
+            state.closed = true
+            defer {
+                state.live = nil
+                state.tasks = [:]
+            }
+            return (state.live, Array(state.tasks.values))
+        }
+        for task in tasks { task.cancel() }
+        if let live { await Self.shut(live) }
+        for task in tasks { await task.value }
+    }
+
+    private static func shut(_ live: Live) async {
+        await live.client.disconnect()
+        live.process?.terminate()
+    }
+
+    /// Starts a task this connection owns (ended by ``close()``); none once closed.
+    private func startTask(_ work: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            let number = state.nextTask
+            state.nextTask += 1
+            state.tasks[number] = Task { [weak self] in
+                await work()
+                self?.state.withLock { _ = $0.tasks.removeValue(forKey: number) }
+            }
+        }
+    }
+
+    // MARK: - Errors and deadlines
+
+    /// Runs `body` for at most `timeout`; past it, runs `onTimeout` (which must make `body` end)
+    /// and throws a timeout error.
+    private func within<T: Sendable>(
+        _ timeout: Duration,
+        what: String,
+        _ body: @escaping @Sendable () async throws -> T,
+        onTimeout: @escaping @Sendable () async -> Void
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            if let value = first { return value }
+            await onTimeout()
+            throw MCPConnectionError(.timeout, server: server.name, "no answer within \(timeout) while \(what)")
+        }
+    }
+
+    /// An error of the SDK or the transport as an ``MCPConnectionError`` (cancellation kept).
+    static func mapped(_ error: any Error, server: String) -> any Error {
+        switch error {
+        case is CancellationError, is MCPConnectionError:
+            return error
+        case let error as MCPError:
+            switch error {
+            case .transportError(let underlying) where underlying is MCPConnectionError:
+                return underlying
+            case .connectionClosed:
+                return MCPConnectionError(.unreachable, server: server, "the connection closed")
+            case .internalError(let detail) where detail == "Client disconnected":
+                return MCPConnectionError(.unreachable, server: server, "the connection was lost during the call")
+            default:
+                let text = MCPHeaderCheck.printable(error.errorDescription ?? "error \(error.code)", maxBytes: 300)
+                return MCPServerError(code: error.code, server: server, message: text)
+            }
+        case is DecodingError:
+            return MCPConnectionError(.invalidAnswer, server: server, "an answer is not the MCP message expected")
+        default:
+            return MCPConnectionError(.unreachable, server: server, MCPHeaderCheck.printable(String(describing: type(of: error))))
+        }
+    }
+}
+
+/// A JSON-RPC error the MCP server answered (an unknown tool, invalid arguments…): its code and
+/// its message, sanitized and cut to 300 bytes.
+public struct MCPServerError: Error, Sendable, CustomStringConvertible {
+    /// The JSON-RPC error code.
+    public var code: Int
+    /// The server's name.
+    public var server: String
+    /// The server's message, control characters escaped.
+    public var message: String
+
+    /// `MCP server "<name>" answered error <code>: <message>`.
+    public var description: String { "MCP server \"\(server)\" answered error \(code): \(message)" }
+}
