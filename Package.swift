@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "AIYou",
                 "AIYouMockServer",
+                "AIYouMCP",
                 "AIYouPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "aiyou",

@@ -47,6 +47,7 @@ HEADER = [
     "// server, in the suite at the end (the others need a real account, a file, or send nothing).",
     "",
     "import AIYou",
+    "import AIYouMCP",
     "import AIYouMockServer",
     "import AIYouPostgres",
     "import CoreMetrics",

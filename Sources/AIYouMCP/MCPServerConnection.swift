@@ -217,10 +217,10 @@ final class MCPServerConnection: Sendable {
                             group.cancelAll()
                             return result
                         }
-                        // The timer ended (or the call was cancelled): the request is given up,
-                        // which ends the value's task.
-                        giveUp(requestID, on: live, reason: Task.isCancelled ? "cancelled" : "timeout")
+                        // The timer ended, or the call was cancelled (the cancellation handler gave
+                        // the request up): giving it up ends the value's task.
                         if Task.isCancelled { throw CancellationError() }
+                        giveUp(requestID, on: live, reason: "timeout")
                         throw MCPConnectionError(.timeout, server: server, "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)")
                     }
                     throw CancellationError()

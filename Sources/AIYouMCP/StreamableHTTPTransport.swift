@@ -52,11 +52,11 @@ actor StreamableHTTPTransport: MCP.Transport {
     private var protocolVersion: String?
     private let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
-    /// Every answer stream being read, to close at disconnect, and which request each one answers.
+    /// Every answer stream being read, to close at disconnect.
     private var openStreams: [Int: any EventStreamSource] = [:]
-    private var streamOfRequest: [String: Int] = [:]
-    private var abandonedRequests: Set<String> = []
     private var nextStream = 0
+    /// The exchanges of the requests in flight, by request id, to cancel when a call is given up.
+    private var exchanges: [String: Task<Void, any Error>] = [:]
     private var listener: Task<Void, Never>?
     private var closed = false
 
@@ -86,6 +86,8 @@ actor StreamableHTTPTransport: MCP.Transport {
         closed = true
         listener?.cancel()
         listener = nil
+        for exchange in exchanges.values { exchange.cancel() }
+        exchanges = [:]
         for source in openStreams.values { source.close() }
         openStreams = [:]
         if let sessionID {
@@ -98,16 +100,24 @@ actor StreamableHTTPTransport: MCP.Transport {
         continuation.finish()
     }
 
-    /// Stops reading the answer to `requestID` (a call that timed out or was cancelled): its
-    /// stream is closed and not resumed.
+    /// Stops the exchange of `requestID` (a call that timed out or was cancelled), whatever its
+    /// phase: sending, waiting for the head, or reading the answer (not resumed).
     func abandon(requestID: String) {
-        abandonedRequests.insert(requestID)
-        if let stream = streamOfRequest[requestID], let source = openStreams[stream] { source.close() }
+        exchanges.removeValue(forKey: requestID)?.cancel()
     }
 
     func send(_ data: Data) async throws {
         guard !closed else { throw MCPConnectionError(.closed, server: server, "the connection was closed") }
         let head = MessageHead(data)
+        guard head.isRequest, let id = head.idText, exchanges[id] == nil else { return try await post(data, head: head) }
+        let exchange = Task { try await self.post(data, head: head) }
+        exchanges[id] = exchange
+        defer { if exchanges[id] == exchange { exchanges[id] = nil } }
+        try await exchange.value
+    }
+
+    /// POSTs one message and hands what the server answers to the client.
+    private func post(_ data: Data, head: MessageHead) async throws {
         var headers = requestHeaders(accept: "application/json, text/event-stream")
         headers.add(name: "Content-Type", value: "application/json")
         let answer = try await exchange(
@@ -218,8 +228,8 @@ actor StreamableHTTPTransport: MCP.Transport {
 
     /// A JSON body, whole, up to ``Configuration/Limits/maxResponseBodyBytes``.
     private func collect(_ source: any EventStreamSource) async throws -> Data {
-        let stream = register(source, for: nil)
-        defer { unregister(stream, for: nil) }
+        let stream = register(source)
+        defer { unregister(stream) }
         var body = Data()
         let limit = settings.limits.maxResponseBodyBytes
         do {
@@ -248,8 +258,8 @@ actor StreamableHTTPTransport: MCP.Transport {
         var resumes = 0
         while true {
             let outcome = try await read(source, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
-            guard outcome != .answered, let requestID else { return }
-            if abandonedRequests.remove(requestID) != nil { throw CancellationError() }
+            guard outcome != .answered, requestID != nil else { return }
+            try Task.checkCancellation()
             let reason = outcome == .ended ? "the server ended the event stream before the answer" : "the connection broke before the answer"
             guard let lastEventID, resumes < settings.reconnectAttempts, !closed else {
                 throw MCPConnectionError(.unreachable, server: server, reason)
@@ -279,8 +289,8 @@ actor StreamableHTTPTransport: MCP.Transport {
         lastEventID: inout String?,
         retry: inout Duration?
     ) async throws -> ReadOutcome {
-        let stream = register(source, for: requestID)
-        defer { unregister(stream, for: requestID) }
+        let stream = register(source)
+        defer { unregister(stream) }
         var parser = SSEParser(maxEventBytes: settings.limits.maxStreamEventBytes)
         var events: [ServerSentEvent] = []
         var answered = false
@@ -350,16 +360,14 @@ actor StreamableHTTPTransport: MCP.Transport {
         protocolVersion = version
     }
 
-    private func register(_ source: any EventStreamSource, for requestID: String?) -> Int {
+    private func register(_ source: any EventStreamSource) -> Int {
         nextStream += 1
         openStreams[nextStream] = source
-        if let requestID { streamOfRequest[requestID] = nextStream }
         return nextStream
     }
 
-    private func unregister(_ stream: Int, for requestID: String?) {
+    private func unregister(_ stream: Int) {
         openStreams[stream] = nil
-        if let requestID, streamOfRequest[requestID] == stream { streamOfRequest[requestID] = nil }
     }
 
     // MARK: - The server's own stream

@@ -4,6 +4,7 @@
 // server, in the suite at the end (the others need a real account, a file, or send nothing).
 
 import AIYou
+import AIYouMCP
 import AIYouMockServer
 import AIYouPostgres
 import CoreMetrics
@@ -1126,19 +1127,82 @@ func documentationSnippet46(client: AIYouClient, secret: String, key: String, lo
 
 func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
+        var options = MCPToolboxOptions()
+        options.allowedTools = ["get_weather"]
+        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
+        try await toolbox.connect()
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+            let result = try await client.runTools(
+                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+                toolbox: toolbox
+            )
+            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
         }
+        await toolbox.close()
     }
 }
 
 @MainActor func documentationSnippet47OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
+    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
+        var options = MCPToolboxOptions()
+        options.allowedTools = ["get_weather"]
+        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
+        try await toolbox.connect()
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            let result = try await client.runTools(
+                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+                toolbox: toolbox
+            )
+            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
+        }
+        await toolbox.close()
+    }
+}
+
+func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let toolbox = MCPToolbox(servers: [
+        .http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret),
+        .stdio(name: "files", executable: "/usr/local/bin/files-mcp", arguments: ["--root", "/srv/docs"]),
+    ])
+    try await toolbox.connect()
+    for tool in toolbox.listing {
+        print(tool.exposedName, "←", tool.server, tool.tool)
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Summarize /srv/docs/README")], model: "gpt-oss:120b"),
+        toolbox: toolbox
+    )
+    print(result.text)
+    await toolbox.close()
+    _ = toolbox
+    _ = result
+}
+
+@MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let toolbox = MCPToolbox(servers: [
+        .http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret),
+        .stdio(name: "files", executable: "/usr/local/bin/files-mcp", arguments: ["--root", "/srv/docs"]),
+    ])
+    try await toolbox.connect()
+    for tool in toolbox.listing {
+        print(tool.exposedName, "←", tool.server, tool.tool)
+    }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Summarize /srv/docs/README")], model: "gpt-oss:120b"),
+        toolbox: toolbox
+    )
+    print(result.text)
+    await toolbox.close()
+    _ = toolbox
+    _ = result
+}
+
+func documentationSnippet49(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
@@ -1150,69 +1214,70 @@ func documentationSnippet47(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
-    }
-}
-
-@MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
-    }
-}
-
-func documentationSnippet49(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
-    }
-}
-
 @MainActor func documentationSnippet49OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 func documentationSnippet50(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
     }
 }
 
 @MainActor func documentationSnippet50OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet51(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+@MainActor func documentationSnippet51OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+    }
+}
+
+func documentationSnippet52(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
         server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
         // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
@@ -1222,7 +1287,19 @@ func documentationSnippet50(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet51(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet52OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+func documentationSnippet53(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1231,7 +1308,7 @@ func documentationSnippet51(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-@MainActor func documentationSnippet51OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet53OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1240,7 +1317,7 @@ func documentationSnippet51(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet52(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+func documentationSnippet54(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1261,7 +1338,7 @@ func documentationSnippet52(client: AIYouClient, secret: String, key: String, lo
     _ = serverConfiguration
 }
 
-@MainActor func documentationSnippet52OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet54OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1516,7 +1593,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 47 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    @Test("block 47 (Sources/AIYouMCP/Documentation.docc/AIYouMCP.md, “Overview”) runs (standalone)")
     func block47() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet47OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1524,15 +1601,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 48 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
-    func block48() async throws {
+    @Test("block 49 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
+    func block49() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet48OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet49OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 50 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    @Test("block 50 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
     func block50() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet50OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1540,18 +1617,26 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 51 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
-    func block51() async throws {
+    @Test("block 52 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
+    func block52() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet51OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet52OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 52 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
-    func block52() async throws {
+    @Test("block 53 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    func block53() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet52OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet53OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 54 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    func block54() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet54OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

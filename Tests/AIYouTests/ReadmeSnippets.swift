@@ -4,6 +4,7 @@
 // server, in the suite at the end (the others need a real account, a file, or send nothing).
 
 import AIYou
+import AIYouMCP
 import AIYouMockServer
 import AIYouPostgres
 import CoreMetrics
@@ -509,14 +510,48 @@ func readmeSnippet19(client: AIYouClient, secret: String, key: String, logger: L
 }
 
 func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
-    // is created. Or name the backends for this client only:
-    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
-    _ = configuration
+    var options = MCPToolboxOptions()
+    options.deniedTools = ["delete_file"]       // or allowedTools; "tool" or "server/tool"
+    options.callTimeout = .seconds(30)          // then the server is told to cancel, and the model that it timed out
+    options.approval = { call in call.tool == "send_mail" ? .refuse(reason: "needs a human") : .approve }
+    let toolbox = MCPToolbox(
+        servers: [.http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret)],
+        options: options
+    )
+    try await toolbox.connect()                 // lists every page of tools; refreshed on tools/list_changed
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+        toolbox: toolbox
+    )
+    print(result.text)
+    await toolbox.close()                       // ends the sessions and child processes
+    _ = options
+    _ = toolbox
+    _ = result
 }
 
 @MainActor func readmeSnippet20OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var options = MCPToolboxOptions()
+    options.deniedTools = ["delete_file"]       // or allowedTools; "tool" or "server/tool"
+    options.callTimeout = .seconds(30)          // then the server is told to cancel, and the model that it timed out
+    options.approval = { call in call.tool == "send_mail" ? .refuse(reason: "needs a human") : .approve }
+    let toolbox = MCPToolbox(
+        servers: [.http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret)],
+        options: options
+    )
+    try await toolbox.connect()                 // lists every page of tools; refreshed on tools/list_changed
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+        toolbox: toolbox
+    )
+    print(result.text)
+    await toolbox.close()                       // ends the sessions and child processes
+    _ = options
+    _ = toolbox
+    _ = result
+}
+
+func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
     // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
     // is created. Or name the backends for this client only:
@@ -524,26 +559,25 @@ func readmeSnippet20(client: AIYouClient, secret: String, key: String, logger: L
     _ = configuration
 }
 
-func readmeSnippet21(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
-}
-
 @MainActor func readmeSnippet21OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    do { _ = try await client.assistants() }
-    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+    var configuration = Configuration(credentials: .bearerToken(key))
+    // Defaults: MetricsSystem.factory and InstrumentationSystem.tracer as bootstrapped when the client
+    // is created. Or name the backends for this client only:
+    configuration.observability = .init(metricsFactory: MetricsSystem.factory, tracer: InstrumentationSystem.tracer)
+    _ = configuration
 }
 
 func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
 }
 
 @MainActor func readmeSnippet22OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    do { _ = try await client.assistants() }
+    catch let error as AIYouError where error.code == .rateLimited { try await Task.sleep(for: error.retryAfter ?? .seconds(1)) }
+}
+
+func readmeSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     // One caller, calls one after another: keep them on the event loop that does their I/O.
     let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
         try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
@@ -552,7 +586,16 @@ func readmeSnippet22(client: AIYouClient, secret: String, key: String, logger: L
     _ = answer
 }
 
-func readmeSnippet23(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
+}
+
+func readmeSnippet24(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -570,7 +613,7 @@ func readmeSnippet23(client: AIYouClient, secret: String, key: String, logger: L
     }
 }
 
-@MainActor func readmeSnippet23OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func readmeSnippet24OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
@@ -686,15 +729,7 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 21 (README.md, “Errors”) runs (aiyou)")
-    func block21() async throws {
-        try await withServerAndClient { server, client in
-            try await readmeSnippet21OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 22 (README.md, “Performance”) runs (aiyou)")
+    @Test("block 22 (README.md, “Errors”) runs (aiyou)")
     func block22() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet22OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -702,10 +737,18 @@ struct ReadmeSnippetRuns {
         }
     }
 
-    @Test("block 23 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    @Test("block 23 (README.md, “Performance”) runs (aiyou)")
     func block23() async throws {
         try await withServerAndClient { server, client in
             try await readmeSnippet23OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
+        }
+    }
+
+    @Test("block 24 (README.md, “Testing your own code: the embedded server”) runs (standalone)")
+    func block24() async throws {
+        try await withServerAndClient { server, client in
+            try await readmeSnippet24OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
