@@ -23,9 +23,12 @@ extension MockAIYouServer {
     /// ``connectionsOpened`` back to zero, and starts the windows and the usage of the shared
     /// quota (``sharedQuotaUsage``) again from now, its limits unchanged. Tokens, threads,
     /// models, queued and persistent faults, the random failure rate, ``lastUpload`` and
-    /// ``secretsSeen`` are kept.
+    /// ``secretsSeen`` are kept. The MCP counters (``mcpRequestCount(method:)``,
+    /// ``mcpCancelledRequestIDs``, ``mcpDeletedSessionCount``) go back to zero too; its sessions
+    /// and tools are kept.
     public func resetCounters() {
         self.state.recorder.reset()
+        self.state.mcp.resetCounters()
         self.state.tokens.resetIssuedCount()
         self.state.connections.resetOpenedCount()
         self.state.sharedQuota.restart()

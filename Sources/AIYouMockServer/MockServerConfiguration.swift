@@ -55,6 +55,11 @@ public struct MockServerConfiguration: Sendable {
     /// Its windows start when the server starts listening. `nil` (the default) limits nothing.
     /// It can be changed on a running server with ``MockAIYouServer/sharedQuota``.
     public var sharedQuota: MockSharedQuota? = nil
+    /// The embedded MCP server (Model Context Protocol, Streamable HTTP transport) at
+    /// ``MockAIYouServer/mcpURL``: its path, bearer token, answer mode, sessions and the
+    /// behaviour of its test tools (see <doc:MCPServer>). It is always on and costs nothing
+    /// unless called.
+    public var mcp: MockMCPConfiguration = .init()
 
     /// Creates the default configuration.
     public init() {}

@@ -4,7 +4,8 @@ import Hummingbird
 /// `/api/`, LLMaaS under `/v1/` and `/v2/`), each in its own group behind the middlewares, in
 /// this order: ``RecordMiddleware``, ``FaultMiddleware``, ``AuthMiddleware`` and
 /// ``SharedQuotaMiddleware`` (on the routes that need a token), ``AnswerFaultMiddleware``, then
-/// the route's handler.
+/// the route's handler. The MCP endpoint (``MCPRoutes``) has a group of its own behind
+/// ``MCPGateMiddleware`` only.
 struct MockRouterBuilder: Sendable {
     let state: MockServerState
 
@@ -66,6 +67,15 @@ struct MockRouterBuilder: Sendable {
                     try await handler(RouteRequest(request: request, context: context, settings: self.state.currentSettings))
                 }
         }
+        // The MCP endpoint: a group of its own, outside the middlewares above (its bearer token is
+        // its own; faults and the shared quota do not apply to it).
+        let mcp = MCPRoutes(state: self.state)
+        let mcpPath = RouterPath(self.state.mcp.path)
+        router.group()
+            .add(middleware: MCPGateMiddleware(state: self.state))
+            .post(mcpPath) { request, context in await mcp.post(request, context: context) }
+            .get(mcpPath) { request, context in await mcp.get(request, context: context) }
+            .delete(mcpPath) { request, context in await mcp.delete(request, context: context) }
         // After the routes, so that it wraps only the not-found answer.
         router.add(middleware: LLMaaSNotFoundMiddleware())
         return router

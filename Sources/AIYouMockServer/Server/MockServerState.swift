@@ -23,6 +23,8 @@ final class MockServerState: Sendable {
     let batches = BatchStore()
     /// The quota shared by every caller (``MockSharedQuota``), if any.
     let sharedQuota: SharedQuotaLedger
+    /// The embedded MCP server's sessions, tools and counters.
+    let mcp: MCPState
     /// Set once shutdown begins, so that hanging requests let go.
     let isStopping = Atomic<Bool>(false)
     private let completionCounter = Atomic<Int>(0)
@@ -34,6 +36,7 @@ final class MockServerState: Sendable {
         self.tokens = TokenStore(apiKeys: configuration.apiKeys, lifetime: configuration.tokenLifetime)
         self.threads = ThreadStore(seededCount: configuration.seededThreadCount)
         self.sharedQuota = SharedQuotaLedger(quota: configuration.sharedQuota)
+        self.mcp = MCPState(configuration: configuration.mcp)
     }
 
     /// A snapshot of the live settings, taken once per request.

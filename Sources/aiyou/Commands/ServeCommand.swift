@@ -64,6 +64,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("quota-window"), help: "The shared quota's window, in seconds (default 1).")
     var quotaWindow: Double?
 
+    @Option(name: .customLong("mcp-token"), help: "Bearer token the MCP endpoint requires (default: none).")
+    var mcpToken: String?
+
+    @Option(name: .customLong("mcp-answers"), help: "How the MCP endpoint answers requests: json or event-stream.")
+    var mcpAnswers = "event-stream"
+
+    /// The answer mode of `--mcp-answers`, `nil` for an unknown value.
+    var mcpAnswerMode: MockMCPAnswerMode? {
+        switch mcpAnswers {
+        case "json": .json
+        case "event-stream": .eventStream
+        default: nil
+        }
+    }
+
     /// The shared quota of `--quota-requests`, `--quota-tokens` and `--quota-window`.
     var sharedQuota: MockSharedQuota? {
         SharedQuotaOption.quota(requests: quotaRequests, tokens: quotaTokens, windowSeconds: quotaWindow)
@@ -80,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1") }
         guard (400...599).contains(failureStatus) else { throw ValidationError("--failure-status must be an error status (400…599)") }
         guard (0...86_400).contains(gracePeriod) else { throw ValidationError("--grace-period must be within 0…86400 seconds") }
+        guard mcpAnswerMode != nil else { throw ValidationError("--mcp-answers must be json or event-stream") }
         try SharedQuotaOption.validate(requests: quotaRequests, tokens: quotaTokens, windowSeconds: quotaWindow, prefix: "quota")
     }
 
@@ -95,6 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.shutdownGracePeriod = .milliseconds(Int64(gracePeriod * 1000))
         configuration.logger = root.global.logger
         configuration.sharedQuota = sharedQuota
+        configuration.mcp.bearerToken = mcpToken
+        configuration.mcp.answers = mcpAnswerMode ?? .eventStream
         let server = MockAIYouServer(configuration: configuration)
         for fault in faults { server.enqueueFaults(fault.faults, for: fault.route) }
         server.enqueueBatchOutcomes(batchOutcomes.map(\.outcome))
@@ -136,6 +154,8 @@ struct ServeCommand: AsyncParsableCommand {
         print("demo account: \(MockAccount.demo.email) / \(MockAccount.demo.password)   API key: \(MockAccount.demoAPIKey)")
         print("try: aiyou --base-url \(server.baseURL) --token \(MockAccount.demoAPIKey) chat \"Bonjour\"")
         print("LLMaaS (OpenAI-compatible) routes on the same port: \(server.baseURL)/v1/chat/completions, /v1/embeddings, /v1/models…")
+        let mcpToken = mcpToken.map { ", bearer token \($0)" } ?? ""
+        print("MCP server (Streamable HTTP, \(mcpAnswers) answers\(mcpToken)): \(server.mcpURL)")
         Terminal.flushStandardOutput()
     }
 }
