@@ -100,16 +100,26 @@ public final class AIYouClient: Sendable {
     }
 
     static func httpConfiguration(for configuration: Configuration) -> HTTPClient.Configuration {
+        httpConfiguration(timeouts: configuration.timeouts, connectionPool: configuration.connectionPool)
+    }
+
+    /// The AsyncHTTPClient settings of a client's own pool (also the MCP toolbox's).
+    package static func httpConfiguration(
+        timeouts: Configuration.Timeouts,
+        connectionPool: Configuration.ConnectionPool
+    )
+        -> HTTPClient.Configuration
+    {
         var http = HTTPClient.Configuration()
         // No read timeout: every read already has a deadline of the client's own (the request's
         // for a whole answer, the stream watchdog's phases for a stream), and AsyncHTTPClient's
         // idle-read timer is rescheduled on every read, about 9 allocations per call.
-        http.timeout = .init(connect: TimeAmount(configuration.timeouts.connect), read: nil)
+        http.timeout = .init(connect: TimeAmount(timeouts.connect), read: nil)
         http.connectionPool = .init(
-            idleTimeout: TimeAmount(configuration.connectionPool.idleTimeout),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionPool.maxConnectionsPerHost
+            idleTimeout: TimeAmount(connectionPool.idleTimeout),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: connectionPool.maxConnectionsPerHost
         )
-        http.connectionPool.preWarmedHTTP1ConnectionCount = configuration.connectionPool.preWarmedConnections
+        http.connectionPool.preWarmedHTTP1ConnectionCount = connectionPool.preWarmedConnections
         // Connection failures surface at once and go through our retry policy (logged, bounded,
         // cancellable) instead of AsyncHTTPClient silently reconnecting until the connect timeout.
         http.connectionPool.retryConnectionEstablishment = false

@@ -44,7 +44,8 @@ public struct MCPServer: Sendable {
 
     /// A server run as a child process: `executable` (a path) with `arguments`, speaking MCP on
     /// its standard input and output. Its standard error is discarded.
-    public static func stdio(name: String, executable: String, arguments: [String] = [], environment: [String: String]? = nil) -> MCPServer {
+    public static func stdio(name: String, executable: String, arguments: [String] = [], environment: [String: String]? = nil) -> MCPServer
+    {
         MCPServer(name: name, connection: .stdio(executable: executable, arguments: arguments, environment: environment))
     }
 }

@@ -11,7 +11,8 @@ import Synchronization
 final class MCPServerConnection: Sendable {
     let server: MCPServer
     private let options: MCPToolboxOptions
-    private let httpClient: HTTPClient
+    /// The toolbox's HTTP client (made on first use; `nil` once the toolbox is closed).
+    private let httpClient: @Sendable () -> HTTPClient?
     private let onToolsChanged: @Sendable () -> Void
 
     private struct Live: Sendable {
@@ -32,7 +33,12 @@ final class MCPServerConnection: Sendable {
 
     private let state = Mutex(State())
 
-    init(server: MCPServer, options: MCPToolboxOptions, httpClient: HTTPClient, onToolsChanged: @escaping @Sendable () -> Void) {
+    init(
+        server: MCPServer,
+        options: MCPToolboxOptions,
+        httpClient: @escaping @Sendable () -> HTTPClient?,
+        onToolsChanged: @escaping @Sendable () -> Void
+    ) {
         self.server = server
         self.options = options
         self.httpClient = httpClient
@@ -112,13 +118,21 @@ final class MCPServerConnection: Sendable {
         headers.add(name: "User-Agent", value: "AIYou-Swift-MCP/1.0")
         for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) {
             guard MCPHeaderCheck.isToken(name), MCPHeaderCheck.isFieldValue(value) else {
-                throw MCPConnectionError(.invalidConfiguration, server: server.name, "the header \"\(MCPHeaderCheck.printable(name))\" is not a valid HTTP header")
+                throw MCPConnectionError(
+                    .invalidConfiguration,
+                    server: server.name,
+                    "the header \"\(MCPHeaderCheck.printable(name))\" is not a valid HTTP header"
+                )
             }
             headers.replaceOrAdd(name: name, value: value)
         }
         if let token {
             guard !token.isEmpty, MCPHeaderCheck.isFieldValue(token) else {
-                throw MCPConnectionError(.invalidConfiguration, server: server.name, "the bearer token is empty or holds a line break or control character")
+                throw MCPConnectionError(
+                    .invalidConfiguration,
+                    server: server.name,
+                    "the bearer token is empty or holds a line break or control character"
+                )
             }
             headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
         }
@@ -128,6 +142,9 @@ final class MCPServerConnection: Sendable {
                 server: server.name,
                 "plain http to a host other than loopback; use https or set allowsInsecureHTTP"
             )
+        }
+        guard let httpClient = httpClient() else {
+            throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed")
         }
         return StreamableHTTPTransport(
             server: server.name,
@@ -156,7 +173,8 @@ final class MCPServerConnection: Sendable {
                 let current = cursor
                 page = try await within(options.requestTimeout, what: "listing the tools") {
                     try await live.client.listTools(cursor: current)
-                } onTimeout: {}
+                } onTimeout: {
+                }
             } catch {
                 throw Self.mapped(error, server: server.name)
             }
@@ -221,7 +239,11 @@ final class MCPServerConnection: Sendable {
                         // the request up): giving it up ends the value's task.
                         if Task.isCancelled { throw CancellationError() }
                         giveUp(requestID, on: live, reason: "timeout")
-                        throw MCPConnectionError(.timeout, server: server, "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)")
+                        throw MCPConnectionError(
+                            .timeout,
+                            server: server,
+                            "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
+                        )
                     }
                     throw CancellationError()
                 }
@@ -252,7 +274,12 @@ final class MCPServerConnection: Sendable {
     }
 
     private func dropLive() async {
-        guard let live = state.withLock({ state -> Live? in defer { state.live = nil }; return state.live }) else { return }
+        guard
+            let live = state.withLock({ state -> Live? in
+                defer { state.live = nil }
+                return state.live
+            })
+        else { return }
         await Self.shut(live)
     }
 

@@ -22,11 +22,13 @@ import Tracing
 /// await toolbox.close()
 /// ```
 ///
-/// Works from any isolation; ``close()`` ends the sessions, the child processes and the tasks
-/// the toolbox started, and must be called before the toolbox is dropped.
+/// Works from any isolation; ``close()`` ends the sessions, the child processes, the tasks the
+/// toolbox started and its HTTP client, and must be called before the toolbox is dropped (or use
+/// ``withMCPToolbox(servers:options:httpClient:isolation:_:)``, which does).
 public final class MCPToolbox: Sendable {
     private let connections: [MCPServerConnection]
     private let options: MCPToolboxOptions
+    private let httpClients: MCPHTTPClients
     private let configurationError: MCPConnectionError?
     private let offered = Mutex<[Offered]>([])
 
@@ -37,10 +39,17 @@ public final class MCPToolbox: Sendable {
         var connection: MCPServerConnection
     }
 
-    /// A toolbox of `servers`, reached with `httpClient` (AsyncHTTPClient's shared client by
-    /// default; the toolbox never shuts it down). Nothing is sent before ``connect()``.
-    public init(servers: [MCPServer], options: MCPToolboxOptions = MCPToolboxOptions(), httpClient: HTTPClient = .shared) {
+    /// A toolbox of `servers`. Nothing is sent before ``connect()``.
+    ///
+    /// By default the toolbox has a connection pool of its own, set as the client's is: a
+    /// connection failure is reported at once (not retried until the connect timeout), redirects
+    /// are not followed (a token must not travel to another host), answers are not decompressed.
+    /// ``close()`` shuts it down. A caller's `httpClient` is borrowed instead, never shut down,
+    /// and its settings apply.
+    public init(servers: [MCPServer], options: MCPToolboxOptions = MCPToolboxOptions(), httpClient: HTTPClient? = nil) {
         self.options = options
+        let http = MCPHTTPClients(lent: httpClient, connectTimeout: options.connectTimeout)
+        self.httpClients = http
         var problem: MCPConnectionError?
         do throws(MCPConnectionError) {
             try options.validate()
@@ -55,7 +64,7 @@ public final class MCPToolbox: Sendable {
         self.configurationError = problem
         let refresh = Mutex<(@Sendable () -> Void)?>(nil)
         self.connections = servers.map { server in
-            MCPServerConnection(server: server, options: options, httpClient: httpClient) {
+            MCPServerConnection(server: server, options: options, httpClient: { http.client() }) {
                 refresh.withLock { $0 }?()
             }
         }
@@ -102,14 +111,15 @@ public final class MCPToolbox: Sendable {
     /// What ``tools`` offers: each tool's exposed name, server and name.
     public var listing: [MCPToolListing] { offered.withLock { $0.map(\.listing) } }
 
-    /// Ends every session (`DELETE` for Streamable HTTP), stops the child processes, and waits
-    /// for the toolbox's own tasks. Calls in flight fail.
+    /// Ends every session (`DELETE` for Streamable HTTP), stops the child processes, waits for
+    /// the toolbox's own tasks, and shuts its own HTTP client down. Calls in flight fail.
     public func close() async {
         await withTaskGroup(of: Void.self) { group in
             for connection in connections {
                 group.addTask { await connection.close() }
             }
         }
+        await httpClients.shutdown()
     }
 
     // MARK: - Offering
@@ -128,7 +138,12 @@ public final class MCPToolbox: Sendable {
             let connection = connections[index]
             for (tool, name) in zip(tools, names[index]) {
                 guard let definition = definition(of: tool, exposedName: name, server: connection.server.name) else { continue }
-                let listing = MCPToolListing(exposedName: name, server: connection.server.name, tool: tool.name, description: tool.description)
+                let listing = MCPToolListing(
+                    exposedName: name,
+                    server: connection.server.name,
+                    tool: tool.name,
+                    description: tool.description
+                )
                 result.append(Offered(listing: listing, definition: definition, connection: connection))
             }
         }
@@ -220,6 +235,34 @@ public struct MCPToolCallError: Error, Sendable, CustomStringConvertible {
 
     /// The message.
     public var description: String { message }
+}
+
+/// Connects a toolbox of `servers`, runs `body` with it and closes it afterwards, whether `body`
+/// returns or throws.
+///
+/// ```swift
+/// let answer = try await withMCPToolbox(servers: [.http("https://mcp.example.com/mcp", bearerToken: token)]) { toolbox in
+///     try await client.runTools(request, toolbox: toolbox).text
+/// }
+/// ```
+/// - Throws: what ``MCPToolbox/connect()`` throws, and what `body` throws.
+public func withMCPToolbox<Result>(
+    servers: [MCPServer],
+    options: MCPToolboxOptions = MCPToolboxOptions(),
+    httpClient: HTTPClient? = nil,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (MCPToolbox) async throws -> Result
+) async throws -> Result {
+    let toolbox = MCPToolbox(servers: servers, options: options, httpClient: httpClient)
+    do {
+        try await toolbox.connect()
+        let result = try await body(toolbox)
+        await toolbox.close()
+        return result
+    } catch {
+        await toolbox.close()
+        throw error
+    }
 }
 
 extension AIYouClient {

@@ -62,7 +62,10 @@ public struct MCPToolboxOptions: Sendable {
         try check(maxResultBytes >= 64, "maxResultBytes must be at least 64")
         try check(maxToolsPerServer >= 1, "maxToolsPerServer must be at least 1")
         try check(reconnectAttempts >= 0, "reconnectAttempts must be at least 0")
-        try check(limits.maxResponseBodyBytes >= 1 && limits.maxStreamEventBytes >= 1 && limits.maxErrorBodyBytes >= 1, "limits must be at least 1 byte")
+        try check(
+            limits.maxResponseBodyBytes >= 1 && limits.maxStreamEventBytes >= 1 && limits.maxErrorBodyBytes >= 1,
+            "limits must be at least 1 byte"
+        )
     }
 }
 

@@ -19,7 +19,8 @@ enum MCPValueConversion {
         case .int(let int): return .int(int)
         case .double(let double): return .double(double)
         case .string(let string): return .string(string)
-        case .data(let mimeType, let data): return .string("data:\(mimeType ?? "application/octet-stream");base64,\(data.base64EncodedString())")
+        case .data(let mimeType, let data):
+            return .string("data:\(mimeType ?? "application/octet-stream");base64,\(data.base64EncodedString())")
         case .array(let values): return .array(try values.map { try json($0, depth: depth + 1) })
         case .object(let members): return .object(try members.mapValues { try json($0, depth: depth + 1) })
         }

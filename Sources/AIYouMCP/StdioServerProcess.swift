@@ -4,9 +4,9 @@ import MCP
 import Synchronization
 
 #if canImport(System)
-    import System
+import System
 #else
-    @preconcurrency import SystemPackage
+@preconcurrency import SystemPackage
 #endif
 
 /// A stdio MCP server: the child process, its pipes, and the SDK's stdio transport over them.
@@ -35,7 +35,11 @@ final class StdioServerProcess: Sendable {
         do {
             try process.run()
         } catch {
-            throw MCPConnectionError(.unreachable, server: server, "the stdio server could not be started (\(MCPHeaderCheck.printable(executable)))")
+            throw MCPConnectionError(
+                .unreachable,
+                server: server,
+                "the stdio server could not be started (\(MCPHeaderCheck.printable(executable)))"
+            )
         }
         self.process = Mutex(process)
         self.stdin = input.fileHandleForWriting
@@ -58,7 +62,12 @@ final class StdioServerProcess: Sendable {
 
     /// Ends the child process (SIGTERM) and closes the pipes. Does nothing the second time.
     func terminate() {
-        guard let process = self.process.withLock({ process -> Process? in defer { process = nil }; return process }) else { return }
+        guard
+            let process = self.process.withLock({ process -> Process? in
+                defer { process = nil }
+                return process
+            })
+        else { return }
         if process.isRunning { process.terminate() }
         try? stdin.close()
         try? stdout.close()

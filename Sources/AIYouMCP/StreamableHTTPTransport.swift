@@ -144,7 +144,11 @@ actor StreamableHTTPTransport: MCP.Transport {
         } else {
             source.finish()
             if head.isRequest {
-                throw MCPConnectionError(.invalidAnswer, server: server, "the answer to a request has neither JSON nor an event stream (HTTP \(answer.status))")
+                throw MCPConnectionError(
+                    .invalidAnswer,
+                    server: server,
+                    "the answer to a request has neither JSON nor an event stream (HTTP \(answer.status))"
+                )
             }
         }
         if head.method == "notifications/initialized", settings.listens, listener == nil {
@@ -238,7 +242,11 @@ actor StreamableHTTPTransport: MCP.Transport {
                 guard let piece = try await source.next() else { return body }
                 guard piece.readableBytes <= limit - body.count else {
                     source.close()
-                    throw MCPConnectionError(.invalidAnswer, server: server, "a JSON answer is larger than \(limit) bytes (limits.maxResponseBodyBytes)")
+                    throw MCPConnectionError(
+                        .invalidAnswer,
+                        server: server,
+                        "a JSON answer is larger than \(limit) bytes (limits.maxResponseBodyBytes)"
+                    )
                 }
                 body.append(contentsOf: piece.readableBytesView)
                 source.eventDelivered()
@@ -260,7 +268,8 @@ actor StreamableHTTPTransport: MCP.Transport {
             let outcome = try await read(source, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
             guard outcome != .answered, requestID != nil else { return }
             try Task.checkCancellation()
-            let reason = outcome == .ended ? "the server ended the event stream before the answer" : "the connection broke before the answer"
+            let reason =
+                outcome == .ended ? "the server ended the event stream before the answer" : "the connection broke before the answer"
             guard let lastEventID, resumes < settings.reconnectAttempts, !closed else {
                 throw MCPConnectionError(.unreachable, server: server, reason)
             }
@@ -300,7 +309,8 @@ actor StreamableHTTPTransport: MCP.Transport {
                 guard let piece = try await source.next() else { break }
                 events.removeAll(keepingCapacity: true)
                 try parser.parse(piece) { events.append($0) }
-                for event in events where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
+                for event in events
+                where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
                     answered = true
                 }
                 if !events.isEmpty { source.eventDelivered() }
@@ -311,7 +321,8 @@ actor StreamableHTTPTransport: MCP.Transport {
             }
             events.removeAll(keepingCapacity: true)
             try parser.finish { events.append($0) }
-            for event in events where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
+            for event in events
+            where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
                 answered = true
             }
             return answered ? .answered : .ended

@@ -38,7 +38,10 @@ struct MCPCLITests {
                         let output = out.fileHandleForReading.readDataToEndOfFile()
                         done.wait()
                         process.waitUntilExit()
-                        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorData.data, as: UTF8.self))
+                        return (
+                            process.terminationStatus, String(decoding: output, as: UTF8.self),
+                            String(decoding: errorData.data, as: UTF8.self)
+                        )
                     }
                 )
             }
@@ -67,7 +70,9 @@ struct MCPCLITests {
         try await MockAIYouServer.withRunning { server in
             let run = try await Self.run(["mcp", "tools", server.mcpURL])
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout.split(separator: "\n").map { String($0.prefix { $0 != " " }) }.sorted() == MCPToolboxTests.mockTools.sorted())
+            #expect(
+                run.stdout.split(separator: "\n").map { String($0.prefix { $0 != " " }) }.sorted() == MCPToolboxTests.mockTools.sorted()
+            )
             let json = try await Self.run(["--json", "mcp", "tools", server.mcpURL])
             let tools = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
             #expect(tools?.count == MCPToolboxTests.mockTools.count)

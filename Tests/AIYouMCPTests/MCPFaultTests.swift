@@ -51,7 +51,10 @@ struct MCPFaultTests {
     @Test("a stream that breaks mid-call is resumed with Last-Event-ID")
     func resumedAfterDisconnect() async throws {
         try await withMCP(
-            mcp: { $0.answers = .eventStream; $0.resumable = true },
+            mcp: {
+                $0.answers = .eventStream
+                $0.resumable = true
+            },
             toolbox: { $0.allowedTools = ["disconnect"] }
         ) { server, client, toolbox in
             let result = try await client.runTools(question("disconnect"), toolbox: toolbox)
@@ -60,10 +63,16 @@ struct MCPFaultTests {
         }
     }
 
-    @Test("a server that disconnects mid-call without resumption: the model is told, nothing hangs", arguments: [MockMCPAnswerMode.eventStream, .json])
+    @Test(
+        "a server that disconnects mid-call without resumption: the model is told, nothing hangs",
+        arguments: [MockMCPAnswerMode.eventStream, .json]
+    )
     func disconnectWithoutResumption(mode: MockMCPAnswerMode) async throws {
         try await withMCP(
-            mcp: { $0.answers = mode; $0.resumable = false },
+            mcp: {
+                $0.answers = mode
+                $0.resumable = false
+            },
             toolbox: { $0.allowedTools = ["disconnect", "get_weather"] }
         ) { _, client, toolbox in
             let result = try await client.runTools(question("disconnect in Bern"), toolbox: toolbox)
@@ -142,7 +151,14 @@ struct MCPFaultTests {
             (.http("http://192.0.2.1/mcp"), .init(), "plain http"),
             (.http("https://example.com/mcp", bearerToken: "a\r\nX-Evil: 1"), .init(), "bearer token"),
             (.http("https://example.com/mcp", headers: ["X-Key": "a\nb"]), .init(), "header"),
-            (.http("https://example.com/mcp"), { var options = MCPToolboxOptions(); options.callTimeout = .zero; return options }(), "callTimeout"),
+            (
+                .http("https://example.com/mcp"),
+                {
+                    var options = MCPToolboxOptions()
+                    options.callTimeout = .zero
+                    return options
+                }(), "callTimeout"
+            ),
             (.stdio(name: "none", executable: ""), .init(), "executable"),
         ]
         for (server, options, mention) in cases {

@@ -7,7 +7,7 @@ import Testing
 
 /// A stdio MCP server in a few lines of Python (the test machines have CPython): `echo` answers
 /// its `text` argument; `crash` ends the process without answering.
-private let stdioServer = #"""
+private let stdioServerScript = #"""
     import json, sys
     for line in sys.stdin:
         message = json.loads(line)
@@ -35,7 +35,7 @@ private let stdioServer = #"""
 struct MCPStdioTests {
     static func scriptPath() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-mcp-stdio-\(UUID().uuidString).py")
-        try stdioServer.write(to: url, atomically: true, encoding: .utf8)
+        try stdioServerScript.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 

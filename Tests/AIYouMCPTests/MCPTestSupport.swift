@@ -18,16 +18,10 @@ func withMCP<T: Sendable>(
     return try await MockAIYouServer.withRunning(configuration: configuration) { server in
         var options = MCPToolboxOptions()
         adjust(&options)
-        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "embedded", bearerToken: token)], options: options)
         let clientConfiguration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
-        do {
-            try await toolbox.connect()
-            let result = try await withAIYouClient(clientConfiguration) { client in try await body(server, client, toolbox) }
-            await toolbox.close()
-            return result
-        } catch {
-            await toolbox.close()
-            throw error
+        return try await withMCPToolbox(servers: [.http(server.mcpURL, name: "embedded", bearerToken: token)], options: options) {
+            toolbox in
+            try await withAIYouClient(clientConfiguration) { client in try await body(server, client, toolbox) }
         }
     }
 }

@@ -14,6 +14,12 @@ extension AIYouClient {
     /// itself. Results longer than ``ToolRunLimits/maxResultBytes`` are cut on a character
     /// boundary. Cancelling the calling task cancels the tools running and ends the run.
     ///
+    /// Each call runs under a span `execute_tool <name>` (kind internal, a child of the caller's
+    /// span) with `gen_ai.operation.name`, `gen_ai.tool.name`, `gen_ai.tool.call.id`,
+    /// `gen_ai.tool.type` and `gen_ai.tool.description` (and, with
+    /// ``Configuration/Observability/recordsMessageContent``, the arguments and the result,
+    /// redacted); a tool that throws marks it failed with `error.type`.
+    ///
     /// ```swift
     /// let result = try await client.runTools(request, tools: [weather])
     /// print(result.text, "after", result.rounds, "rounds")
@@ -90,7 +96,12 @@ extension AIYouClient {
 
     /// Runs `calls`, at most `limits.maxConcurrentTools` at a time, and returns their results in
     /// call order.
-    private static func run(_ calls: [ToolCall], tools: [String: Tool], limits: ToolRunLimits, telemetry: Telemetry) async throws
+    private static func run(
+        _ calls: [ToolCall],
+        tools: [String: Tool],
+        limits: ToolRunLimits,
+        telemetry: Telemetry
+    ) async throws
         -> [String]
     {
         do {

@@ -149,6 +149,18 @@ final class MCPState: Sendable {
         return true
     }
 
+    /// Forgets every session, as a restarted server would (not counted as deleted): later
+    /// requests naming one get 404, and their server streams end.
+    func forgetSessions() {
+        let ended = self.store.withLockedValue { store in
+            let sessions = store.sessionOrder
+            store.sessions = [:]
+            store.sessionOrder = []
+            return sessions.flatMap { store.detachServerStreams(of: $0) }
+        }
+        for continuation in ended { continuation.finish() }
+    }
+
     private static func randomHex() -> String {
         let hex = String(UInt64.random(in: .min ... .max), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -58,4 +58,10 @@ extension MockAIYouServer {
     public func removeMCPTool(name: String) {
         self.state.mcp.removeTool(named: name)
     }
+
+    /// Forgets every MCP session, as a restarted server would: a request naming one gets 404
+    /// (the client must initialize again), and the sessions' server streams end.
+    public func dropMCPSessions() {
+        self.state.mcp.forgetSessions()
+    }
 }

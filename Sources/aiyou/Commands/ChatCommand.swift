@@ -67,7 +67,10 @@ struct ChatCommand: AsyncParsableCommand {
         let global = root.global
         try await global.withClient(configure: { $0.splitsThinkTags = splitThinkTags }) { client in
             if !mcp.servers.isEmpty {
-                return try await MCPChat(model: model, json: global.json, options: mcp).run(prompt.joined(separator: " "), client: client)
+                return try await MCPChat(model: model, json: global.json, options: mcp.selection).run(
+                    prompt.joined(separator: " "),
+                    client: client
+                )
             }
             if toolDemo {
                 return try await ToolDemo(model: model, json: global.json).run(prompt.joined(separator: " "), client: client)

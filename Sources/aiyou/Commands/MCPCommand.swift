@@ -38,9 +38,7 @@ struct MCPToolsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = MCPOptions()
-        options.servers = urls
-        options.tokens = tokens
+        let options = MCPServerSelection(servers: urls, tokens: tokens)
         let global = root.global
         if global.mock {
             try await global.withClient { client in
@@ -58,7 +56,7 @@ struct MCPToolsCommand: AsyncParsableCommand {
         }
     }
 
-    private func list(_ options: MCPOptions, embeddedBaseURL: String?, json: Bool) async throws {
+    private func list(_ options: MCPServerSelection, embeddedBaseURL: String?, json: Bool) async throws {
         try await options.withToolbox(embeddedBaseURL: embeddedBaseURL) { toolbox in
             let listing = toolbox.listing
             if json {
@@ -85,7 +83,7 @@ struct MCPToolsCommand: AsyncParsableCommand {
 struct MCPChat {
     let model: String?
     let json: Bool
-    let options: MCPOptions
+    let options: MCPServerSelection
 
     func run(_ prompt: String, client: AIYouClient) async throws {
         guard client.configuration.api == .llmaas else {

@@ -24,10 +24,16 @@ struct MCPOptions: ParsableArguments {
     )
     var tokens: [String] = []
 
-    @Option(name: .customLong("mcp-allow"), help: ArgumentHelp("Offer only this MCP tool (repeatable; `tool` or `server/tool`).", valueName: "tool"))
+    @Option(
+        name: .customLong("mcp-allow"),
+        help: ArgumentHelp("Offer only this MCP tool (repeatable; `tool` or `server/tool`).", valueName: "tool")
+    )
     var allowed: [String] = []
 
-    @Option(name: .customLong("mcp-deny"), help: ArgumentHelp("Never offer this MCP tool (repeatable; `tool` or `server/tool`).", valueName: "tool"))
+    @Option(
+        name: .customLong("mcp-deny"),
+        help: ArgumentHelp("Never offer this MCP tool (repeatable; `tool` or `server/tool`).", valueName: "tool")
+    )
     var denied: [String] = []
 
     @Option(name: .customLong("mcp-timeout"), help: ArgumentHelp("Seconds one MCP tool call may take (default 60).", valueName: "seconds"))
@@ -39,6 +45,20 @@ struct MCPOptions: ParsableArguments {
         }
         guard callTimeout > 0, callTimeout <= 86_400 else { throw ValidationError("--mcp-timeout must be within (0, 86400] seconds") }
     }
+
+    /// What these flags select.
+    var selection: MCPServerSelection {
+        MCPServerSelection(servers: servers, tokens: tokens, allowed: allowed, denied: denied, callTimeout: callTimeout)
+    }
+}
+
+/// MCP servers to connect to and the tools to offer, as the flags give them.
+struct MCPServerSelection {
+    var servers: [String]
+    var tokens: [String]
+    var allowed: [String] = []
+    var denied: [String] = []
+    var callTimeout: Double = 60
 
     /// The servers, named by their host (or `embedded`, or `mcp2`… when hosts repeat).
     func mcpServers(embeddedBaseURL: String?) throws -> [MCPServer] {
@@ -72,15 +92,6 @@ struct MCPOptions: ParsableArguments {
 
     /// Runs `body` with a connected toolbox, closed afterwards.
     func withToolbox<T>(embeddedBaseURL: String?, _ body: (MCPToolbox) async throws -> T) async throws -> T {
-        let toolbox = MCPToolbox(servers: try mcpServers(embeddedBaseURL: embeddedBaseURL), options: toolboxOptions())
-        do {
-            try await toolbox.connect()
-            let result = try await body(toolbox)
-            await toolbox.close()
-            return result
-        } catch {
-            await toolbox.close()
-            throw error
-        }
+        try await withMCPToolbox(servers: try mcpServers(embeddedBaseURL: embeddedBaseURL), options: toolboxOptions(), body)
     }
 }
