@@ -3,7 +3,7 @@ import MCP
 import Tracing
 
 /// The span of one `tools/call` request, a child of the `execute_tool` span that
-/// ``AIYou/AIYouClient/runTools(_:tools:limits:options:)`` opens for the call: named
+/// `AIYouClient.runTools(_:tools:limits:options:)` opens for the call: named
 /// `tools/call <tool>`, of kind client, with the MCP and GenAI attributes.
 enum MCPCallSpan {
     /// `mcp.method.name`.

@@ -6,10 +6,10 @@ import Synchronization
 import Tracing
 
 /// The tools of one or more Model Context Protocol servers, offered to a model as
-/// ``AIYou/Tool``s of ``AIYou/AIYouClient/runTools(_:tools:limits:options:)``.
+/// `Tool`s of `AIYouClient.runTools(_:tools:limits:options:)`.
 ///
 /// ``connect()`` opens every server and lists its tools (all pages). Each tool becomes a
-/// ``AIYou/Tool`` whose definition is the tool's name (see ``MCPToolListing/exposedName``),
+/// `Tool` whose definition is the tool's name (see ``MCPToolListing/exposedName``),
 /// description and input schema; a call the model makes is sent to the server (`tools/call`)
 /// and its result's text comes back to the model. Nothing a server does ends the run in a
 /// crash: an `isError` result, a JSON-RPC error, a broken connection or a call past
@@ -96,7 +96,7 @@ public final class MCPToolbox: Sendable {
         try await connect()
     }
 
-    /// The tools offered now, for ``AIYou/AIYouClient/runTools(_:tools:limits:options:)``.
+    /// The tools offered now, for `AIYouClient.runTools(_:tools:limits:options:)`.
     public var tools: [AIYou.Tool] {
         offered.withLock { $0 }.map { offered in
             let listing = offered.listing
@@ -266,12 +266,12 @@ public func withMCPToolbox<Result>(
 }
 
 extension AIYouClient {
-    /// ``runTools(_:tools:limits:options:)`` with the tools `toolbox` offers now (plus `tools`).
+    /// `runTools(_:tools:limits:options:)` with the tools `toolbox` offers now (plus `tools`).
     ///
     /// ```swift
     /// let result = try await client.runTools(request, toolbox: toolbox)
     /// ```
-    /// - Throws: what ``runTools(_:tools:limits:options:)`` throws (``AIYouError``); an MCP
+    /// - Throws: what `runTools(_:tools:limits:options:)` throws (`AIYouError`); an MCP
     ///   server's failures are answered to the model, never thrown.
     public func runTools(
         _ request: ChatCompletionRequest,

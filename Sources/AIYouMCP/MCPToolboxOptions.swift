@@ -22,13 +22,13 @@ public struct MCPToolboxOptions: Sendable {
     /// How long an HTTP answer's body (JSON or event stream) may stay silent.
     public var eventTimeout: Duration = .seconds(120)
     /// The size caps of what servers send: a JSON answer up to
-    /// ``Configuration/Limits/maxResponseBodyBytes``, an event up to
-    /// ``Configuration/Limits/maxStreamEventBytes`` (1 MiB by default), an error body up to
-    /// ``Configuration/Limits/maxErrorBodyBytes``.
+    /// `Configuration.Limits.maxResponseBodyBytes`, an event up to
+    /// `Configuration.Limits.maxStreamEventBytes` (1 MiB by default), an error body up to
+    /// `Configuration.Limits.maxErrorBodyBytes`.
     public var limits: Configuration.Limits = .init()
     /// The most text of one result sent back to the model, in UTF-8 bytes; a longer result is cut
     /// on a character boundary and says so. (`runTools` also cuts at
-    /// ``ToolRunLimits/maxResultBytes``.)
+    /// `ToolRunLimits.maxResultBytes`.)
     public var maxResultBytes: Int = 64 * 1024
     /// The most tools one server may list (all pages together).
     public var maxToolsPerServer: Int = 512

@@ -27,7 +27,7 @@ enum MCPValueConversion {
     }
 
     /// `value` as the SDK's `Value` (a model's arguments, already bounded in depth by
-    /// ``ToolCall/argumentsJSON()``).
+    /// `ToolCall.argumentsJSON()`).
     static func value(_ json: JSONValue) -> Value {
         switch json {
         case .null: .null

@@ -11,9 +11,9 @@ import NIOHTTP1
 ///
 /// Every message is POSTed to the endpoint through the client's HTTP transport, so the same
 /// limits and deadlines apply as to every other call: the answer's head within the request
-/// timeout, then a JSON body of at most ``Configuration/Limits/maxResponseBodyBytes``, or an
+/// timeout, then a JSON body of at most `Configuration.Limits.maxResponseBodyBytes`, or an
 /// event stream read through the bounded SSE parser (events of at most
-/// ``Configuration/Limits/maxStreamEventBytes``) with the idle timeout between events.
+/// `Configuration.Limits.maxStreamEventBytes`) with the idle timeout between events.
 ///
 /// - The `Mcp-Session-Id` of the `initialize` answer is sent with every later request, and the
 ///   session is deleted (`DELETE`) at ``disconnect()``.
@@ -230,7 +230,7 @@ actor StreamableHTTPTransport: MCP.Transport {
 
     // MARK: - Answers
 
-    /// A JSON body, whole, up to ``Configuration/Limits/maxResponseBodyBytes``.
+    /// A JSON body, whole, up to `Configuration.Limits.maxResponseBodyBytes`.
     private func collect(_ source: any EventStreamSource) async throws -> Data {
         let stream = register(source)
         defer { unregister(stream) }
