@@ -84,7 +84,8 @@ struct MCPToolboxTests {
     @Test("a huge result is cut to maxResultBytes, on a character boundary, and says so")
     func hugeResultCut() async throws {
         try await withMCP(
-            mcp: { $0.hugeToolBytes = 900_000 },
+            // Sizes kept small: the suite's memory measurements run beside these tests.
+            mcp: { $0.hugeToolBytes = 300_000 },
             toolbox: {
                 $0.allowedTools = ["huge"]
                 $0.maxResultBytes = 4096
@@ -93,7 +94,7 @@ struct MCPToolboxTests {
             let result = try await client.runTools(question("huge"), toolbox: toolbox)
             let answer = try #require(result.toolResults.first)
             #expect(answer.utf8.count <= 4096)
-            #expect(answer.hasSuffix("[result cut: 900000 bytes, the first 4096 kept]"))
+            #expect(answer.hasSuffix("[result cut: 300000 bytes, the first 4096 kept]"))
             #expect(server.mcpRequestCount(method: "tools/call") == 1)
         }
     }
@@ -106,7 +107,7 @@ struct MCPToolboxTests {
         try await withMCP(
             mcp: {
                 $0.answers = mode
-                $0.hugeToolBytes = 2_000_000
+                $0.hugeToolBytes = 400_000
             },
             toolbox: {
                 $0.allowedTools = ["huge", "get_weather"]

@@ -99,6 +99,8 @@ struct MockMCPServerTests {
         let configuration = Self.configuration {
             $0.answers = mode
             $0.slowToolDelay = .milliseconds(20)
+            // Small enough not to disturb the suite's memory measurements, which run beside it.
+            $0.hugeToolBytes = 200_000
         }
         try await MockAIYouServer.withRunning(configuration: configuration) { server in
             var mcp = MCPTestClient(server)
@@ -145,7 +147,7 @@ struct MockMCPServerTests {
             let hugeResponse = try await mcp.send(body: #"{"jsonrpc":"2.0","id":32,"method":"tools/call","params":{"name":"huge"}}"#)
             let huge = try MCPTestClient.texts(try MCPTestClient.message(of: hugeResponse))
             #expect(huge.texts.count == 1)
-            #expect(huge.texts.first?.utf8.count == 1_000_000)
+            #expect(huge.texts.first?.utf8.count == 200_000)
             #expect(huge.texts.first?.hasPrefix("lorem ipsum lorem") == true)
             if mode == .eventStream {
                 // One event, on one data line.
