@@ -57,7 +57,9 @@ final class MCPServerConnection: Sendable {
     }
 
     private func liveConnection() async throws -> Live {
-        if let live = state.withLock({ $0.live }) { return live }
+        let (current, closed) = state.withLock { ($0.live, $0.closed) }
+        if let current { return current }
+        guard !closed else { throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed") }
         let live = try await open()
         let kept: Live? = state.withLock { state in
             guard !state.closed else { return nil }
@@ -97,7 +99,7 @@ final class MCPServerConnection: Sendable {
         do {
             let result = try await within(options.connectTimeout, what: "connecting") {
                 try await client.connect(transport: live.transport)
-            } onTimeout: {
+            } abort: {
                 await client.disconnect()
             }
             guard result.capabilities.tools != nil else {
@@ -168,16 +170,12 @@ final class MCPServerConnection: Sendable {
         var cursor: String?
         var seenCursors: Set<String> = []
         repeat {
-            let page: (tools: [MCP.Tool], nextCursor: String?)
-            do {
-                let current = cursor
-                page = try await within(options.requestTimeout, what: "listing the tools") {
-                    try await live.client.listTools(cursor: current)
-                } onTimeout: {
-                }
-            } catch {
-                throw Self.mapped(error, server: server.name)
-            }
+            let page = try await perform(
+                cursor.map { ListTools.request(.init(cursor: $0)) } ?? ListTools.request(.init()),
+                on: live,
+                timeout: options.requestTimeout,
+                late: "no list of tools within \(options.requestTimeout) (requestTimeout)"
+            )
             tools += page.tools
             guard tools.count <= options.maxToolsPerServer else {
                 throw MCPConnectionError(
@@ -214,9 +212,22 @@ final class MCPServerConnection: Sendable {
 
     private func callOnce(_ tool: String, arguments: [String: Value], timeout: Duration) async throws -> CallTool.Result {
         let live = try await liveConnection()
-        let context: RequestContext<CallTool.Result>
+        return try await perform(
+            CallTool.request(.init(name: tool, arguments: arguments)),
+            on: live,
+            timeout: timeout,
+            late: "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
+        )
+    }
+
+    /// Sends `request` and waits for its result for at most `timeout`. Past it, or when the
+    /// calling task is cancelled, the request is given up (its exchange cancelled, the server sent
+    /// `notifications/cancelled`), which ends the wait at once. Throws ``MCPConnectionError`` (with
+    /// the message `late` past the deadline), ``MCPServerError``, or `CancellationError`.
+    private func perform<M: MCP.Method>(_ request: Request<M>, on live: Live, timeout: Duration, late: String) async throws -> M.Result {
+        let context: RequestContext<M.Result>
         do {
-            context = try await live.client.send(CallTool.request(.init(name: tool, arguments: arguments)))
+            context = try await live.client.send(request)
         } catch {
             throw Self.mapped(error, server: server.name)
         }
@@ -224,7 +235,7 @@ final class MCPServerConnection: Sendable {
         let server = self.server.name
         do {
             return try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: CallTool.Result?.self) { group in
+                try await withThrowingTaskGroup(of: M.Result?.self) { group in
                     group.addTask { try await context.value }
                     group.addTask {
                         try? await Task.sleep(for: timeout)
@@ -239,11 +250,7 @@ final class MCPServerConnection: Sendable {
                         // the request up): giving it up ends the value's task.
                         if Task.isCancelled { throw CancellationError() }
                         giveUp(requestID, on: live, reason: "timeout")
-                        throw MCPConnectionError(
-                            .timeout,
-                            server: server,
-                            "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
-                        )
+                        throw MCPConnectionError(.timeout, server: server, late)
                     }
                     throw CancellationError()
                 }
@@ -252,8 +259,6 @@ final class MCPServerConnection: Sendable {
             }
         } catch is CancellationError {
             throw CancellationError()
-        } catch let error as MCPConnectionError {
-            throw error
         } catch {
             throw Self.mapped(error, server: server)
         }
@@ -318,25 +323,30 @@ final class MCPServerConnection: Sendable {
 
     // MARK: - Errors and deadlines
 
-    /// Runs `body` for at most `timeout`; past it, runs `onTimeout` (which must make `body` end)
-    /// and throws a timeout error.
+    /// Runs `body` for at most `timeout`. Past it, or when the calling task is cancelled, runs
+    /// `abort` (which must make `body` end) and throws a timeout error, or `CancellationError`.
     private func within<T: Sendable>(
         _ timeout: Duration,
         what: String,
         _ body: @escaping @Sendable () async throws -> T,
-        onTimeout: @escaping @Sendable () async -> Void
+        abort: @escaping @Sendable () async -> Void
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CancellationError() }
+                if let value = first { return value }
+                if Task.isCancelled { throw CancellationError() }
+                await abort()
+                throw MCPConnectionError(.timeout, server: server.name, "no answer within \(timeout) while \(what)")
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            if let value = first { return value }
-            await onTimeout()
-            throw MCPConnectionError(.timeout, server: server.name, "no answer within \(timeout) while \(what)")
+        } onCancel: {
+            startTask { await abort() }
         }
     }
 

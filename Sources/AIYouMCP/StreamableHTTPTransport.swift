@@ -265,7 +265,15 @@ actor StreamableHTTPTransport: MCP.Transport {
         var retry: Duration?
         var resumes = 0
         while true {
-            let outcome = try await read(source, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
+            var carried = 0
+            let outcome = try await read(
+                source,
+                answering: requestID,
+                isInitialize: isInitialize,
+                lastEventID: &lastEventID,
+                retry: &retry,
+                carried: &carried
+            )
             guard outcome != .answered, requestID != nil else { return }
             try Task.checkCancellation()
             let reason =
@@ -296,7 +304,8 @@ actor StreamableHTTPTransport: MCP.Transport {
         answering requestID: String?,
         isInitialize: Bool,
         lastEventID: inout String?,
-        retry: inout Duration?
+        retry: inout Duration?,
+        carried: inout Int
     ) async throws -> ReadOutcome {
         let stream = register(source)
         defer { unregister(stream) }
@@ -309,10 +318,11 @@ actor StreamableHTTPTransport: MCP.Transport {
                 guard let piece = try await source.next() else { break }
                 events.removeAll(keepingCapacity: true)
                 try parser.parse(piece) { events.append($0) }
-                for event in events
-                where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
-                    answered = true
+                for event in events {
+                    let answers = deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
+                    answered = answered || answers
                 }
+                carried += events.count { !$0.data.isEmpty }
                 if !events.isEmpty { source.eventDelivered() }
             }
             if answered {
@@ -321,9 +331,9 @@ actor StreamableHTTPTransport: MCP.Transport {
             }
             events.removeAll(keepingCapacity: true)
             try parser.finish { events.append($0) }
-            for event in events
-            where deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry) {
-                answered = true
+            for event in events {
+                let answers = deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
+                answered = answered || answers
             }
             return answered ? .answered : .ended
         } catch let error as SSEParser.TooLarge {
@@ -407,8 +417,15 @@ actor StreamableHTTPTransport: MCP.Transport {
                     closeBody(of: answer)
                     throw MCPConnectionError(.httpStatus(answer.status), server: server, "the server's event stream was refused")
                 }
-                failures = 0
-                _ = try await read(source, answering: nil, isInitialize: false, lastEventID: &lastEventID, retry: &retry)
+                var carried = 0
+                _ = try await read(source, answering: nil, isInitialize: false, lastEventID: &lastEventID, retry: &retry, carried: &carried)
+                // A stream that ends having carried nothing counts as a failure: a server that
+                // ends every stream at once is not asked again in a tight loop.
+                guard carried == 0 else {
+                    failures = 0
+                    continue
+                }
+                throw MCPConnectionError(.unreachable, server: server, "the server's event stream ended empty")
             } catch is CancellationError {
                 return
             } catch let error as MCPConnectionError where error.kind == .timeout {
@@ -422,7 +439,7 @@ actor StreamableHTTPTransport: MCP.Transport {
                 }
             }
             let backoff = Duration.milliseconds(250 << min(failures, 7))
-            try? await Task.sleep(for: max(retry ?? .zero, min(backoff, .seconds(30))))
+            try? await Task.sleep(for: min(max(retry ?? .zero, backoff), .seconds(30)))
         }
     }
 }
