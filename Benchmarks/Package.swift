@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "AIYou", package: rootPackage),
                 .product(name: "AIYouMockServer", package: rootPackage),
+                .product(name: "AIYouMCP", package: rootPackage),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -108,6 +108,21 @@ public final class MCPToolbox: Sendable {
         }
     }
 
+    /// Calls the tool the model sees as `exposedName` with `arguments` (a JSON object), as a
+    /// model's call would be made — approval, deadline, result text — and returns the result's
+    /// text.
+    ///
+    /// - Throws: ``MCPToolCallError`` when no tool has that name, the arguments are not an
+    ///   object, the approval refuses, or the tool reports an error (`isError`);
+    ///   ``MCPConnectionError`` or ``MCPServerError`` when the call fails; `CancellationError`.
+    public func call(_ exposedName: String, arguments: JSONValue = .object([:])) async throws -> String {
+        guard let offered = offered.withLock({ $0.first { $0.listing.exposedName == exposedName } }) else {
+            throw MCPToolCallError("there is no tool named \"\(MCPHeaderCheck.printable(exposedName))\"")
+        }
+        let call = ToolCall(id: "direct", name: exposedName, arguments: arguments.jsonString)
+        return try await Self.run(call, listing: offered.listing, connection: offered.connection, options: options)
+    }
+
     /// What ``tools`` offers: each tool's exposed name, server and name.
     public var listing: [MCPToolListing] { offered.withLock { $0.map(\.listing) } }
 

@@ -51,6 +51,20 @@ struct MCPToolboxTests {
         }
     }
 
+    @Test("a tool can be called directly, as the model would call it")
+    func directCall() async throws {
+        try await withMCP { server, _, toolbox in
+            let weather = try await toolbox.call("get_weather", arguments: ["city": "Metz"])
+            #expect(weather == "Sunny, 21 °C in Metz")
+            let product = try await toolbox.call("calculate", arguments: ["operation": "multiply", "a": 6, "b": 7])
+            #expect(product == "42")
+            await #expect(throws: MCPToolCallError.self) { try await toolbox.call("fail") }
+            await #expect(throws: MCPToolCallError.self) { try await toolbox.call("no_such_tool") }
+            await #expect(throws: MCPToolCallError.self) { try await toolbox.call("get_weather", arguments: ["a", "b"]) }
+            #expect(server.mcpRequestCount(method: "tools/call") == 3)
+        }
+    }
+
     @Test("an isError result reaches the model as an error, and the run goes on")
     func toolError() async throws {
         try await withMCP(toolbox: { $0.allowedTools = ["fail"] }) { server, client, toolbox in

@@ -253,6 +253,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(redactor.redact(errorBody)) }
     }
     redactorBenchmarks()
+    mcpBenchmarks(configuration: slow)
 
     // MARK: End to end, over loopback
 
