@@ -24,6 +24,12 @@ final class MCPServerConnection: Sendable {
 
     private struct State: Sendable {
         var live: Live?
+        /// The opening under way, which callers arriving meanwhile wait for.
+        var opening: Task<Live, any Error>?
+        /// Requests in flight, by connection (its client's identity).
+        var inFlight: [ObjectIdentifier: Int] = [:]
+        /// Connections replaced while requests were in flight on them: shut when the last ends.
+        var retired: [ObjectIdentifier: Live] = [:]
         var tools: [MCP.Tool] = []
         var closed = false
         /// Tasks started by notifications and cancellations, ended at close.
@@ -56,23 +62,49 @@ final class MCPServerConnection: Sendable {
         try await list(on: live)
     }
 
+    /// The live connection, opened when there is none. Callers arriving while it opens wait for
+    /// that one opening (a lost session does not start one handshake, or one child process, per
+    /// call in flight).
     private func liveConnection() async throws -> Live {
-        let (current, closed) = state.withLock { ($0.live, $0.closed) }
-        if let current { return current }
-        guard !closed else { throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed") }
-        let live = try await open()
-        let kept: Live? = state.withLock { state in
-            guard !state.closed else { return nil }
-            if let existing = state.live { return existing }
-            state.live = live
-            return live
+        enum Step {
+            case live(Live)
+            case opening(Task<Live, any Error>)
+            case closed
         }
-        guard let kept else {
+        let step: Step = state.withLock { state in
+            if let live = state.live { return .live(live) }
+            if state.closed { return .closed }
+            if let opening = state.opening { return .opening(opening) }
+            let opening = Task { try await self.openAndKeep() }
+            state.opening = opening
+            return .opening(opening)
+        }
+        switch step {
+        case .live(let live): return live
+        case .opening(let opening): return try await opening.value
+        case .closed: throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed")
+        }
+    }
+
+    private func openAndKeep() async throws -> Live {
+        let live: Live
+        do {
+            live = try await open()
+        } catch {
+            state.withLock { $0.opening = nil }
+            throw error
+        }
+        let kept = state.withLock { state in
+            state.opening = nil
+            guard !state.closed else { return false }
+            state.live = live
+            return true
+        }
+        guard kept else {
             await Self.shut(live)
             throw MCPConnectionError(.closed, server: server.name, "the toolbox was closed")
         }
-        if kept.client !== live.client { await Self.shut(live) }
-        return kept
+        return live
     }
 
     private func open() async throws -> Live {
@@ -90,7 +122,7 @@ final class MCPServerConnection: Sendable {
                 environment: environment,
                 logger: options.logger
             )
-            let transport = process.transport(onExit: { [weak self] in self?.connectionLost() })
+            let transport = process.transport(onExit: { [weak self] in self?.connectionLost(client) })
             live = Live(client: client, transport: transport, process: process)
         }
         await client.onNotification(ToolListChangedNotification.self) { [weak self] _ in
@@ -202,22 +234,58 @@ final class MCPServerConnection: Sendable {
     /// request (the server is told with `notifications/cancelled`). A session the server forgot
     /// is opened anew and the call sent once more (the server refused it unread).
     func call(_ tool: String, arguments: [String: Value], timeout: Duration) async throws -> CallTool.Result {
+        let live = try await liveConnection()
         do {
-            return try await callOnce(tool, arguments: arguments, timeout: timeout)
+            return try await callOnce(tool, arguments: arguments, timeout: timeout, on: live)
         } catch let error as MCPConnectionError where error.kind == .sessionExpired {
-            await dropLive()
-            return try await callOnce(tool, arguments: arguments, timeout: timeout)
+            await retire(live)
+            return try await callOnce(tool, arguments: arguments, timeout: timeout, on: try await liveConnection())
         }
     }
 
-    private func callOnce(_ tool: String, arguments: [String: Value], timeout: Duration) async throws -> CallTool.Result {
-        let live = try await liveConnection()
-        return try await perform(
-            CallTool.request(.init(name: tool, arguments: arguments)),
-            on: live,
-            timeout: timeout,
-            late: "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
-        )
+    /// Replaces `live` (its session is gone): the next call opens a new connection; `live` is shut
+    /// once the requests in flight on it have ended (they fail with the same 404, and are sent
+    /// again on the new one).
+    private func retire(_ live: Live) async {
+        let id = ObjectIdentifier(live.client)
+        let shutNow: Bool = state.withLock { state in
+            if state.live?.client === live.client { state.live = nil }
+            guard (state.inFlight[id] ?? 0) > 0 else { return state.retired.removeValue(forKey: id) == nil }
+            state.retired[id] = live
+            return false
+        }
+        if shutNow { await Self.shut(live) }
+    }
+
+    /// Counts a request in flight on `live` while `body` runs; shuts `live` after the last one when
+    /// it was retired meanwhile.
+    private func inFlight<T>(on live: Live, _ body: () async throws -> T) async throws -> T {
+        let id = ObjectIdentifier(live.client)
+        state.withLock { $0.inFlight[id, default: 0] += 1 }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        let retired: Live? = state.withLock { state in
+            let remaining = (state.inFlight[id] ?? 1) - 1
+            state.inFlight[id] = remaining > 0 ? remaining : nil
+            return remaining > 0 ? nil : state.retired.removeValue(forKey: id)
+        }
+        if let retired { await Self.shut(retired) }
+        return try result.get()
+    }
+
+    private func callOnce(_ tool: String, arguments: [String: Value], timeout: Duration, on live: Live) async throws -> CallTool.Result {
+        try await inFlight(on: live) {
+            try await perform(
+                CallTool.request(.init(name: tool, arguments: arguments)),
+                on: live,
+                timeout: timeout,
+                late: "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
+            )
+        }
     }
 
     /// Sends `request` and waits for its result for at most `timeout`. Past it, or when the
@@ -274,31 +342,36 @@ final class MCPServerConnection: Sendable {
     }
 
     /// The connection died (a child process exited): its calls fail now, the next call reconnects.
-    private func connectionLost() {
-        startTask { [weak self] in await self?.dropLive() }
+    private func connectionLost(_ client: MCP.Client) {
+        startTask { [weak self] in await self?.dropLive(client) }
     }
 
-    private func dropLive() async {
-        guard
-            let live = state.withLock({ state -> Live? in
-                defer { state.live = nil }
-                return state.live
-            })
-        else { return }
-        await Self.shut(live)
+    /// Drops the live connection when it is still the one of `client` (another call may have
+    /// opened a new one meanwhile, which stays).
+    private func dropLive(_ client: MCP.Client) async {
+        let dropped: Live? = state.withLock { state in
+            guard let live = state.live, live.client === client else { return nil }
+            state.live = nil
+            return live
+        }
+        if let dropped { await Self.shut(dropped) }
     }
 
     /// Disconnects and ends the tasks this connection started.
     func close() async {
-        let (live, tasks) = state.withLock { state in
+        let (live, tasks, opening, retired) = state.withLock { state in
             state.closed = true
             defer {
                 state.live = nil
                 state.tasks = [:]
+                state.retired = [:]
             }
-            return (state.live, Array(state.tasks.values))
+            return (state.live, Array(state.tasks.values), state.opening, Array(state.retired.values))
         }
+        for connection in retired { await Self.shut(connection) }
         for task in tasks { task.cancel() }
+        opening?.cancel()
+        _ = try? await opening?.value
         if let live { await Self.shut(live) }
         for task in tasks { await task.value }
     }

@@ -120,6 +120,7 @@ actor StreamableHTTPTransport: MCP.Transport {
     private func post(_ data: Data, head: MessageHead) async throws {
         var headers = requestHeaders(accept: "application/json, text/event-stream")
         headers.add(name: "Content-Type", value: "application/json")
+        let sentSession = head.method != "initialize" && sessionID != nil
         let answer = try await exchange(
             transportRequest(method: .POST, headers: headers, body: .json(ByteBuffer(bytes: data)), timeout: settings.requestTimeout)
         )
@@ -130,7 +131,7 @@ actor StreamableHTTPTransport: MCP.Transport {
             }
             sessionID = id
         }
-        try checkStatus(of: answer, sentSession: head.method != "initialize")
+        try checkStatus(of: answer, sentSession: sentSession)
         guard case .stream(let source) = answer.body else { return }
         let contentType = answer.headers.first(name: "content-type")?.lowercased() ?? ""
         if contentType.hasPrefix("text/event-stream") {
@@ -206,8 +207,8 @@ actor StreamableHTTPTransport: MCP.Transport {
         switch answer.status {
         case 401, 403:
             throw MCPConnectionError(.unauthorized, server: server, "the server refused the credentials (HTTP \(answer.status))")
-        case 404 where sentSession && sessionID != nil:
-            sessionID = nil
+        case 404 where sentSession:
+            // The whole connection is replaced (a new initialize, on a new transport).
             throw MCPConnectionError(.sessionExpired, server: server, "the server no longer knows the session (HTTP 404)")
         default:
             throw MCPConnectionError(

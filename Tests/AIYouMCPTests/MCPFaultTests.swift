@@ -117,6 +117,16 @@ struct MCPFaultTests {
             let result = try await client.runTools(question("weather in Graz"), toolbox: toolbox)
             #expect(result.toolResults == ["Sunny, 21 °C in Graz"])
             #expect(server.mcpRequestCount(method: "initialize") == 2)
+            // Many calls meeting a forgotten session at once open one new session, not one each.
+            server.dropMCPSessions()
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await toolbox.call("get_weather", arguments: ["city": .string("City\(index)")]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 8)
+            #expect(server.mcpRequestCount(method: "initialize") == 3)
         }
     }
 
