@@ -127,6 +127,7 @@ let package = Package(
                 "AIYou",
                 "AIYouMockServer",
                 "AIYouMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 "AIYouPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "aiyou",
@@ -140,22 +141,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
-        ),
-        .testTarget(
-            name: "AIYouMCPTests",
-            dependencies: [
-                "AIYouMCP",
-                "AIYou",
-                "AIYouMockServer",
-                "aiyou",
-                .product(name: "MCP", package: "swift-sdk"),
-                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -82,4 +83,23 @@ enum ProcessMemory {
         }
         return 0
     }
+}
+
+/// Runs every test of a suite (or one test) through ``ProcessMemory/whileNotMeasuring(_:)``:
+/// `@Suite(.apartFromMemoryMeasurements)` for suites whose tests allocate megabytes (embedded
+/// servers answering large bodies, child processes), which a memory measurement running beside
+/// them would count as its own.
+struct ApartFromMemoryMeasurements: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        // The suite itself has no test case to run; only its tests take the gate.
+        guard testCase != nil else { return try await function() }
+        try await ProcessMemory.whileNotMeasuring { try await function() }
+    }
+}
+
+extension Trait where Self == ApartFromMemoryMeasurements {
+    /// See ``ApartFromMemoryMeasurements``.
+    static var apartFromMemoryMeasurements: Self { ApartFromMemoryMeasurements() }
 }

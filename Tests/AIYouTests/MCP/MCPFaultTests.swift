@@ -5,7 +5,7 @@ import Testing
 
 @testable import AIYouMCP
 
-@Suite("MCP servers that fail, stall or disconnect")
+@Suite("MCP servers that fail, stall or disconnect", .apartFromMemoryMeasurements)
 struct MCPFaultTests {
     @Test("a slow tool is given up at the call's deadline: the model is told, the server told to cancel")
     func slowToolDeadline() async throws {
@@ -20,8 +20,8 @@ struct MCPFaultTests {
             let answer = try #require(result.toolResults.first)
             #expect(answer.contains("did not answer within"), "\(answer)")
             #expect(answer.contains("callTimeout"))
-            try await eventually("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
-            try await eventually("the server stopped the call") { server.mcpToolCallsInFlight == 0 }
+            try await waitUntil("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
+            try await waitUntil("the server stopped the call") { server.mcpToolCallsInFlight == 0 }
         }
     }
 
@@ -32,7 +32,7 @@ struct MCPFaultTests {
             toolbox: { $0.allowedTools = ["slow"] }
         ) { server, client, toolbox in
             let run = Task { try await client.runTools(question("slow"), toolbox: toolbox) }
-            try await eventually("the call reached the server") { server.mcpToolCallsInFlight == 1 }
+            try await waitUntil("the call reached the server") { server.mcpToolCallsInFlight == 1 }
             run.cancel()
             await #expect(throws: AIYouError.self) { try await run.value }
             do {
@@ -40,8 +40,8 @@ struct MCPFaultTests {
             } catch let error as AIYouError {
                 #expect(error.code == .cancelled)
             }
-            try await eventually("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
-            try await eventually("the server stopped the call") { server.mcpToolCallsInFlight == 0 }
+            try await waitUntil("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
+            try await waitUntil("the server stopped the call") { server.mcpToolCallsInFlight == 0 }
             // The toolbox goes on working.
             let tools = toolbox.tools.filter { $0.definition.name == "slow" }
             #expect(tools.count == 1)

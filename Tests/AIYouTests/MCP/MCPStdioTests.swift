@@ -31,7 +31,7 @@ private let stdioServerScript = #"""
         sys.stdout.flush()
     """#
 
-@Suite("MCP servers on standard input and output")
+@Suite("MCP servers on standard input and output", .apartFromMemoryMeasurements)
 struct MCPStdioTests {
     static func scriptPath() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("aiyou-mcp-stdio-\(UUID().uuidString).py")

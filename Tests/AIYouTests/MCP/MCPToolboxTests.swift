@@ -6,7 +6,7 @@ import Testing
 
 @testable import AIYouMCP
 
-@Suite("MCP tools in the tool loop")
+@Suite("MCP tools in the tool loop", .apartFromMemoryMeasurements)
 struct MCPToolboxTests {
     static let mockTools = ["get_weather", "calculate", "fail", "slow", "huge", "two_parts", "disconnect"]
 
@@ -207,7 +207,7 @@ struct MCPToolboxTests {
     func listChanged() async throws {
         let changes = AsyncStream.makeStream(of: [MCPToolListing].self)
         try await withMCP(toolbox: { $0.onToolsChanged = { changes.continuation.yield($0) } }) { server, client, toolbox in
-            try await eventually("the toolbox listens") { server.mcpOpenServerStreams == 1 }
+            try await waitUntil("the toolbox listens") { server.mcpOpenServerStreams == 1 }
             server.addMCPTool(name: "joke", description: "A joke", text: "Why did the model cross the road?")
             var iterator = changes.stream.makeAsyncIterator()
             var latest = await iterator.next()

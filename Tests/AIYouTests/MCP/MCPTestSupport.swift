@@ -34,7 +34,7 @@ func question(_ text: String) -> ChatCompletionRequest {
 
 /// Waits until `condition` holds, checking every 5 ms, for at most 10 seconds (a condition that
 /// never holds fails the test instead of hanging it).
-func eventually(_ what: Comment, _ condition: () async -> Bool) async throws {
+func waitUntil(_ what: Comment, _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(10)
     while ContinuousClock.now < deadline {
         if await condition() { return }
