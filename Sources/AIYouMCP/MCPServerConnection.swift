@@ -283,7 +283,7 @@ final class MCPServerConnection: Sendable {
                 CallTool.request(.init(name: tool, arguments: arguments)),
                 on: live,
                 timeout: timeout,
-                late: "the tool \"\(tool)\" did not answer within \(timeout) (callTimeout)"
+                late: "the tool \"\(MCPHeaderCheck.printable(tool, maxBytes: 64))\" did not answer within \(timeout) (callTimeout)"
             )
         }
     }

@@ -139,8 +139,13 @@ actor StreamableHTTPTransport: MCP.Transport {
         } else if contentType.hasPrefix("application/json") {
             let body = try await collect(source)
             if !body.isEmpty {
-                if head.method == "initialize" { noteProtocolVersion(in: body) }
-                continuation.yield(body)
+                if let problem = MessageHead(received: body).problem {
+                    guard !head.isRequest else { throw notJSONRPC(problem, what: "the JSON answer") }
+                    logger.warning("MCP server's answer skipped: not a JSON-RPC message", metadata: ["mcp.server": "\(server)"])
+                } else {
+                    if head.method == "initialize" { noteProtocolVersion(in: body) }
+                    continuation.yield(body)
+                }
             }
         } else {
             source.finish()
@@ -189,13 +194,27 @@ actor StreamableHTTPTransport: MCP.Transport {
         }
     }
 
+    /// A failure on the wire as an ``MCPConnectionError``, its message naming the toolbox's own
+    /// options (the core's reasons name the client's `timeouts`, which do not apply here).
     private func connectionError(_ error: TransportError) -> any Error {
         switch error.kind {
         case .cancelled: return CancellationError()
-        case .connectTimeout, .requestTimeout, .idleTimeout: return MCPConnectionError(.timeout, server: server, error.reason)
+        case .connectTimeout: return MCPConnectionError(.timeout, server: server, error.reason)
+        case .requestTimeout:
+            return MCPConnectionError(.timeout, server: server, "no answer within \(settings.requestTimeout) (requestTimeout)")
+        case .idleTimeout:
+            return MCPConnectionError(
+                .timeout,
+                server: server,
+                "the answer stayed silent for longer than \(settings.eventTimeout) (eventTimeout)"
+            )
         case .tooLarge: return MCPConnectionError(.invalidAnswer, server: server, error.reason)
         case .invalidRequest: return MCPConnectionError(.invalidConfiguration, server: server, error.reason)
         case .shutdown: return MCPConnectionError(.closed, server: server, error.reason)
+        case .broken where error.underlying is HTTPParserError:
+            // The server reached, but what it sent is not HTTP (a header with control
+            // characters, a malformed status line or chunk).
+            return MCPConnectionError(.invalidAnswer, server: server, "the answer is not valid HTTP (malformed or cut off)")
         case .connectionFailed, .broken: return MCPConnectionError(.unreachable, server: server, error.reason)
         }
     }
@@ -219,10 +238,12 @@ actor StreamableHTTPTransport: MCP.Transport {
         }
     }
 
-    /// At most 200 bytes of an error body, on one line, with control characters escaped.
+    /// At most 200 bytes of an error body, on one line, with control characters escaped, and at
+    /// most 240 bytes once escaped (each escape takes up to 6 bytes for 1).
     static func excerpt(_ body: ByteBuffer) -> String {
         let text = String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
-        return SafeText.escapingControlCharacters(text, keepingLineBreaks: false).trimmingCharacters(in: .whitespaces)
+        let escaped = SafeText.escapingControlCharacters(text, keepingLineBreaks: false).trimmingCharacters(in: .whitespaces)
+        return MCPHeaderCheck.printable(escaped, maxBytes: 240)
     }
 
     private func closeBody(of answer: TransportResponse) {
@@ -320,7 +341,13 @@ actor StreamableHTTPTransport: MCP.Transport {
                 events.removeAll(keepingCapacity: true)
                 try parser.parse(piece) { events.append($0) }
                 for event in events {
-                    let answers = deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
+                    let answers = try deliver(
+                        event,
+                        answering: requestID,
+                        isInitialize: isInitialize,
+                        lastEventID: &lastEventID,
+                        retry: &retry
+                    )
                     answered = answered || answers
                 }
                 carried += events.count { !$0.data.isEmpty }
@@ -333,10 +360,13 @@ actor StreamableHTTPTransport: MCP.Transport {
             events.removeAll(keepingCapacity: true)
             try parser.finish { events.append($0) }
             for event in events {
-                let answers = deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
+                let answers = try deliver(event, answering: requestID, isInitialize: isInitialize, lastEventID: &lastEventID, retry: &retry)
                 answered = answered || answers
             }
             return answered ? .answered : .ended
+        } catch let error as MCPConnectionError {
+            source.close()
+            throw error
         } catch let error as SSEParser.TooLarge {
             source.close()
             throw MCPConnectionError(
@@ -353,22 +383,35 @@ actor StreamableHTTPTransport: MCP.Transport {
         }
     }
 
-    /// Hands one event's message to the client; `true` when it answers `requestID`.
+    /// Hands one event's message to the client; `true` when it answers `requestID`. An event
+    /// that is not a JSON-RPC message (see ``MessageHead/problem``) fails the stream of a request
+    /// (throws ``MCPConnectionError``, kind invalid answer), and is skipped on the server's own
+    /// stream: the SDK's client would drop it and leave the request waiting for its deadline.
     private func deliver(
         _ event: ServerSentEvent,
         answering requestID: String?,
         isInitialize: Bool,
         lastEventID: inout String?,
         retry: inout Duration?
-    ) -> Bool {
+    ) throws(MCPConnectionError) -> Bool {
         if let id = event.id { lastEventID = id.isEmpty ? nil : id }
         if let milliseconds = event.retry { retry = .milliseconds(milliseconds) }
         guard !event.data.isEmpty, event.type == nil || event.type == "message" else { return false }
         let data = Data(event.data)
-        let head = MessageHead(data)
+        let head = MessageHead(received: data)
+        if let problem = head.problem {
+            guard requestID == nil else { throw notJSONRPC(problem, what: "an event of the answer") }
+            logger.warning("MCP server's event skipped: not a JSON-RPC message", metadata: ["mcp.server": "\(server)"])
+            return false
+        }
         if isInitialize, head.isResponse { noteProtocolVersion(in: data) }
         continuation.yield(data)
         return requestID != nil && head.isResponse && head.idText == requestID
+    }
+
+    /// The error of a message that is not JSON-RPC: `what` (`an event of the answer`) and why.
+    private func notJSONRPC(_ problem: String, what: String) -> MCPConnectionError {
+        MCPConnectionError(.invalidAnswer, server: server, "\(what) is not a JSON-RPC message (\(problem)); the answer was abandoned")
     }
 
     private func noteProtocolVersion(in data: Data) {
@@ -445,22 +488,64 @@ actor StreamableHTTPTransport: MCP.Transport {
     }
 }
 
-/// What the client needs to know of a JSON-RPC message it sends or receives: its id and method.
+/// What the client needs to know of a JSON-RPC message it sends or receives: its id and method,
+/// and, for a message received, why it is not one the client can read.
 struct MessageHead {
     var idText: String?
     var method: String?
     var isResponse: Bool
+    /// Why received data is not a JSON-RPC message: nested deeper than `JSONValue.maxDepth` or
+    /// holding too many values (``JSONGuard``), not JSON, not a JSON-RPC object, or neither a
+    /// request, a notification nor a response; `nil` for a message or a batch.
+    var problem: String?
 
     var isRequest: Bool { idText != nil && method != nil }
 
+    private struct Fields: Decodable {
+        var id: ID?
+        var method: String?
+        var result: IgnoredValue?
+        var error: IgnoredValue?
+    }
+
+    /// The head of a message the client sends (made by the SDK: read as it is).
     init(_ data: Data) {
-        struct Fields: Decodable {
-            var id: ID?
-            var method: String?
-            var result: IgnoredValue?
-            var error: IgnoredValue?
-        }
         let fields = try? JSONDecoder().decode(Fields.self, from: data)
+        self.init(fields)
+    }
+
+    /// The head of a message received from the server: ``JSONGuard`` checks it before anything
+    /// decodes it (Foundation's decoder and the SDK's values recurse once per level), then what
+    /// is not a message gets its ``problem``.
+    init(received data: Data) {
+        let violation = data.withUnsafeBytes { bytes -> JSONGuard.Violation? in
+            do throws(JSONGuard.Violation) {
+                try JSONGuard.check(bytes)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let violation {
+            self.init(nil)
+            self.problem = violation.description
+            return
+        }
+        let decoder = JSONDecoder()
+        guard let fields = try? decoder.decode(Fields.self, from: data) else {
+            self.init(nil)
+            // A batch (an array) is left to the SDK's client.
+            guard (try? decoder.decode([IgnoredValue].self, from: data)) == nil else { return }
+            self.problem = (try? decoder.decode(IgnoredValue.self, from: data)) == nil ? "not JSON" : "not a JSON-RPC object"
+            return
+        }
+        self.init(fields)
+        if fields.method == nil, fields.result == nil, fields.error == nil {
+            self.problem = "neither a request, a notification nor a response"
+        }
+    }
+
+    private init(_ fields: Fields?) {
         self.idText = fields?.id?.description
         self.method = fields?.method
         self.isResponse = fields?.method == nil && fields?.id != nil && (fields?.result != nil || fields?.error != nil)

@@ -12,18 +12,18 @@
 ///   7,000 values, a catalogue of models a few thousand).
 ///
 /// It does not validate: text that passes may still be invalid JSON, which the decoder reports.
-enum JSONGuard {
+package enum JSONGuard {
     /// The deepest nesting of arrays and objects accepted from the network.
-    static let maxDepth = 128
+    package static let maxDepth = 128
 
     /// Why a text was refused.
-    enum Violation: Error, CustomStringConvertible {
+    package enum Violation: Error, CustomStringConvertible {
         /// Arrays and objects nested deeper than ``JSONGuard/maxDepth``.
         case tooDeep(limit: Int)
         /// More values (strings, numbers, literals, arrays and objects) than the budget.
         case tooManyValues(limit: Int)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .tooDeep(let limit): "JSON nested deeper than \(limit) levels"
             case .tooManyValues(let limit): "more than \(limit) JSON values"
@@ -33,12 +33,12 @@ enum JSONGuard {
 
     /// The most values accepted in a text of `count` bytes: 524,288, or one per 32 bytes for
     /// larger texts.
-    static func valueBudget(forBytes count: Int) -> Int {
+    package static func valueBudget(forBytes count: Int) -> Int {
         max(1 << 19, count / 32)
     }
 
     /// Throws when `bytes` nests deeper than `maxDepth` or holds more than `maxValues` values.
-    static func check(
+    package static func check(
         _ bytes: UnsafeRawBufferPointer,
         maxDepth: Int = maxDepth,
         maxValues: Int? = nil

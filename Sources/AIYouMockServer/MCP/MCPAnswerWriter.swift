@@ -18,6 +18,10 @@ struct MCPAnswerWriter: Sendable {
         switch await produce() {
         case .response(let message):
             return MockResponses.json(message, headers: self.headers)
+        case .serialized(let text):
+            var fields = self.headers
+            fields[.contentType] = MockResponses.jsonContentType
+            return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
         case .nothing, .disconnect:
             return await ConnectionControl(state: self.state).drop(self.watch.channel)
         }
@@ -44,6 +48,8 @@ struct MCPAnswerWriter: Sendable {
                 switch await produce() {
                 case .response(let message):
                     try await writer.write(events.next(message))
+                case .serialized(let text):
+                    try await writer.write(events.next(serialized: text))
                 case .nothing:
                     if watch.isClientGone { throw ConnectionDroppedError() }
                 case .disconnect(let notice, let kept):

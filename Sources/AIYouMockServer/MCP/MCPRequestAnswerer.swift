@@ -15,7 +15,18 @@ struct MCPRequestAnswerer: Sendable {
         case "ping":
             return .response(MCPReplies.result(id: id, [:]))
         case "tools/list":
-            return .response(MCPToolPages.answer(id: id, params: params, tools: self.mcp.tools, pageSize: self.mcp.configuration.pageSize))
+            let pageSize = self.mcp.configuration.pageSize
+            switch self.mcp.hostility {
+            case .loopingCursor?:
+                return .response(MCPHostileTools.loopingPage(id: id, tools: self.mcp.tools, pageSize: pageSize))
+            case .endlessToolPages?:
+                return .response(MCPHostileTools.endlessPage(id: id, params: params, pageSize: pageSize))
+            case .deepSchema(let levels)?:
+                let page = MCPToolPages.answer(id: id, params: params, tools: self.mcp.tools, pageSize: pageSize)
+                return .serialized(MCPHostileTools.serializingDeepSchema(page, levels: levels))
+            default:
+                return .response(MCPToolPages.answer(id: id, params: params, tools: self.mcp.tools, pageSize: pageSize))
+            }
         case "tools/call":
             return await MCPToolRunner(mcp: self.mcp, session: self.session, watch: self.watch).call(id: id, params: params)
         default:

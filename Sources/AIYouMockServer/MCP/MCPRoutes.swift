@@ -46,6 +46,8 @@ struct MCPRoutes: Sendable {
             }
         }
         if let method = message.method { self.mcp.count(method: method) }
+        let hostility = self.mcp.hostility
+        if case .errorPage(let status)? = hostility { return MCPHostileAnswers.errorPage(status: status) }
 
         switch message {
         case .response:
@@ -74,12 +76,20 @@ struct MCPRoutes: Sendable {
             var headers: HTTPFields = [:]
             if method == "initialize" {
                 session = self.mcp.configuration.usesSessions ? self.mcp.createSession() : ""
-                if !session.isEmpty { headers[MCPHeaders.sessionID] = session }
+                if case .badSessionID(let flaw)? = hostility {
+                    headers.append(MCPHostileAnswers.sessionIDField(flaw))
+                } else if !session.isEmpty {
+                    headers[MCPHeaders.sessionID] = session
+                }
             } else {
                 switch self.session(of: request) {
                 case .found(let found): session = found
                 case .refused(let response): return response
                 }
+            }
+            let hostile = MCPHostileAnswers(state: self.state)
+            if let answer = hostile.request(id: id, method: method, session: session, hostility: hostility, context: context) {
+                return answer
             }
             return await self.answer(id: id, method: method, params: params, session: session, headers: headers, context: context)
         }

@@ -36,6 +36,7 @@ final class MCPState: Sendable {
         var calls: [ObjectIdentifier: MCPCallToken] = [:]
         var serverStreams: [Int: ServerStream] = [:]
         var nextRegistration = 0
+        var hostility: MockMCPHostility?
 
         /// Unregisters the server streams of `session` and returns them, to be ended.
         mutating func detachServerStreams(of session: String) -> [AsyncStream<ByteBuffer>.Continuation] {
@@ -55,6 +56,13 @@ final class MCPState: Sendable {
     init(configuration: MockMCPConfiguration) {
         self.configuration = configuration
         self.path = configuration.path.hasPrefix("/") ? configuration.path : "/" + configuration.path
+        self.store.withLockedValue { $0.hostility = configuration.hostility }
+    }
+
+    /// How the server attacks its client now (``MockMCPConfiguration/hostility`` at start).
+    var hostility: MockMCPHostility? {
+        get { self.store.withLockedValue { $0.hostility } }
+        set { self.store.withLockedValue { $0.hostility = newValue } }
     }
 
     // MARK: Counters
@@ -240,14 +248,16 @@ final class MCPState: Sendable {
 
     // MARK: Tools
 
-    /// The tools, in the order `tools/list` gives them.
+    /// The tools, in the order `tools/list` gives them: the server's, then those of the
+    /// hostility, if any (``MCPHostileTools``).
     var tools: [MCPTool] {
-        self.store.withLockedValue { $0.tools }
+        let (tools, hostility) = self.store.withLockedValue { ($0.tools, $0.hostility) }
+        return tools + MCPHostileTools.extraTools(hostility)
     }
 
     /// The tool named `name`, if any.
     func tool(named name: String) -> MCPTool? {
-        self.store.withLockedValue { store in store.tools.first { $0.name == name } }
+        self.tools.first { $0.name == name }
     }
 
     /// Adds `tool` (in place of a tool of the same name, else last) and sends

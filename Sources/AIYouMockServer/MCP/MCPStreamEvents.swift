@@ -18,18 +18,23 @@ struct MCPStreamEvents: Sendable {
 
     /// The next event, carrying `message`, as bytes to write (with its id when resumable); kept.
     mutating func next(_ message: JSONValue) -> ByteBuffer {
-        self.numbered(message).framed(withID: self.mcp.configuration.resumable)
+        self.next(serialized: message.serialized)
+    }
+
+    /// The next event, carrying the message `text` (JSON on one line), as bytes to write; kept.
+    mutating func next(serialized text: String) -> ByteBuffer {
+        self.numbered(text).framed(withID: self.mcp.configuration.resumable)
     }
 
     /// Keeps `message` as the next event without writing it: the answer of the `disconnect`
     /// tool, for a resumption to replay.
     mutating func keepUnsent(_ message: JSONValue) {
-        _ = self.numbered(message)
+        _ = self.numbered(message.serialized)
     }
 
-    private mutating func numbered(_ message: JSONValue) -> MCPEvent {
+    private mutating func numbered(_ text: String) -> MCPEvent {
         self.lastNumber += 1
-        let event = MCPEvent(stream: self.stream, number: self.lastNumber, data: message.serialized)
+        let event = MCPEvent(stream: self.stream, number: self.lastNumber, data: text)
         self.mcp.keep(event, session: self.session)
         return event
     }

@@ -38,6 +38,14 @@ extension MockAIYouServer {
         self.state.mcp.callsInFlight
     }
 
+    /// How the MCP endpoint attacks its client (see ``MockMCPHostility``), `nil` for a
+    /// well-behaved server: ``MockMCPConfiguration/hostility`` at start; a change applies to the
+    /// requests that arrive afterwards (answers already under way are not changed).
+    public var mcpHostility: MockMCPHostility? {
+        get { self.state.mcp.hostility }
+        set { self.state.mcp.hostility = newValue }
+    }
+
     /// Adds a tool that answers `text` (a tool of the same name, built-in or added, is
     /// replaced in place; a new one is listed last), then sends
     /// `notifications/tools/list_changed` on every open server stream.

@@ -37,6 +37,10 @@ public struct MockMCPConfiguration: Sendable {
     /// `notifications/tools/list_changed`); `false` answers such a `GET` with 405. A `GET` with
     /// `Last-Event-ID`, which resumes a stream (see ``resumable``), is answered either way.
     public var offersServerStream: Bool = true
+    /// A way to attack the client (a loop of cursors, an error page, an endless stream…), or
+    /// `nil` (the default) for a well-behaved server; see ``MockMCPHostility``. It can be changed
+    /// while the server runs with ``MockAIYouServer/mcpHostility``.
+    public var hostility: MockMCPHostility? = nil
 
     /// Creates the default configuration.
     public init() {}

@@ -70,11 +70,21 @@ struct MCPToolsCommand: AsyncParsableCommand {
                 return
             }
             for tool in listing {
-                let original = tool.tool == tool.exposedName ? "" : " (\(tool.server)/\(tool.tool))"
-                Terminal.line("\(tool.exposedName)\(original)" + (tool.description.map { " — \($0)" } ?? ""))
+                let original = tool.tool == tool.exposedName ? "" : " (\(tool.server)/\(Self.oneLine(tool.tool, maxCharacters: 80)))"
+                Terminal.line("\(tool.exposedName)\(original)" + (tool.description.map { " — \(Self.oneLine($0))" } ?? ""))
             }
             Terminal.note("\(listing.count) tool(s)")
         }
+    }
+}
+
+extension MCPToolsCommand {
+    /// What a server gave (a tool's name, its description) on one line, line breaks and tabs as
+    /// spaces and other control characters escaped, cut to `maxCharacters`: a server cannot add
+    /// lines to the listing, nor flood it with a name of kilobytes.
+    static func oneLine(_ text: String, maxCharacters: Int = .max) -> String {
+        let cut = text.count > maxCharacters ? text.prefix(maxCharacters) + "…" : text
+        return SafeText.escapingControlCharacters(String(cut), keepingLineBreaks: false)
     }
 }
 
