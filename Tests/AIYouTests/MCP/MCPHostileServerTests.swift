@@ -13,9 +13,6 @@ import Testing
 /// the server, no stream, no connection.
 @Suite("MCP servers that attack the client", .apartFromMemoryMeasurements, .timeLimit(.minutes(2)))
 struct MCPHostileServerTests {
-    /// 1 in a plain run, 6 under ThreadSanitizer (for the bounds on elapsed time).
-    static let slowdown = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil ? 6 : 1
-
     /// A name the model may see: `^[A-Za-z0-9_-]{1,64}$`.
     static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count)
@@ -93,13 +90,12 @@ struct MCPHostileServerTests {
         }
     }
 
-    /// Runs one question and returns the single tool result and how long the run took.
-    static func oneResult(_ client: AIYouClient, _ toolbox: MCPToolbox, _ text: String) async throws -> (String, Duration) {
-        let start = ContinuousClock.now
+    /// Runs one question and returns its single tool result. (How long it took is not checked:
+    /// the machines are noisy; each test's options set the deadlines, and its messages show which
+    /// one ended the call, if any.)
+    static func oneResult(_ client: AIYouClient, _ toolbox: MCPToolbox, _ text: String) async throws -> String {
         let result = try await client.runTools(question(text), toolbox: toolbox)
-        let elapsed = ContinuousClock.now - start
-        let answer = try #require(result.toolResults.count == 1 ? result.toolResults.first : nil, "\(result.toolResults)")
-        return (answer, elapsed)
+        return try #require(result.toolResults.count == 1 ? result.toolResults.first : nil, "\(result.toolResults)")
     }
 
     // MARK: - Listing
@@ -168,9 +164,7 @@ struct MCPHostileServerTests {
                 $0.pageSize = 0
             }
         ) { server in
-            let start = ContinuousClock.now
             let error = try await Self.connectError(server) { $0.requestTimeout = .seconds(20) }
-            #expect(ContinuousClock.now - start < .seconds(5 * Self.slowdown), "waited for a deadline instead of failing")
             #expect(error.kind == .invalidAnswer, "\(error)")
             #expect(error.message.contains("deeper than"), "\(error.message)")
             Self.expectPrintable(error.description)
@@ -204,7 +198,7 @@ struct MCPHostileServerTests {
                     schema = next
                 }
                 #expect(levels == 20)
-                let (answer, _) = try await Self.oneResult(client, toolbox, "deep_schema")
+                let answer = try await Self.oneResult(client, toolbox, "deep_schema")
                 #expect(answer == "deep")
             }
         }
@@ -217,7 +211,7 @@ struct MCPHostileServerTests {
                 #expect(toolbox.listing.allSatisfy { Self.isValidName($0.exposedName) }, "\(toolbox.listing.map(\.exposedName))")
                 let long = try #require(toolbox.listing.first { $0.tool.utf8.count == 10_240 })
                 #expect(long.exposedName == String(String(repeating: "long_", count: 13).prefix(64)))
-                let (answer, _) = try await Self.oneResult(client, toolbox, long.exposedName)
+                let answer = try await Self.oneResult(client, toolbox, long.exposedName)
                 #expect(answer == "the long name answered")
                 #expect(server.mcpRequestCount(method: "tools/call") == 1)
             }
@@ -233,10 +227,10 @@ struct MCPHostileServerTests {
                 #expect(names.allSatisfy(Self.isValidName), "\(names)")
                 #expect(Set(names).count == names.count)
                 let red = try #require(toolbox.listing.first { $0.tool == "\u{1B}[31mred\u{1B}[0m" })
-                let (answer, _) = try await Self.oneResult(client, toolbox, "please call \(red.exposedName)")
+                let answer = try await Self.oneResult(client, toolbox, "please call \(red.exposedName)")
                 #expect(answer == "red answered")
                 let lines = try #require(toolbox.listing.first { $0.tool.hasPrefix("two\n") })
-                let (other, _) = try await Self.oneResult(client, toolbox, "please call \(lines.exposedName)")
+                let other = try await Self.oneResult(client, toolbox, "please call \(lines.exposedName)")
                 #expect(other == "two lines answered")
             }
         }
@@ -253,7 +247,7 @@ struct MCPHostileServerTests {
                 }
             ) { client, toolbox in
                 let name = try #require(toolbox.listing.first?.exposedName)
-                let (answer, _) = try await Self.oneResult(client, toolbox, "please call \(name)")
+                let answer = try await Self.oneResult(client, toolbox, "please call \(name)")
                 #expect(answer.contains("callTimeout"), "\(answer)")
                 Self.expectPrintable(answer)
                 try await waitUntil("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
@@ -269,9 +263,7 @@ struct MCPHostileServerTests {
     )
     func errorPageAtConnect(status: Int) async throws {
         try await Self.withHostileServer(.errorPage(status: status)) { server in
-            let start = ContinuousClock.now
             let error = try await Self.connectError(server)
-            #expect(ContinuousClock.now - start < .seconds(5 * Self.slowdown))
             #expect(error.kind == .httpStatus(status))
             #expect(error.message.hasPrefix("HTTP \(status)"), "\(error.message)")
             Self.expectPrintable(error.description)
@@ -284,11 +276,11 @@ struct MCPHostileServerTests {
         try await Self.withHostileServer(nil) { server in
             try await Self.withToolbox(server, options: { $0.allowedTools = ["get_weather"] }) { client, toolbox in
                 server.mcpHostility = .errorPage(status: 503)
-                let (answer, _) = try await Self.oneResult(client, toolbox, "weather in Oslo")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Oslo")
                 #expect(answer.hasPrefix("error: MCP server \"embedded\": HTTP 503"), "\(answer)")
                 Self.expectPrintable(answer)
                 server.mcpHostility = nil
-                let (again, _) = try await Self.oneResult(client, toolbox, "weather in Oslo")
+                let again = try await Self.oneResult(client, toolbox, "weather in Oslo")
                 #expect(again == "Sunny, 21 °C in Oslo")
                 #expect(server.mcpRequestCount(method: "initialize") == 1)
             }
@@ -306,12 +298,12 @@ struct MCPHostileServerTests {
             server.mcpHostility = nil
             try await Self.withToolbox(server, options: { $0.allowedTools = ["get_weather"] }) { client, toolbox in
                 server.mcpHostility = .wrongContentType
-                let (answer, _) = try await Self.oneResult(client, toolbox, "weather in Turku")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Turku")
                 #expect(answer.hasPrefix("error: MCP server \"embedded\": "), "\(answer)")
                 #expect(answer.contains("neither JSON nor an event stream"))
                 Self.expectPrintable(answer)
                 server.mcpHostility = nil
-                let (again, _) = try await Self.oneResult(client, toolbox, "weather in Turku")
+                let again = try await Self.oneResult(client, toolbox, "weather in Turku")
                 #expect(again == "Sunny, 21 °C in Turku")
             }
         }
@@ -321,19 +313,18 @@ struct MCPHostileServerTests {
     func garbageEvents() async throws {
         try await Self.withHostileServer(.garbageEvents) { server in
             try await Self.withToolbox(server, options: { $0.allowedTools = ["get_weather"] }) { client, toolbox in
-                let (answer, elapsed) = try await Self.oneResult(client, toolbox, "weather in Bergen")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Bergen")
                 #expect(answer.hasPrefix("error: MCP server \"embedded\": "), "\(answer)")
                 #expect(answer.contains("not a JSON-RPC message"), "\(answer)")
                 #expect(!answer.contains("<html>"))
                 Self.expectPrintable(answer)
-                #expect(elapsed < .seconds(5 * Self.slowdown))
                 #expect(server.mcpRequestCount(method: "tools/call") == 1)
                 // The connection is still good: listing works under the same hostility…
                 try await toolbox.refresh()
                 #expect(toolbox.listing.map(\.tool) == ["get_weather"])
                 // …and calls work once the server behaves.
                 server.mcpHostility = nil
-                let (again, _) = try await Self.oneResult(client, toolbox, "weather in Bergen")
+                let again = try await Self.oneResult(client, toolbox, "weather in Bergen")
                 #expect(again == "Sunny, 21 °C in Bergen")
                 #expect(server.mcpRequestCount(method: "initialize") == 1)
             }
@@ -351,16 +342,15 @@ struct MCPHostileServerTests {
                     $0.eventTimeout = .seconds(30)
                 }
             ) { client, toolbox in
-                let (answer, elapsed) = try await Self.oneResult(client, toolbox, "weather in Tromsø")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Tromsø")
                 #expect(answer.contains("did not answer within"), "\(answer)")
                 #expect(answer.contains("callTimeout"))
                 Self.expectPrintable(answer)
-                #expect(elapsed < .seconds(5 * Self.slowdown))
                 try await waitUntil("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
                 // The server ignores the cancellation: only the client closing the stream ends it.
                 try await waitUntil("the client closed the endless stream") { server.mcpToolCallsInFlight == 0 }
                 server.mcpHostility = nil
-                let (again, _) = try await Self.oneResult(client, toolbox, "weather in Tromsø")
+                let again = try await Self.oneResult(client, toolbox, "weather in Tromsø")
                 #expect(again == "Sunny, 21 °C in Tromsø")
             }
         }
@@ -377,14 +367,13 @@ struct MCPHostileServerTests {
                     $0.eventTimeout = .milliseconds(300)
                 }
             ) { client, toolbox in
-                let (answer, elapsed) = try await Self.oneResult(client, toolbox, "weather in Kiruna")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Kiruna")
                 #expect(answer.hasPrefix("error: MCP server \"embedded\": "), "\(answer)")
                 #expect(answer.contains("eventTimeout"), "\(answer)")
                 Self.expectPrintable(answer)
-                #expect(elapsed < .seconds(5 * Self.slowdown))
                 try await waitUntil("the client closed the silent answer") { server.mcpToolCallsInFlight == 0 }
                 server.mcpHostility = nil
-                let (again, _) = try await Self.oneResult(client, toolbox, "weather in Kiruna")
+                let again = try await Self.oneResult(client, toolbox, "weather in Kiruna")
                 #expect(again == "Sunny, 21 °C in Kiruna")
             }
         }
@@ -401,10 +390,9 @@ struct MCPHostileServerTests {
                     $0.eventTimeout = .seconds(30)
                 }
             ) { client, toolbox in
-                let (answer, elapsed) = try await Self.oneResult(client, toolbox, "weather in Narvik")
+                let answer = try await Self.oneResult(client, toolbox, "weather in Narvik")
                 #expect(answer.contains("callTimeout"), "\(answer)")
                 Self.expectPrintable(answer)
-                #expect(elapsed < .seconds(5 * Self.slowdown))
                 try await waitUntil("the server heard of the cancellation") { server.mcpCancelledRequestIDs.count == 1 }
                 try await waitUntil("the client closed the silent answer") { server.mcpToolCallsInFlight == 0 }
             }
