@@ -110,16 +110,21 @@ public final class MCPToolbox: Sendable {
 
     /// Calls the tool the model sees as `exposedName` with `arguments` (a JSON object), as a
     /// model's call would be made — approval, deadline, result text — and returns the result's
-    /// text.
+    /// text. `timeout` replaces ``MCPToolboxOptions/callTimeout`` for this call.
     ///
     /// - Throws: ``MCPToolCallError`` when no tool has that name, the arguments are not an
     ///   object, the approval refuses, or the tool reports an error (`isError`);
     ///   ``MCPConnectionError`` or ``MCPServerError`` when the call fails; `CancellationError`.
-    public func call(_ exposedName: String, arguments: JSONValue = .object([:])) async throws -> String {
+    public func call(_ exposedName: String, arguments: JSONValue = .object([:]), timeout: Duration? = nil) async throws -> String {
         guard let offered = offered.withLock({ $0.first { $0.listing.exposedName == exposedName } }) else {
             throw MCPToolCallError("there is no tool named \"\(MCPHeaderCheck.printable(exposedName))\"")
         }
         let call = ToolCall(id: "direct", name: exposedName, arguments: arguments.jsonString)
+        var options = self.options
+        if let timeout {
+            guard timeout > .zero else { throw MCPToolCallError("the timeout of a call must be above zero") }
+            options.callTimeout = timeout
+        }
         return try await Self.run(call, listing: offered.listing, connection: offered.connection, options: options)
     }
 

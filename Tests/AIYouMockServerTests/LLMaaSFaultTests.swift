@@ -90,7 +90,9 @@ struct LLMaaSFaultTests {
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(MockAccount.demoAPIKey)")
         request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        // The sanitizer's slowdown counts: under ThreadSanitizer and the whole suite's load, 5 s
+        // was not always enough for the head of the answer.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5 * Int64(TestTiming.slowdown)))
         #expect(response.status == .ok)
         var received = ""
         await #expect(throws: (any Error).self) {

@@ -280,7 +280,7 @@ struct MCPHostileServerTests {
                 #expect(answer.hasPrefix("error: MCP server \"embedded\": HTTP 503"), "\(answer)")
                 Self.expectPrintable(answer)
                 server.mcpHostility = nil
-                let again = try await Self.oneResult(client, toolbox, "weather in Oslo")
+                let again = try await toolbox.call("get_weather", arguments: ["city": "Oslo"], timeout: .seconds(120))
                 #expect(again == "Sunny, 21 °C in Oslo")
                 #expect(server.mcpRequestCount(method: "initialize") == 1)
             }
@@ -303,7 +303,7 @@ struct MCPHostileServerTests {
                 #expect(answer.contains("neither JSON nor an event stream"))
                 Self.expectPrintable(answer)
                 server.mcpHostility = nil
-                let again = try await Self.oneResult(client, toolbox, "weather in Turku")
+                let again = try await toolbox.call("get_weather", arguments: ["city": "Turku"], timeout: .seconds(120))
                 #expect(again == "Sunny, 21 °C in Turku")
             }
         }
@@ -324,7 +324,7 @@ struct MCPHostileServerTests {
                 #expect(toolbox.listing.map(\.tool) == ["get_weather"])
                 // …and calls work once the server behaves.
                 server.mcpHostility = nil
-                let again = try await Self.oneResult(client, toolbox, "weather in Bergen")
+                let again = try await toolbox.call("get_weather", arguments: ["city": "Bergen"], timeout: .seconds(120))
                 #expect(again == "Sunny, 21 °C in Bergen")
                 #expect(server.mcpRequestCount(method: "initialize") == 1)
             }
@@ -350,7 +350,7 @@ struct MCPHostileServerTests {
                 // The server ignores the cancellation: only the client closing the stream ends it.
                 try await waitUntil("the client closed the endless stream") { server.mcpToolCallsInFlight == 0 }
                 server.mcpHostility = nil
-                let again = try await Self.oneResult(client, toolbox, "weather in Tromsø")
+                let again = try await toolbox.call("get_weather", arguments: ["city": "Tromsø"], timeout: .seconds(120))
                 #expect(again == "Sunny, 21 °C in Tromsø")
             }
         }
@@ -373,7 +373,7 @@ struct MCPHostileServerTests {
                 Self.expectPrintable(answer)
                 try await waitUntil("the client closed the silent answer") { server.mcpToolCallsInFlight == 0 }
                 server.mcpHostility = nil
-                let again = try await Self.oneResult(client, toolbox, "weather in Kiruna")
+                let again = try await toolbox.call("get_weather", arguments: ["city": "Kiruna"], timeout: .seconds(120))
                 #expect(again == "Sunny, 21 °C in Kiruna")
             }
         }
