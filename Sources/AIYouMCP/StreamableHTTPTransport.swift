@@ -78,9 +78,6 @@ actor StreamableHTTPTransport: MCP.Transport {
 
     func receive() -> AsyncThrowingStream<Data, any Error> { messages }
 
-    /// The session id the server gave, if any (for spans).
-    var currentSessionID: String? { sessionID }
-
     func disconnect() async {
         guard !closed else { return }
         closed = true

@@ -104,20 +104,7 @@ struct MCPChat {
         try await options.withToolbox(embeddedBaseURL: embedded) { toolbox in
             let request = ChatCompletionRequest(messages: [.text(prompt)], model: model ?? "gpt-oss:120b")
             let result = try await client.runTools(request, toolbox: toolbox)
-            if json {
-                return try Terminal.printJSON([
-                    "rounds": result.rounds, "toolCalls": result.toolCallCount, "answer": result.text,
-                    "messages": result.messages.map { ["role": $0.role.rawValue, "text": $0.text, "toolCalls": $0.toolCalls.map(\.name)] },
-                ])
-            }
-            for message in result.messages.dropFirst() {
-                for call in message.toolCalls {
-                    Terminal.note("→ \(call.name)(\(call.arguments))")
-                }
-                if message.role == .tool { Terminal.note("← \(message.text.prefix(500))") }
-            }
-            Terminal.line(result.text)
-            Terminal.note("\(result.rounds) round(s), \(result.toolCallCount) tool call(s)")
+            try ToolDemo.print(result, json: json, maxResultCharacters: 500)
         }
     }
 }

@@ -32,6 +32,13 @@ struct ToolDemo {
         let question = prompt.isEmpty ? "What is the weather in Lyon?" : prompt
         let request = ChatCompletionRequest(messages: [.text(question)], model: model ?? "gpt-oss:120b")
         let result = try await client.runTools(request, tools: [weather])
+        try Self.print(result, json: json)
+    }
+
+    /// Prints a tool run: with `json`, one object (rounds, calls, answer, messages); otherwise
+    /// each call and result on stderr (a result cut to `maxResultCharacters` when given), then
+    /// the answer on stdout.
+    static func print(_ result: ToolRunResult, json: Bool, maxResultCharacters: Int? = nil) throws {
         if json {
             return try Terminal.printJSON([
                 "rounds": result.rounds, "toolCalls": result.toolCallCount, "answer": result.text,
@@ -42,7 +49,9 @@ struct ToolDemo {
             for call in message.toolCalls {
                 Terminal.note("→ \(call.name)(\(call.arguments))")
             }
-            if message.role == .tool { Terminal.note("← \(message.text)") }
+            if message.role == .tool {
+                Terminal.note("← \(maxResultCharacters.map { message.text.prefix($0) } ?? Substring(message.text))")
+            }
         }
         Terminal.line(result.text)
         Terminal.note("\(result.rounds) round(s), \(result.toolCallCount) tool call(s)")
