@@ -2,7 +2,6 @@ import AIYou
 import ArgumentParser
 
 /// `aiyou`: talk to AI.YOU from the terminal, or to the embedded server with `--mock`.
-@main
 struct AIYouCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aiyou",

@@ -58,14 +58,50 @@ package final class HTTPClientTransport: Transport {
         try await http.shutdown()
     }
 
+    /// The loop a call made off the client's loops is delivered on: the one with the fewest of
+    /// this client's calls in flight, the first on a tie.
+    ///
+    /// AsyncHTTPClient leases an idle connection on the delivery loop when it has one and opens new
+    /// connections there, so a lone caller keeps one connection on one loop, and many callers
+    /// spread over the loops. `.indifferent` took the loops in turn while the idle connection
+    /// stayed where it was: the connection's loop handed every part of the answer to the other
+    /// loop, which woke the caller, two more thread wake-ups per call (issue 20's trace).
+    private func leastBusyExecutor() -> EventLoopTaskExecutor {
+        var best = executors[0]
+        var bestLoad = best.callsInFlight.load(ordering: .relaxed)
+        var index = 1
+        while bestLoad > 0, index < executors.count {
+            let load = executors[index].callsInFlight.load(ordering: .relaxed)
+            if load < bestLoad {
+                best = executors[index]
+                bestLoad = load
+            }
+            index += 1
+        }
+        return best
+    }
+
     package func send(_ request: TransportRequest) async throws -> TransportResponse {
-        let current = currentEventLoop
-        // `.delegate(on:)`, not `.delegateAndChannel(on:)`: the answer comes back on the caller's
-        // loop, and the pool prefers (and opens) connections on it, but may use an idle one on
+        // A caller on one of the client's loops gets its answer there (no thread hop at all); any
+        // other caller on the least busy loop, counted until its answer (a stream's: its head).
+        let current: any EventLoop
+        let counted: EventLoopTaskExecutor?
+        if let loop = currentEventLoop {
+            current = loop
+            counted = nil
+        } else {
+            let executor = leastBusyExecutor()
+            executor.callsInFlight.add(1, ordering: .relaxed)
+            current = executor.eventLoop
+            counted = executor
+        }
+        defer { counted?.callsInFlight.subtract(1, ordering: .relaxed) }
+        // `.delegate(on:)`, not `.delegateAndChannel(on:)`: the answer comes back on that loop,
+        // and the pool prefers (and opens) connections on it, but may use an idle one on
         // another loop. Requiring the channel's loop made AsyncHTTPClient open a short-lived
         // "overflow" connection for almost every call at 64 callers (12,892 connections for
         // 12,905 calls), at half the throughput.
-        var eventLoop = current.map { HTTPClient.EventLoopPreference.delegate(on: $0) } ?? .indifferent
+        let eventLoop = HTTPClient.EventLoopPreference.delegate(on: current)
         var interruption: UploadInterruption?
         let body: HTTPClient.Body?
         switch request.body {
@@ -74,12 +110,10 @@ package final class HTTPClientTransport: Transport {
         case .json(let buffer):
             body = .byteBuffer(buffer)
         case .multipart(let upload):
-            let uploadLoop = current ?? http.eventLoopGroup.any()
-            eventLoop = .delegate(on: uploadLoop)
             let stop = UploadInterruption()
             interruption = stop
             body = .stream(contentLength: Int64(upload.contentLength)) { writer in
-                stop.bodyStream(on: uploadLoop) {
+                stop.bodyStream(on: current) {
                     var chunks = upload.makeBodySequence().makeAsyncIterator()
                     while let chunk = try await chunks.next() {
                         try await writer.write(.byteBuffer(chunk)).get()
@@ -101,7 +135,7 @@ package final class HTTPClientTransport: Transport {
         }
         switch request.accept {
         case .json:
-            return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
+            return try await sendWhole(prepared, request, loop: current, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
         case .jsonLines, .anyBody:
@@ -124,27 +158,45 @@ package final class HTTPClientTransport: Transport {
         }
     }
 
+    /// Sends a request whose answer is read whole, delivered on `loop`.
+    ///
+    /// The exchange is started on `loop` itself (one hand-over when the caller runs elsewhere):
+    /// AsyncHTTPClient's own steps (queueing on the connection, the deadline's timer, the idle
+    /// timer's cancellation) and the registration of the answer's callback then happen on the
+    /// loop instead of each being handed to it from the caller's thread, and the caller is resumed
+    /// straight from the loop. `task.futureResult.get()` from the pool registered its callback
+    /// with one more hand-over per call (issue 20's trace).
     private func sendWhole(
         _ prepared: HTTPClient.Request,
         _ request: TransportRequest,
-        eventLoop: HTTPClient.EventLoopPreference,
+        loop: any EventLoop,
         interruption: UploadInterruption?
     ) async throws
         -> TransportResponse
     {
         let delegate = WholeResponse(limits: request.limits, upload: interruption)
-        let task = http.execute(
-            request: prepared,
-            delegate: delegate,
-            eventLoop: eventLoop,
-            deadline: .now() + TimeAmount(request.timeout),
-            logger: logger
-        )
+        let deadline = NIODeadline.now() + TimeAmount(request.timeout)
         do {
             return try await withTaskCancellationHandler {
-                try await task.futureResult.get()
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<TransportResponse, any Error>) in
+                    let start: @Sendable () -> Void = { [http, logger] in
+                        guard !delegate.cancelRequested else { return continuation.resume(throwing: CancellationError()) }
+                        let task = http.execute(
+                            request: prepared,
+                            delegate: delegate,
+                            eventLoop: .delegate(on: loop),
+                            deadline: deadline,
+                            logger: logger
+                        )
+                        delegate.exchange = task
+                        task.futureResult.whenComplete { continuation.resume(with: $0) }
+                    }
+                    if loop.inEventLoop { start() } else { loop.execute(start) }
+                }
             } onCancel: {
-                task.cancel()
+                // On the loop, after the start (the loop runs its work in order): the exchange is
+                // cancelled, or never begins.
+                loop.execute { delegate.cancelOnLoop() }
             }
         } catch {
             if let partial = delegate.partialErrorAnswer(after: error) { return partial }

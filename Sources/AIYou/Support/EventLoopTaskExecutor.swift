@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 /// A task executor that runs a task's jobs on one of the client's event loops: the thread that
 /// also does the task's network I/O.
@@ -22,6 +23,9 @@ import NIOCore
 /// borrows an `HTTPClient`, do not use it after that client's event loop group was shut down.
 public final class EventLoopTaskExecutor: TaskExecutor, Sendable {
     let eventLoop: any EventLoop
+    /// Calls from off the client's loops that are delivered on this one and not answered yet
+    /// (``HTTPClientTransport`` sends the next such call to the least busy loop).
+    let callsInFlight = Atomic<Int>(0)
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

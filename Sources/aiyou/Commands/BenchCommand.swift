@@ -44,8 +44,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Also run the raw AsyncHTTPClient baseline (execute + collect + JSONDecoder) in the same invocation.")
     var baseline = false
 
-    @Option(help: "Where the SDK's callers run: default (the cooperative pool) or event-loop (the client's event loops, no hop per call).")
-    var executor: BenchExecutor = .default
+    @Option(
+        help: """
+            Where the SDK's callers run: takeover (every task on NIO's event loops, installed at start), default (the cooperative \
+            pool) or event-loop (the client's event loops, by task preference). Default: takeover, or default with --no-executor-takeover.
+            """
+    )
+    var executor: BenchExecutor?
 
     @Option(help: "A saved --json record (of this tool, or of another client in the same format) to print this run's ratios against.")
     var compare: String?
@@ -95,6 +100,14 @@ struct BenchCommand: AsyncParsableCommand {
         if coordination == .memory || coordination == .postgres, quotaRequests == nil, quotaTokens == nil {
             throw ValidationError("--coordination \(coordination.rawValue) needs --quota-requests or --quota-tokens")
         }
+        if executor == .takeover, !ExecutorTakeover.isInstalled {
+            throw ValidationError("--executor takeover needs the executor takeover, which --no-executor-takeover or AIYOU_EXECUTOR_TAKEOVER turned off")
+        }
+    }
+
+    /// The mode measured: the one asked for, else the one this process runs in.
+    var executorMode: BenchExecutor {
+        executor ?? (ExecutorTakeover.isInstalled ? .takeover : .default)
     }
 
     /// The quota the embedded server enforces, from `--quota-*`.
@@ -163,8 +176,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let client = clients[0]
         let instances = self.instances
+        // Callers spread over the loops. Under the takeover, a task resumes on the loop it ran on,
+        // so callers all started from one task would share one loop (one core: 0.91× the
+        // default's throughput at 64 callers); a service's requests arrive on every loop instead.
         let executors: [any TaskExecutor] =
-            executor == .eventLoop ? (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() } : []
+            executorMode == .default ? [] : (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() }
         let generator = LoadGenerator(
             concurrency: concurrency * instances,
             requests: requests,
@@ -247,7 +263,7 @@ struct BenchCommand: AsyncParsableCommand {
         let saved = try compare.map { try BenchRecord(contentsOf: $0) }
         if root.global.json {
             var object: [String: Any] = [
-                "endpoint": endpoint.rawValue, "concurrency": concurrency, "executor": executor.rawValue, "pool": pool,
+                "endpoint": endpoint.rawValue, "concurrency": concurrency, "executor": executorMode.rawValue, "pool": pool,
                 "sdk": sdk.json(streaming: streaming),
             ]
             if instances > 1 || quotaUsage != nil {

@@ -94,7 +94,7 @@ struct ChatCommand: AsyncParsableCommand {
         Terminal.note("Interactive chat — type /exit to leave.")
         while true {
             Terminal.write("> ")
-            guard let line = readLine() else { break }
+            guard let line = await Terminal.readInputLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text == "/exit" || text == "/quit" { break }
             if text.isEmpty { continue }

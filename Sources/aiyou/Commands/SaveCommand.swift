@@ -1,6 +1,7 @@
 import AIYou
 import ArgumentParser
 import Foundation
+import NIOPosix
 
 /// `aiyou save`: save a conversation as a thread.
 struct SaveCommand: AsyncParsableCommand {
@@ -29,7 +30,8 @@ struct SaveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let global = root.global
-        let text = conversation ?? Self.readStandardInput()
+        let text: String
+        if let conversation { text = conversation } else { text = await Self.readStandardInput() }
         try await global.withClient { client in
             let assistantID: String
             if let assistant {
@@ -57,9 +59,14 @@ struct SaveCommand: AsyncParsableCommand {
         }
     }
 
-    private static func readStandardInput() -> String {
-        var lines: [String] = []
-        while let line = readLine(strippingNewline: true) { lines.append(line) }
-        return lines.joined(separator: "\n")
+    /// All of standard input, read on NIO's thread pool for blocking work (see
+    /// ``Terminal/readInputLine()``).
+    private static func readStandardInput() async -> String {
+        let text = try? await NIOThreadPool.singleton.runIfActive {
+            var lines: [String] = []
+            while let line = readLine(strippingNewline: true) { lines.append(line) }
+            return lines.joined(separator: "\n")
+        }
+        return text ?? ""
     }
 }

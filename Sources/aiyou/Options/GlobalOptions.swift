@@ -27,6 +27,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Flag(
+        name: .customLong("no-executor-takeover"),
+        help: "Run tasks on Swift's cooperative pool instead of NIO's event loops (env AIYOU_EXECUTOR_TAKEOVER=0)."
+    )
+    var noExecutorTakeover = false
+
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 

@@ -1,6 +1,7 @@
 import AIYou
 import ArgumentParser
 import Foundation
+import NIOPosix
 
 /// Output helpers: stdout for results, stderr for everything else. Everything printed goes
 /// through ``SafeText``: text from the service (answers, names, error messages) can hold escape
@@ -20,6 +21,14 @@ enum Terminal {
     /// Prints a line of results to stdout.
     static func line(_ text: String) {
         print(SafeText.escapingControlCharacters(text))
+    }
+
+    /// Reads one line of standard input (without its line break), `nil` at the end of the input.
+    /// The blocking read runs on NIO's thread pool for blocking work: under the executor takeover
+    /// a task's thread is an event loop, whose I/O (an MCP listener, connections closing) must not
+    /// wait for the user's typing.
+    static func readInputLine() async -> String? {
+        (try? await NIOThreadPool.singleton.runIfActive { readLine(strippingNewline: true) }) ?? nil
     }
 
     /// Flushes what `print` buffered, so a caller reading the pipe sees it now.
