@@ -74,8 +74,9 @@ struct ChatStreamDecoder: Sendable {
         /// Events that moved the answer forward (see ``StreamProgress``), the end, or an error;
         /// keep-alives and chunks that add nothing do not count.
         private(set) var progressCount = 0
+        /// Decoded chunks in order while a buffer is parsed; reversed while they are handed out.
         private var chunks: [ChatCompletionChunk] = []
-        private var chunkIndex = 0
+        private var chunksReversed = false
         private var decoder = ChatCompletionChunkDecoder()
         private var progress = StreamProgress()
         /// Set when `<think>` tags are split out of the content.
@@ -87,18 +88,30 @@ struct ChatStreamDecoder: Sendable {
 
         /// At the end of the stream: hands out what the think-tag splitters still hold.
         mutating func flushThinkTags() {
-            if let chunk = thinkTags?.flush() { chunks.append(chunk) }
+            if let chunk = thinkTags?.flush() { append(chunk) }
         }
 
-        /// The next decoded chunk not yet handed out.
+        /// The next decoded chunk not yet handed out, moved out of the list (no copy of its
+        /// strings and arrays): the list is reversed once per fed buffer, then popped.
         mutating func nextChunk() -> ChatCompletionChunk? {
-            guard chunkIndex < chunks.count else {
-                chunks.removeAll(keepingCapacity: true)
-                chunkIndex = 0
+            if !chunksReversed {
+                chunks.reverse()
+                chunksReversed = true
+            }
+            guard let chunk = chunks.popLast() else {
+                chunksReversed = false
                 return nil
             }
-            defer { chunkIndex += 1 }
-            return chunks[chunkIndex]
+            return chunk
+        }
+
+        /// Adds a decoded chunk after those not handed out yet.
+        private mutating func append(_ chunk: ChatCompletionChunk) {
+            if chunksReversed {
+                chunks.reverse()
+                chunksReversed = false
+            }
+            chunks.append(chunk)
         }
 
         /// Decodes one event; events after the end of the stream are ignored.
@@ -118,7 +131,7 @@ struct ChatStreamDecoder: Sendable {
                 var chunk = try data.withUnsafeBytes { try decoder.decode($0) }
                 if thinkTags != nil { chunk = thinkTags!.apply(to: chunk) }
                 if progress.advances(with: chunk) { progressCount += 1 }
-                chunks.append(chunk)
+                append(chunk)
             } catch {
                 progressCount += 1
                 ending = .failed(ByteBuffer(bytes: data), error)

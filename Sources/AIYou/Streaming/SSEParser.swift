@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One Server-Sent Event.
 package struct ServerSentEvent: Sendable, Hashable {
     /// The `event:` field, when the event named its type.
@@ -67,11 +75,9 @@ package struct SSEParser: Sendable {
         }
         var index = start
         while index < count {
+            index = Self.lineEnd(in: bytes, from: index)
+            guard index < count else { break }
             let byte = bytes[index]
-            if byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
-                index += 1
-                continue
-            }
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             if partialLine.isEmpty {
                 try processLine(line, emit: emit)
@@ -94,6 +100,17 @@ package struct SSEParser: Sendable {
         if start < count {
             try appendToPartialLine(UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
         }
+    }
+
+    /// The index of the first `\n` or `\r` at or after `start`, `bytes.count` when there is none.
+    /// `memchr` (vectorised by the C library) finds it several bytes at a time: the byte-by-byte
+    /// loop it replaced was the parser's main cost, a tenth of a streamed event's (issue 20).
+    private static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+        let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
+        let end = newline.map { UnsafeRawPointer($0) - base } ?? bytes.count
+        guard end > start, let carriageReturn = memchr(base + start, Int32(UInt8(ascii: "\r")), end - start) else { return end }
+        return UnsafeRawPointer(carriageReturn) - base
     }
 
     private mutating func appendToPartialLine(_ bytes: UnsafeRawBufferPointer) throws(TooLarge) {

@@ -101,7 +101,9 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--coordination \(coordination.rawValue) needs --quota-requests or --quota-tokens")
         }
         if executor == .takeover, !ExecutorTakeover.isInstalled {
-            throw ValidationError("--executor takeover needs the executor takeover, which --no-executor-takeover or AIYOU_EXECUTOR_TAKEOVER turned off")
+            throw ValidationError(
+                "--executor takeover needs the executor takeover, which --no-executor-takeover or AIYOU_EXECUTOR_TAKEOVER turned off"
+            )
         }
     }
 
