@@ -324,4 +324,25 @@ struct CLITests {
         #expect((chatObject["sdk"] as? [String: Any])?["rps"] != nil)
         #expect(chatObject["baseline"] == nil)
     }
+
+    @Test("aiyou runs its tasks on NIO's event loops unless --no-executor-takeover or AIYOU_EXECUTOR_TAKEOVER=0 says not to")
+    func executorTakeover() async throws {
+        func mode(_ arguments: [String], environment: [String: String] = [:]) async throws -> String? {
+            let result = try await Self.run(["--mock", "--json"] + arguments + ["bench", "--requests", "20", "--warmup", "2"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            #expect((object?["sdk"] as? [String: Any])?["errors"] as? Int == 0)
+            return object?["executor"] as? String
+        }
+        #expect(try await mode([]) == "takeover")
+        #expect(try await mode(["--no-executor-takeover"]) == "default")
+        #expect(try await mode([], environment: ["AIYOU_EXECUTOR_TAKEOVER": "0"]) == "default")
+        let refused = try await Self.run(
+            ["--mock", "bench", "--executor", "takeover", "--requests", "5"],
+            environment: ["AIYOU_EXECUTOR_TAKEOVER": "off"]
+        )
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--executor takeover needs the executor takeover"))
+    }
 }
+

@@ -74,4 +74,48 @@ struct ExecutorTests {
         }
         try await group.shutdownGracefully()
     }
+
+    @Test(
+        "calls from the cooperative pool: one after another on one loop and one connection, concurrent ones spread over the loops; none left counted after answers, errors and cancellations",
+        .timeLimit(TestTiming.limit(minutes: 1))
+    )
+    func loopChoiceFromThePool() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        try await withHTTPClient(on: group) { http in
+            try await MockAIYouServer.withRunning { server in
+                var configuration = Fixture.configuration(server, credentials: Fixture.apiKey)
+                configuration.retry.maxRetries = 0
+                configuration.timeouts.request = .seconds(3600)
+                let client = try AIYouClient(configuration: configuration, httpClient: http)
+                let transport = try #require(client.pipeline.transport as? HTTPClientTransport)
+                let inFlight = { transport.executors.map { $0.callsInFlight.load(ordering: .relaxed) } }
+
+                // One caller: every call goes to the first loop, where its one connection is.
+                for _ in 0..<20 { _ = try await Task.detached { try await client.assistants() }.value }
+                #expect(server.connectionsOpened == 1)
+                #expect(inFlight() == [0, 0])
+
+                // An error answer and a call cancelled before it starts are not left counted.
+                server.enqueueFaults([.status(500)], for: .assistants)
+                await expectAIYouError(.apiError) { try await Task.detached { try await client.assistants() }.value }
+                let cancelledEarly = Task.detached {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await client.assistants()
+                }
+                await expectAIYouError(.cancelled) { try await cancelledEarly.value }
+                #expect(inFlight() == [0, 0])
+
+                // Two concurrent callers: one call in flight on each loop; cancelled, none is left.
+                server.enqueueFaults([.hang, .hang], for: .assistants)
+                let hung = (0..<2).map { _ in Task.detached { try await client.assistants() } }
+                try await eventually { inFlight() == [1, 1] }
+                for task in hung { task.cancel() }
+                for task in hung { await expectAIYouError(.cancelled) { try await task.value } }
+                #expect(inFlight() == [0, 0])
+                try await client.shutdown()
+            }
+        }
+        try await group.shutdownGracefully()
+    }
 }
+

@@ -17,6 +17,12 @@ public struct ChatServiceConfiguration: Sendable {
     public var maxQuestionBytes = 16 * 1024
     /// How the AIYou client retries (the library's defaults unless changed).
     public var retry = AIYou.Configuration.Retry()
+    /// An AI.YOU-compatible service to call instead of the embedded backend (which then only
+    /// idles), with its token: how the service is measured against nginx's canned answers.
+    public var remoteBackend: (url: String, token: String)?
+    /// Whether the handler runs its AIYou call on the client's event loops
+    /// (`client.eventLoopExecutor()`) instead of where Hummingbird runs the handler.
+    public var callsOnEventLoop = false
 
     public init() {}
 }
@@ -59,11 +65,15 @@ public struct ChatService: Service {
     }
 
     public func run() async throws {
-        try await backend.waitUntilListening()
-        var clientConfiguration = AIYou.Configuration(
-            baseURL: backend.baseURL,
-            credentials: .bearerToken(MockAccount.demoAPIKey)
-        )
+        let baseURL: String
+        let token: String
+        if let remote = configuration.remoteBackend {
+            (baseURL, token) = remote
+        } else {
+            try await backend.waitUntilListening()
+            (baseURL, token) = (backend.baseURL, MockAccount.demoAPIKey)
+        }
+        var clientConfiguration = AIYou.Configuration(baseURL: baseURL, credentials: .bearerToken(token))
         clientConfiguration.observability = observability
         clientConfiguration.retry = configuration.retry
         let client = try AIYouClient(configuration: clientConfiguration)
@@ -100,6 +110,7 @@ public enum ChatRoutes {
         let router = Router()
         let assistantID = configuration.assistantID
         let maxBytes = configuration.maxQuestionBytes
+        let executor = configuration.callsOnEventLoop ? client.eventLoopExecutor() : nil
 
         // The question as plain text, or as JSON `{"question": "…"}`; answers with the text.
         router.post("ask") { request, _ -> String in
@@ -120,9 +131,10 @@ public enum ChatRoutes {
             // tracer when nobody reads /spans.
             defer { telemetry.spans.collect() }
             do {
-                let answer = try await client.chatCompletion(
-                    ChatCompletionRequest(messages: [.text(question)], assistantID: assistantID)
-                )
+                let request = ChatCompletionRequest(messages: [.text(question)], assistantID: assistantID)
+                let answer = try await withTaskExecutorPreference(executor) {
+                    try await client.chatCompletion(request)
+                }
                 return answer.text + "\n"
             } catch let error as AIYouError {
                 throw HTTPError(.badGateway, message: "AI.YOU: \(error.code)")

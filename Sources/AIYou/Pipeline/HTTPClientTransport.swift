@@ -19,8 +19,8 @@ package final class HTTPClientTransport: Transport {
     private let templates = RequestTemplates()
     /// AsyncHTTPClient's own messages stay off: its trace output is not ours to redact.
     private let logger = Configuration.disabledLogger
-    /// One executor per event loop of the client's group.
-    private let executors: [EventLoopTaskExecutor]
+    /// One executor per event loop of the client's group (internal for the tests of the loop choice).
+    let executors: [EventLoopTaskExecutor]
     private let nextExecutor = Atomic<Int>(0)
 
     package init(http: HTTPClient, ownsHTTPClient: Bool, baseURL: String) {
