@@ -53,6 +53,8 @@ HEADER = [
     "import CoreMetrics",
     "import Foundation",
     "import Logging",
+    "import NIOCore",
+    "import NIOPosix",
     "import PostgresNIO",
     "import ServiceLifecycle",
     "import Testing",

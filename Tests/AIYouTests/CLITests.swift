@@ -328,7 +328,10 @@ struct CLITests {
     @Test("aiyou runs its tasks on NIO's event loops unless --no-executor-takeover or AIYOU_EXECUTOR_TAKEOVER=0 says not to")
     func executorTakeover() async throws {
         func mode(_ arguments: [String], environment: [String: String] = [:]) async throws -> String? {
-            let result = try await Self.run(["--mock", "--json"] + arguments + ["bench", "--requests", "20", "--warmup", "2"], environment: environment)
+            let result = try await Self.run(
+                ["--mock", "--json"] + arguments + ["bench", "--requests", "20", "--warmup", "2"],
+                environment: environment
+            )
             #expect(result.status == 0, "\(result.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             #expect((object?["sdk"] as? [String: Any])?["errors"] as? Int == 0)
@@ -345,4 +348,3 @@ struct CLITests {
         #expect(refused.stderr.contains("--executor takeover needs the executor takeover"))
     }
 }
-

@@ -10,6 +10,8 @@ import AIYouPostgres
 import CoreMetrics
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import Testing
@@ -844,15 +846,16 @@ func documentationSnippet33(client: AIYouClient, secret: String, key: String, lo
 }
 
 func documentationSnippet34(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    // One caller, calls one after another: keep them on the event loop that does their I/O.
-    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
-        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
-    }.value
-    print(answer.text)
-    _ = answer
+    // First line of main.swift (top-level code), before any task is created.
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 }
 
 @MainActor func documentationSnippet34OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    // First line of main.swift (top-level code), before any task is created.
+    NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+}
+
+func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     // One caller, calls one after another: keep them on the event loop that does their I/O.
     let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
         try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
@@ -861,29 +864,29 @@ func documentationSnippet34(client: AIYouClient, secret: String, key: String, lo
     _ = answer
 }
 
-func documentationSnippet35(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
-}
-
 @MainActor func documentationSnippet35OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
-    _ = configuration
+    // One caller, calls one after another: keep them on the event loop that does their I/O.
+    let answer = try await Task(executorPreference: client.eventLoopExecutor()) {
+        try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602"))
+    }.value
+    print(answer.text)
+    _ = answer
 }
 
 func documentationSnippet36(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
-                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
-    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
-    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
     _ = configuration
 }
 
 @MainActor func documentationSnippet36OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.connectionPool = .init(maxConnectionsPerHost: 64, idleTimeout: .seconds(60), preWarmedConnections: 4)
+    _ = configuration
+}
+
+func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(credentials: .bearerToken(key))
     configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
                                 jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
     configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
@@ -891,42 +894,41 @@ func documentationSnippet36(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet37(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
-    _ = configuration
-}
-
 @MainActor func documentationSnippet37OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(credentials: .bearerToken(key))
-    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
+    configuration.retry = .init(maxRetries: 2, initialDelay: .milliseconds(500), maxDelay: .seconds(10),
+                                jitter: 0.2, maxRetryAfter: .seconds(60))          // the defaults
+    configuration.rateLimit = .init(requestsPerSecond: 50, burst: 5, maxWait: .seconds(2))  // default: nil
+    configuration.timeouts = .init(connect: .seconds(10), request: .seconds(120), streamIdle: .seconds(120), upload: .seconds(600))
     _ = configuration
 }
 
 func documentationSnippet38(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
     _ = configuration
 }
 
 @MainActor func documentationSnippet38OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    var configuration = Configuration(credentials: .bearerToken(key))
+    configuration.limits = .init(maxResponseBodyBytes: 8 * 1024 * 1024, maxPages: 200)
     _ = configuration
 }
 
 func documentationSnippet39(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.quota = .init(
-        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
-        tokenEstimate: 2_048,  // reserved by a request without max_tokens
-        maxWait: .seconds(10)
-    )
+    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
     _ = configuration
 }
 
 @MainActor func documentationSnippet39OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.adaptivePacing = .init()  // headroom 0.95; AWS's decrease 0.7, cubic scale 0.4, minimum 0.5/s
+    _ = configuration
+}
+
+func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
     configuration.quota = .init(
         limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
         tokenEstimate: 2_048,  // reserved by a request without max_tokens
@@ -935,59 +937,39 @@ func documentationSnippet39(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet40(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let store = InMemoryQuotaStore()
-    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
-    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
-    var second = first
-    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
-    _ = store
-    _ = first
-    _ = second
-}
-
 @MainActor func documentationSnippet40OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let store = InMemoryQuotaStore()
-    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
-    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
-    var second = first
-    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
-    _ = store
-    _ = first
-    _ = second
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 1_000, requestWindow: .seconds(60), tokens: 150_000, tokenWindow: .seconds(3600)),
+        tokenEstimate: 2_048,  // reserved by a request without max_tokens
+        maxWait: .seconds(10)
+    )
+    _ = configuration
 }
 
 func documentationSnippet41(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    var database = PostgresClient.Configuration(
-        host: "db.internal", port: 5432, username: "app", password: secret, database: "app", tls: .disable
-    )
-    // A limiter's table does not need each change flushed to disk before it answers.
-    database.options.additionalStartupParameters = [("synchronous_commit", "off")]
-    let postgres = PostgresClient(configuration: database)
-    let running = Task { await postgres.run() }  // or: a service of your ServiceGroup
-
-    let store = try PostgresQuotaStore(client: postgres, queryTimeout: .milliseconds(250))
-    try await store.migrate()  // CREATE UNLOGGED TABLE IF NOT EXISTS aiyou_quota …
-
-    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
-    configuration.quota = .init(
-        limits: QuotaLimits(requests: 970, requestWindow: .seconds(60), requestBurst: 10),
-        store: store,
-        key: "account-42",
-        whenStoreFails: .useLocalLimit(localShare: 0.25)  // 4 replicas: each takes a quarter alone
-    )
-    try await withAIYouClient(configuration) { client in
-        _ = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"))
-    }
-    running.cancel()
-    _ = database
-    _ = postgres
-    _ = running
+    let store = InMemoryQuotaStore()
+    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
+    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
+    var second = first
+    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
     _ = store
-    _ = configuration
+    _ = first
+    _ = second
 }
 
 @MainActor func documentationSnippet41OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let store = InMemoryQuotaStore()
+    var first = Configuration(api: .llmaas, credentials: .apiKey(key))
+    first.quota = .init(limits: QuotaLimits(requests: 100, requestWindow: .seconds(1)), store: store)
+    var second = first
+    second.timeouts.request = .seconds(300)  // a client for long answers, on the same quota
+    _ = store
+    _ = first
+    _ = second
+}
+
+func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     var database = PostgresClient.Configuration(
         host: "db.internal", port: 5432, username: "app", password: secret, database: "app", tls: .disable
     )
@@ -1017,49 +999,71 @@ func documentationSnippet41(client: AIYouClient, secret: String, key: String, lo
     _ = configuration
 }
 
-func documentationSnippet42(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
-
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
-    }
-    _ = request
-}
-
 @MainActor func documentationSnippet42OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+    var database = PostgresClient.Configuration(
+        host: "db.internal", port: 5432, username: "app", password: secret, database: "app", tls: .disable
+    )
+    // A limiter's table does not need each change flushed to disk before it answers.
+    database.options.additionalStartupParameters = [("synchronous_commit", "off")]
+    let postgres = PostgresClient(configuration: database)
+    let running = Task { await postgres.run() }  // or: a service of your ServiceGroup
 
-    for try await chunk in try await client.chatCompletionStream(request) {
-        print(chunk.text ?? "", terminator: "")
+    let store = try PostgresQuotaStore(client: postgres, queryTimeout: .milliseconds(250))
+    try await store.migrate()  // CREATE UNLOGGED TABLE IF NOT EXISTS aiyou_quota …
+
+    var configuration = Configuration(api: .llmaas, credentials: .apiKey(key))
+    configuration.quota = .init(
+        limits: QuotaLimits(requests: 970, requestWindow: .seconds(60), requestBurst: 10),
+        store: store,
+        key: "account-42",
+        whenStoreFails: .useLocalLimit(localShare: 0.25)  // 4 replicas: each takes a quarter alone
+    )
+    try await withAIYouClient(configuration) { client in
+        _ = try await client.chatCompletion(ChatCompletionRequest(messages: [.text("Bonjour")], model: "gpt-oss:120b"))
     }
-    _ = request
+    running.cancel()
+    _ = database
+    _ = postgres
+    _ = running
+    _ = store
+    _ = configuration
 }
 
 func documentationSnippet43(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
     }
     _ = request
 }
 
 @MainActor func documentationSnippet43OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    for try await text in try await client.chatCompletionStream(request).textDeltas {
-        print(text, terminator: "")
+    let request = ChatCompletionRequest(messages: [.text("Raconte une histoire")], assistantID: "602")
+
+    for try await chunk in try await client.chatCompletionStream(request) {
+        print(chunk.text ?? "", terminator: "")
     }
     _ = request
 }
 
 func documentationSnippet44(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
-    let assembled = try await client.chatCompletionStream(request).collect()
-    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
     _ = request
-    _ = assembled
 }
 
 @MainActor func documentationSnippet44OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    for try await text in try await client.chatCompletionStream(request).textDeltas {
+        print(text, terminator: "")
+    }
+    _ = request
+}
+
+func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
     let assembled = try await client.chatCompletionStream(request).collect()
     print(assembled.text, assembled.usage?.completionTokens ?? 0)
@@ -1067,50 +1071,42 @@ func documentationSnippet44(client: AIYouClient, secret: String, key: String, lo
     _ = assembled
 }
 
-func documentationSnippet45(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet45OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
+    let request = ChatCompletionRequest(messages: [.text("Bonjour")], assistantID: "602")
+    let assembled = try await client.chatCompletionStream(request).collect()
+    print(assembled.text, assembled.usage?.completionTokens ?? 0)
+    _ = request
+    _ = assembled
 }
 
 func documentationSnippet46(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry = .disabled
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
         try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
-            do {
-                _ = try await client.assistants()
-            } catch let error as AIYouError where error.code == .rateLimited {
-                print("retry after", error.retryAfter ?? .zero)
-            }
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
         }
     }
 }
 
 @MainActor func documentationSnippet46OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
+    }
+}
+
+func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
     try await MockAIYouServer.withRunning { server in
         var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
         configuration.retry = .disabled
@@ -1125,64 +1121,61 @@ func documentationSnippet46(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet47(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
-        var options = MCPToolboxOptions()
-        options.allowedTools = ["get_weather"]
-        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
-        try await toolbox.connect()
-        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
-        try await withAIYouClient(configuration) { client in
-            let result = try await client.runTools(
-                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
-                toolbox: toolbox
-            )
-            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
-        }
-        await toolbox.close()
-    }
-}
-
 @MainActor func documentationSnippet47OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
-        var options = MCPToolboxOptions()
-        options.allowedTools = ["get_weather"]
-        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
-        try await toolbox.connect()
-        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+    try await MockAIYouServer.withRunning { server in
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry = .disabled
         try await withAIYouClient(configuration) { client in
-            let result = try await client.runTools(
-                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
-                toolbox: toolbox
-            )
-            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
+            server.enqueueFaults([.rateLimited(retryAfter: "2")], for: .assistants)
+            do {
+                _ = try await client.assistants()
+            } catch let error as AIYouError where error.code == .rateLimited {
+                print("retry after", error.retryAfter ?? .zero)
+            }
         }
-        await toolbox.close()
     }
 }
 
 func documentationSnippet48(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-    let toolbox = MCPToolbox(servers: [
-        .http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret),
-        .stdio(name: "files", executable: "/usr/local/bin/files-mcp", arguments: ["--root", "/srv/docs"]),
-    ])
-    try await toolbox.connect()
-    for tool in toolbox.listing {
-        print(tool.exposedName, "←", tool.server, tool.tool)
+
+    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
+        var options = MCPToolboxOptions()
+        options.allowedTools = ["get_weather"]
+        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
+        try await toolbox.connect()
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            let result = try await client.runTools(
+                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+                toolbox: toolbox
+            )
+            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
+        }
+        await toolbox.close()
     }
-    let result = try await client.runTools(
-        ChatCompletionRequest(messages: [.text("Summarize /srv/docs/README")], model: "gpt-oss:120b"),
-        toolbox: toolbox
-    )
-    print(result.text)
-    await toolbox.close()
-    _ = toolbox
-    _ = result
 }
 
 @MainActor func documentationSnippet48OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in      // speaks LLMaaS and, at /mcp, MCP
+        var options = MCPToolboxOptions()
+        options.allowedTools = ["get_weather"]
+        let toolbox = MCPToolbox(servers: [.http(server.mcpURL, name: "demo")], options: options)
+        try await toolbox.connect()
+        let configuration = Configuration(api: .llmaas, baseURL: server.baseURL, credentials: .apiKey(MockAccount.demoAPIKey))
+        try await withAIYouClient(configuration) { client in
+            let result = try await client.runTools(
+                ChatCompletionRequest(messages: [.text("What is the weather in Lyon?")], model: "gpt-oss:120b"),
+                toolbox: toolbox
+            )
+            #expect(result.text == "Results: Sunny, 21 °C in Lyon")
+        }
+        await toolbox.close()
+    }
+}
+
+func documentationSnippet49(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
     let toolbox = MCPToolbox(servers: [
         .http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret),
         .stdio(name: "files", executable: "/usr/local/bin/files-mcp", arguments: ["--root", "/srv/docs"]),
@@ -1201,70 +1194,76 @@ func documentationSnippet48(client: AIYouClient, secret: String, key: String, lo
     _ = result
 }
 
-func documentationSnippet49(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
-    }
-}
-
 @MainActor func documentationSnippet49OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
-        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
-        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
-        try await withAIYouClient(configuration) { client in
-            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
-            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
-            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
-        }
+    let toolbox = MCPToolbox(servers: [
+        .http("https://mcp.example.com/mcp", name: "tools", bearerToken: secret),
+        .stdio(name: "files", executable: "/usr/local/bin/files-mcp", arguments: ["--root", "/srv/docs"]),
+    ])
+    try await toolbox.connect()
+    for tool in toolbox.listing {
+        print(tool.exposedName, "←", tool.server, tool.tool)
     }
+    let result = try await client.runTools(
+        ChatCompletionRequest(messages: [.text("Summarize /srv/docs/README")], model: "gpt-oss:120b"),
+        toolbox: toolbox
+    )
+    print(result.text)
+    await toolbox.close()
+    _ = toolbox
+    _ = result
 }
 
 func documentationSnippet50(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 @MainActor func documentationSnippet50OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
-    try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
-        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
-        server.setRandomFailureRate(0.2)
-        // … run the code under test against server.baseURL …
-        server.setPersistentFault(nil, for: .chatCompletions)
+    try await MockAIYouServer.withRunning { server in      // 127.0.0.1, a free port
+        var configuration = Configuration(baseURL: server.baseURL, credentials: .bearerToken(MockAccount.demoAPIKey))
+        configuration.retry.initialDelay = .milliseconds(10)  // a test need not wait the default 0.5 s
+        try await withAIYouClient(configuration) { client in
+            server.enqueueFaults([.status(503), .status(503)], for: .chatCompletions)
+            _ = try await client.chatCompletion(.init(messages: [.text("Bonjour")], assistantID: "602"))
+            #expect(server.requestCount(.chatCompletions) == 3)  // two 503s, retried, then the answer
+        }
     }
 }
 
 func documentationSnippet51(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
-        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
-        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
-        // … run the client under test, capturing its logs and errors as `output` …
-        let output = ""
-        let leaked = server.secretsSeen.filter { output.contains($0) }
-        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
     }
 }
 
 @MainActor func documentationSnippet51OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .assistants)
+        server.setPersistentFault(.dropStreamAfter(events: 3), for: .chatCompletions)
+        server.setRandomFailureRate(0.2)
+        // … run the code under test against server.baseURL …
+        server.setPersistentFault(nil, for: .chatCompletions)
+    }
+}
+
+func documentationSnippet52(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
         server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
         server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
         server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
@@ -1275,40 +1274,44 @@ func documentationSnippet51(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet52(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
-
-    try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
-    }
-}
-
 @MainActor func documentationSnippet52OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
-        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
-        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
-        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
-        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
-        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+        server.enqueueFaults([.errorObject(status: 200, messageBytes: 4096)], for: .llmaasChatCompletions)
+        server.enqueueFaults([.echoSecretsEncoded(status: 401, encoding: .base64)], for: .login)
+        server.setPersistentFault(.manyDeltas(count: 400_000, text: "ab"), for: .llmaasChatCompletions)
+        // … run the client under test, capturing its logs and errors as `output` …
+        let output = ""
+        let leaked = server.secretsSeen.filter { output.contains($0) }
+        print(leaked.isEmpty ? "no secret leaked" : "leaked \(leaked.count) secrets")
     }
 }
 
 func documentationSnippet53(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
-        server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
-        server.batchReadsPerStep = 1                                  // every read moves a batch on
-        print(MockAIYouServer.demoBatchID, MockAIYouServer.maxBatchFileBytes, server.requestCount(.createBatch))
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
     }
 }
 
 @MainActor func documentationSnippet53OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        let chatURL = server.baseURL + "/v1/chat/completions"   // the same port as /api/…
+        server.enqueueFaults([.status(503), .rateLimited(retryAfter: "1")], for: .llmaasChatCompletions)
+        // … point an LLMaaS client at server.baseURL with the key MockAccount.demoAPIKey …
+        let vector = MockAIYouServer.embedding(for: "first passage", dimensions: 1024)
+        let score = MockAIYouServer.rerankScore(query: "reset my password", document: "Reset it from the sign-in page.")
+        print(chatURL, vector.count, score, server.requestCount(.embeddings))
+    }
+}
+
+func documentationSnippet54(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     try await MockAIYouServer.withRunning { server in
         server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
@@ -1317,7 +1320,16 @@ func documentationSnippet53(client: AIYouClient, secret: String, key: String, lo
     }
 }
 
-func documentationSnippet54(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet54OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+
+    try await MockAIYouServer.withRunning { server in
+        server.enqueueBatchOutcomes([.expired, .malformedLine(2)])   // the next two batches
+        server.batchReadsPerStep = 1                                  // every read moves a batch on
+        print(MockAIYouServer.demoBatchID, MockAIYouServer.maxBatchFileBytes, server.requestCount(.createBatch))
+    }
+}
+
+func documentationSnippet55(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1338,7 +1350,7 @@ func documentationSnippet54(client: AIYouClient, secret: String, key: String, lo
     _ = serverConfiguration
 }
 
-@MainActor func documentationSnippet54OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
+@MainActor func documentationSnippet55OnMainActor(client: AIYouClient, secret: String, key: String, logger: Logger) async throws {
 
     var serverConfiguration = MockServerConfiguration()
     serverConfiguration.sharedQuota = MockSharedQuota(requests: 20, outputTokens: 5_000, window: .seconds(1))
@@ -1545,18 +1557,10 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 34 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “The event-loop executor”) runs (aiyou)")
-    func block34() async throws {
+    @Test("block 35 (Sources/AIYou/Documentation.docc/PerformanceTuning.md, “Where your tasks run”) runs (aiyou)")
+    func block35() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet34OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
-        }
-    }
-
-    @Test("block 42 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
-    func block42() async throws {
-        try await withServerAndClient { server, client in
-            try await documentationSnippet42OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet35OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
@@ -1577,15 +1581,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 45 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
+    @Test("block 45 (Sources/AIYou/Documentation.docc/Streaming.md, “Overview”) runs (aiyou)")
     func block45() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet45OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
-            _ = server
+            #expect(server.totalRequestCount > 0, "the block sent its requests to the embedded server")
         }
     }
 
-    @Test("block 46 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
+    @Test("block 46 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Overview”) runs (standalone)")
     func block46() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet46OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1593,7 +1597,7 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 47 (Sources/AIYouMCP/Documentation.docc/AIYouMCP.md, “Overview”) runs (standalone)")
+    @Test("block 47 (Sources/AIYou/Documentation.docc/TestingWithTheEmbeddedServer.md, “Testing what your code does on failure”) runs (standalone)")
     func block47() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet47OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1601,15 +1605,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 49 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
-    func block49() async throws {
+    @Test("block 48 (Sources/AIYouMCP/Documentation.docc/AIYouMCP.md, “Overview”) runs (standalone)")
+    func block48() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet49OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet48OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 50 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    @Test("block 50 (Sources/AIYouMockServer/Documentation.docc/AIYouMockServer.md, “Overview”) runs (standalone)")
     func block50() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet50OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1617,15 +1621,15 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 52 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
-    func block52() async throws {
+    @Test("block 51 (Sources/AIYouMockServer/Documentation.docc/InjectingFaults.md, “Overview”) runs (standalone)")
+    func block51() async throws {
         try await withServerAndClient { server, client in
-            try await documentationSnippet52OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            try await documentationSnippet51OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }
 
-    @Test("block 53 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
+    @Test("block 53 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Overview”) runs (standalone)")
     func block53() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet53OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
@@ -1633,10 +1637,18 @@ struct DocumentationSnippetRuns {
         }
     }
 
-    @Test("block 54 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    @Test("block 54 (Sources/AIYouMockServer/Documentation.docc/LLMaaSRoutes.md, “Files and batches”) runs (standalone)")
     func block54() async throws {
         try await withServerAndClient { server, client in
             try await documentationSnippet54OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
+            _ = server
+        }
+    }
+
+    @Test("block 55 (Sources/AIYouMockServer/Documentation.docc/SharingAQuota.md, “Overview”) runs (standalone)")
+    func block55() async throws {
+        try await withServerAndClient { server, client in
+            try await documentationSnippet55OnMainActor(client: client, secret: MockAccount.demo.password, key: MockAccount.demoAPIKey, logger: Configuration.disabledLogger)
             _ = server
         }
     }

@@ -118,4 +118,3 @@ struct ExecutorTests {
         try await group.shutdownGracefully()
     }
 }
-

@@ -10,6 +10,8 @@ import AIYouPostgres
 import CoreMetrics
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import Testing

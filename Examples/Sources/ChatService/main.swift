@@ -57,4 +57,10 @@ let group = ServiceGroup(
         logger: logger
     )
 )
-try await group.run()
+do {
+    try await group.run()
+} catch {
+    // A port already in use, for one: a message and a failure status, not a crash.
+    logger.critical("ChatService stopped", metadata: ["error": "\(error)"])
+    exit(1)
+}

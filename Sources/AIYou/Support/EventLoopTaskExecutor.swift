@@ -9,8 +9,9 @@ import Synchronization
 /// caller's thread to the event loop and back for every call (two thread wake-ups). That is worth
 /// it for a caller that makes calls one after another and wants the lowest latency and CPU per
 /// call. It is not for CPU-heavy work between calls, which would hold up the loop's I/O, nor for
-/// many concurrent callers, which share the cooperative pool's threads better (see "Tuning for
-/// your service" in PERFORMANCE.md).
+/// many concurrent callers, which share the cooperative pool's threads better. A process that
+/// wants every task on the loops installs NIO's executor takeover instead (the DocC article
+/// "Performance tuning").
 ///
 /// ```swift
 /// let executor = client.eventLoopExecutor()
