@@ -1,5 +1,6 @@
 import AIYouMockServer
 import Foundation
+import Synchronization
 import Testing
 
 @_spi(Benchmarks) @testable import AIYou
@@ -163,7 +164,7 @@ struct ResilienceTests {
         }
     }
 
-    @Test("cancelling the task that reads a stream closes its connection")
+    @Test("cancelling the task that reads a stream closes its connection", .timeLimit(TestTiming.limit(minutes: 2)))
     func cancelStream() async throws {
         try await withServerAndClient(
             server: {
@@ -180,9 +181,41 @@ struct ResilienceTests {
             try await eventually { server.openConnections == 1 }
             try await Task.sleep(for: .milliseconds(30))
             reader.cancel()
-            _ = await reader.result
+            let result = await reader.result
+            #expect(throws: AIYouError.self, "the reader ends with an error, not with the stream's end: \(result)") { try result.get() }
             try await eventually { server.openConnections == 0 }
             #expect(server.openConnections == 0, "the server saw the connection close")
+        }
+    }
+
+    @Test(
+        "a reader slower than the server stops as soon as it is cancelled, although parts are always waiting",
+        .timeLimit(TestTiming.limit(minutes: 2))
+    )
+    func cancelSlowReader() async throws {
+        try await withServerAndClient(
+            server: {
+                $0.streamChunkCount = 10_000
+                $0.streamChunkInterval = .zero
+            },
+            client: { $0.credentials = Fixture.apiKey }
+        ) { server, client in
+            let read = Atomic<Int>(0)
+            let reader = Task {
+                for try await _ in try await client.chatCompletionStream(chatRequest()) {
+                    read.add(1, ordering: .relaxed)
+                    // Slower than the server, and deaf to cancellation: only the stream can stop it.
+                    await withUnsafeContinuation { continuation in
+                        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(2)) { continuation.resume() }
+                    }
+                }
+            }
+            try await eventually { read.load(ordering: .relaxed) >= 20 }
+            reader.cancel()
+            let result = await reader.result
+            #expect(throws: AIYouError.self, "cancelled, not read to the end (\(read.load(ordering: .relaxed)) chunks)") { try result.get() }
+            #expect(read.load(ordering: .relaxed) < 10_000)
+            try await eventually { server.openConnections == 0 }
         }
     }
 

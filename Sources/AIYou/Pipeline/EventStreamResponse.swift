@@ -91,6 +91,12 @@ final class EventStreamResponse: HTTPClientResponseDelegate, EventStreamSource, 
     // MARK: - EventStreamSource
 
     func next() async throws -> ByteBuffer? {
+        // A reader slower than the server always finds a part waiting and never suspends, so the
+        // cancellation handler below would not run until the buffer ran dry: check here too.
+        if Task.isCancelled {
+            cancel()
+            throw TransportError(.cancelled, "cancelled", requestSent: true)
+        }
         // What is already here is handed over without suspending.
         switch machine.withLock({ $0.next(consumer: nil) }) {
         case .deliver(let part, let demand):
