@@ -213,7 +213,9 @@ struct ResilienceTests {
             try await eventually { read.load(ordering: .relaxed) >= 20 }
             reader.cancel()
             let result = await reader.result
-            #expect(throws: AIYouError.self, "cancelled, not read to the end (\(read.load(ordering: .relaxed)) chunks)") { try result.get() }
+            #expect(throws: AIYouError.self, "cancelled, not read to the end (\(read.load(ordering: .relaxed)) chunks)") {
+                try result.get()
+            }
             #expect(read.load(ordering: .relaxed) < 10_000)
             try await eventually { server.openConnections == 0 }
         }
