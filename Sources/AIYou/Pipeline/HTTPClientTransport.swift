@@ -135,7 +135,7 @@ package final class HTTPClientTransport: Transport {
         }
         switch request.accept {
         case .json:
-            return try await sendWhole(prepared, request, loop: current, interruption: interruption)
+            return try await sendWhole(prepared, request, eventLoop: eventLoop, interruption: interruption)
         case .eventStream:
             return try await sendStream(prepared, request, eventLoop: eventLoop)
         case .jsonLines, .anyBody:
@@ -158,45 +158,27 @@ package final class HTTPClientTransport: Transport {
         }
     }
 
-    /// Sends a request whose answer is read whole, delivered on `loop`.
-    ///
-    /// The exchange is started on `loop` itself (one hand-over when the caller runs elsewhere):
-    /// AsyncHTTPClient's own steps (queueing on the connection, the deadline's timer, the idle
-    /// timer's cancellation) and the registration of the answer's callback then happen on the
-    /// loop instead of each being handed to it from the caller's thread, and the caller is resumed
-    /// straight from the loop. `task.futureResult.get()` from the pool registered its callback
-    /// with one more hand-over per call (issue 20's trace).
     private func sendWhole(
         _ prepared: HTTPClient.Request,
         _ request: TransportRequest,
-        loop: any EventLoop,
+        eventLoop: HTTPClient.EventLoopPreference,
         interruption: UploadInterruption?
     ) async throws
         -> TransportResponse
     {
         let delegate = WholeResponse(limits: request.limits, upload: interruption)
-        let deadline = NIODeadline.now() + TimeAmount(request.timeout)
+        let task = http.execute(
+            request: prepared,
+            delegate: delegate,
+            eventLoop: eventLoop,
+            deadline: .now() + TimeAmount(request.timeout),
+            logger: logger
+        )
         do {
             return try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<TransportResponse, any Error>) in
-                    let start: @Sendable () -> Void = { [http, logger] in
-                        guard !delegate.cancelRequested else { return continuation.resume(throwing: CancellationError()) }
-                        let task = http.execute(
-                            request: prepared,
-                            delegate: delegate,
-                            eventLoop: .delegate(on: loop),
-                            deadline: deadline,
-                            logger: logger
-                        )
-                        delegate.exchange = task
-                        task.futureResult.whenComplete { continuation.resume(with: $0) }
-                    }
-                    if loop.inEventLoop { start() } else { loop.execute(start) }
-                }
+                try await task.futureResult.get()
             } onCancel: {
-                // On the loop, after the start (the loop runs its work in order): the exchange is
-                // cancelled, or never begins.
-                loop.execute { delegate.cancelOnLoop() }
+                task.cancel()
             }
         } catch {
             if let partial = delegate.partialErrorAnswer(after: error) { return partial }

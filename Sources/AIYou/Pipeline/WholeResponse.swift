@@ -13,10 +13,9 @@ import NIOHTTP1
 //
 // @unchecked Sendable: AsyncHTTPClient calls every delegate method on the task's event loop, one
 // at a time (`RequestBag` runs them all on `task.eventLoop`), so the mutable state is only ever
-// touched from that one thread while the request runs. `exchange` and `cancelRequested` are set
-// and read only on that loop too (the transport starts the exchange there and asks for its
-// cancellation there). The owner reads `requestSent` and `partialErrorAnswer` only after the
-// task's future has completed, which happens after the last callback on the same event loop.
+// touched from that one thread while the request runs. The owner reads `requestSent` and
+// `partialErrorAnswer` only after the task's future has completed, which happens after the last
+// callback on the same event loop.
 final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
     typealias Response = TransportResponse
 
@@ -29,10 +28,6 @@ final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
     private var awaitedErrorLength: Int?
     /// Set once the whole request (head and body) has been written to the connection.
     private(set) var requestSent = false
-    /// The exchange, once started on the loop.
-    var exchange: HTTPClient.Task<Response>?
-    /// Set on the loop when the caller gave up before the exchange started.
-    private(set) var cancelRequested = false
 
     /// The error thrown out of a body part to stop reading an error answer at its limit.
     private struct ErrorBodyCut: Error {}
@@ -40,12 +35,6 @@ final class WholeResponse: HTTPClientResponseDelegate, @unchecked Sendable {
     init(limits: Configuration.Limits, upload: UploadInterruption? = nil) {
         self.limits = limits
         self.upload = upload
-    }
-
-    /// The caller gave up: cancels the exchange, or keeps it from starting. Call it on the loop.
-    func cancelOnLoop() {
-        cancelRequested = true
-        exchange?.cancel()
     }
 
     private var isSuccess: Bool { head.map { (200..<300).contains($0.status.code) } ?? false }
