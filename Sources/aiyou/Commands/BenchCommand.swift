@@ -179,8 +179,8 @@ struct BenchCommand: AsyncParsableCommand {
         let client = clients[0]
         let instances = self.instances
         // Callers spread over the loops. Under the takeover, a task resumes on the loop it ran on,
-        // so callers all started from one task would share one loop (one core: 0.91× the
-        // default's throughput at 64 callers); a service's requests arrive on every loop instead.
+        // so callers all started from one task would share one loop (one core: 0.79× the pool's
+        // throughput at 64 callers); a service's requests arrive on every loop instead.
         let executors: [any TaskExecutor] =
             executorMode == .default ? [] : (0..<max(1, System.coreCount)).map { _ in client.eventLoopExecutor() }
         let generator = LoadGenerator(

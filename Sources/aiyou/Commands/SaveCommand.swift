@@ -1,7 +1,6 @@
 import AIYou
 import ArgumentParser
 import Foundation
-import NIOPosix
 
 /// `aiyou save`: save a conversation as a thread.
 struct SaveCommand: AsyncParsableCommand {
@@ -31,7 +30,7 @@ struct SaveCommand: AsyncParsableCommand {
     func run() async throws {
         let global = root.global
         let text: String
-        if let conversation { text = conversation } else { text = await Self.readStandardInput() }
+        if let conversation { text = conversation } else { text = await Terminal.readAllInput() }
         try await global.withClient { client in
             let assistantID: String
             if let assistant {
@@ -57,16 +56,5 @@ struct SaveCommand: AsyncParsableCommand {
             }
             Terminal.line(saved.id)
         }
-    }
-
-    /// All of standard input, read on NIO's thread pool for blocking work (see
-    /// ``Terminal/readInputLine()``).
-    private static func readStandardInput() async -> String {
-        let text = try? await NIOThreadPool.singleton.runIfActive {
-            var lines: [String] = []
-            while let line = readLine(strippingNewline: true) { lines.append(line) }
-            return lines.joined(separator: "\n")
-        }
-        return text ?? ""
     }
 }

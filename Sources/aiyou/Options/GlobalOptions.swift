@@ -27,6 +27,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    /// Read before parsing, from the raw arguments (``ExecutorTakeover``); declared here so that
+    /// the parser accepts it and `--help` shows it.
     @Flag(
         name: .customLong("no-executor-takeover"),
         help: "Run tasks on Swift's cooperative pool instead of NIO's event loops (env AIYOU_EXECUTOR_TAKEOVER=0)."

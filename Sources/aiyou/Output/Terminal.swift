@@ -31,6 +31,16 @@ enum Terminal {
         (try? await NIOThreadPool.singleton.runIfActive { readLine(strippingNewline: true) }) ?? nil
     }
 
+    /// All of standard input, its lines joined by `\n`, read on the same pool in one job.
+    static func readAllInput() async -> String {
+        let text = try? await NIOThreadPool.singleton.runIfActive {
+            var lines: [String] = []
+            while let line = readLine(strippingNewline: true) { lines.append(line) }
+            return lines.joined(separator: "\n")
+        }
+        return text ?? ""
+    }
+
     /// Flushes what `print` buffered, so a caller reading the pipe sees it now.
     static func flushStandardOutput() {
         fflush(nil)
