@@ -347,4 +347,13 @@ struct CLITests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--executor takeover needs the executor takeover"))
     }
+
+    @Test("save reads the conversation from standard input when --conversation is not given")
+    func saveFromStandardInput() async throws {
+        let result = try await Self.run(["--mock", "--json", "save"], input: "Bonjour\nvoici ma facture\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["id"] != nil)
+    }
 }
+
