@@ -356,4 +356,3 @@ struct CLITests {
         #expect(object["id"] != nil)
     }
 }
-
